@@ -1,0 +1,147 @@
+"""bialign: align an Arabic news article with its separately written English counterpart.
+
+>>> import bialign
+>>> res = bialign.align(arabic_text, english_text)          # doctest: +SKIP
+>>> for pair in res.pairs: print(pair.link_type, pair.score)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ._version import __version__
+from .errors import (
+    BialignError,
+    EmptyInputError,
+    EncodingError,
+    InputError,
+    InputTypeError,
+    LanguageError,
+    MissingDependencyError,
+    ModelError,
+    OutputError,
+    ResourceError,
+    UnknownNameError,
+)
+from .normalize import normalize_arabic, normalize_english
+from .result import AlignedPair, Alignment, Evidence, NameEvidence, Passage
+from .segment import (
+    ROLES,
+    Article,
+    LayoutPatterns,
+    Segment,
+    detect_language,
+    load_layout_patterns,
+    read_article,
+    segment,
+)
+
+if TYPE_CHECKING:
+    from .align import AlignConfig, Weights, align, load_weights
+    from .export import load_json, write
+    from .names import NameMatch, NameScorer, match_names, name_similarity, romanize
+    from .scorers import FunctionScorer, Scorer, available_scorers, get_scorer
+    from .scorers.anchors import AnchorScorer, extract_anchors
+    from .scorers.embedding import EmbeddingScorer
+    from .translate import (
+        FunctionTranslator,
+        TransformersTranslator,
+        TranslationCache,
+        TranslationScorer,
+        Translator,
+    )
+
+__all__ = [
+    "ROLES",
+    "AlignConfig",
+    "AlignedPair",
+    "Alignment",
+    "AnchorScorer",
+    "Article",
+    "BialignError",
+    "EmbeddingScorer",
+    "EmptyInputError",
+    "EncodingError",
+    "Evidence",
+    "FunctionScorer",
+    "FunctionTranslator",
+    "InputError",
+    "InputTypeError",
+    "LanguageError",
+    "LayoutPatterns",
+    "MissingDependencyError",
+    "ModelError",
+    "NameEvidence",
+    "NameMatch",
+    "NameScorer",
+    "OutputError",
+    "Passage",
+    "ResourceError",
+    "Scorer",
+    "Segment",
+    "TransformersTranslator",
+    "TranslationCache",
+    "TranslationScorer",
+    "Translator",
+    "UnknownNameError",
+    "Weights",
+    "__version__",
+    "align",
+    "available_scorers",
+    "detect_language",
+    "extract_anchors",
+    "get_scorer",
+    "load_json",
+    "load_layout_patterns",
+    "load_weights",
+    "match_names",
+    "name_similarity",
+    "normalize_arabic",
+    "normalize_english",
+    "read_article",
+    "romanize",
+    "segment",
+    "write",
+]
+
+# Heavier modules load on first use, so `import bialign` stays fast and never
+# imports numpy-heavy models, transformers or torch.
+_LAZY = {
+    "AlignConfig": "align",
+    "Weights": "align",
+    "align": "align",
+    "load_weights": "align",
+    "load_json": "export",
+    "write": "export",
+    "NameMatch": "names",
+    "NameScorer": "names",
+    "match_names": "names",
+    "name_similarity": "names",
+    "romanize": "names",
+    "FunctionScorer": "scorers",
+    "Scorer": "scorers",
+    "available_scorers": "scorers",
+    "get_scorer": "scorers",
+    "AnchorScorer": "scorers.anchors",
+    "extract_anchors": "scorers.anchors",
+    "EmbeddingScorer": "scorers.embedding",
+    "FunctionTranslator": "translate",
+    "TransformersTranslator": "translate",
+    "TranslationCache": "translate",
+    "TranslationScorer": "translate",
+    "Translator": "translate",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'bialign' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

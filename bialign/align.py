@@ -1,0 +1,691 @@
+"""Sentence alignment of comparable articles (stages: score → search → result).
+
+The search does not assume one monotone path. It works in three steps:
+
+1. **Score** every Arabic–English sentence pair: a calibrated probability that
+   the two sentences share their content, from a logistic model over the
+   signals (cross-lingual similarity from the encoder and/or a translation
+   model, its margin over each sentence's nearest neighbours, matched names,
+   number/date anchors, relative position, length ratio, page role). Pairs
+   whose page roles differ (a byline and a body sentence) are ruled out.
+2. **Core links**: a one-to-one selection of the most probable pairs, best
+   first, as long as both sentences are free and the probability reaches the
+   link threshold. Crossing (reordered) links are allowed.
+3. **Merges**: a sentence left over whose best counterpart is already linked
+   joins that link (giving 2–1, 1–2, up to 3 on the merged side, possibly not
+   adjacent) when its own probability reaches the extension threshold and the
+   merged span scores at least as well as the link did, less a tolerance.
+
+What is left is one-language content. The model weights and the three
+thresholds are data (``resources/weights.json``), fitted on development data
+by ``benchmarks/fit_weights.py``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+
+from ._resources import resource_path
+from ._version import __version__
+from .errors import InputTypeError, LanguageError, ResourceError
+from .result import AlignedPair, Alignment, Evidence, NameEvidence
+from .scorers.anchors import AnchorScorer, shared_anchors
+from .scorers.base import Scorer
+from .segment import Article, Segment, read_article
+
+__all__ = ["FEATURES", "Weights", "align", "load_weights", "prepare"]
+
+#: The features of the link model, in order.
+FEATURES = (
+    "sim",
+    "margin",
+    "row_best",
+    "col_best",
+    "names",
+    "anchors",
+    "position",
+    "length",
+    "header",
+    "path",
+    "merged",
+    "sim_gain",
+    "length_gain",
+)
+
+_HEADER_ROLES = frozenset({"category", "headline", "standfirst", "byline", "caption", "dateline",
+                           "boilerplate"})
+
+
+@dataclass(frozen=True)
+class Weights:
+    """The fitted link model and search thresholds (``resources/weights.json``).
+
+    Attributes:
+        version: Identifier recorded in signatures.
+        coef: One coefficient per feature in :data:`FEATURES`.
+        intercept: The model's intercept.
+        link_threshold: Probability a pair needs to become a core link.
+        extend_threshold: Probability a left-over sentence needs to join a link.
+        merge_tolerance: How much lower a merged span may score than the link it extends.
+        knn: Neighbours averaged in the margin.
+        max_merge: Most sentences on the merged side of a link.
+        max_gap: Farthest apart two sentences of one merged side may be.
+    """
+
+    version: str
+    coef: tuple[float, ...]
+    intercept: float
+    link_threshold: float
+    extend_threshold: float
+    merge_tolerance: float
+    knn: int = 4
+    max_merge: int = 3
+    max_gap: int = 3
+    note: str = ""
+
+    def predict(self, feats: dict[str, np.ndarray]) -> np.ndarray:
+        z = np.full(next(iter(feats.values())).shape, self.intercept, dtype=np.float64)
+        for name, c in zip(FEATURES, self.coef, strict=True):
+            z = z + c * feats[name]
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "version": self.version,
+                "features": list(FEATURES),
+                "coef": [round(c, 6) for c in self.coef],
+                "intercept": round(self.intercept, 6),
+                "link_threshold": self.link_threshold,
+                "extend_threshold": self.extend_threshold,
+                "merge_tolerance": self.merge_tolerance,
+                "knn": self.knn,
+                "max_merge": self.max_merge,
+                "max_gap": self.max_gap,
+                "note": self.note,
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+
+
+def load_weights(path: str | None = None) -> Weights:
+    """Read the link model and thresholds (the shipped ``resources/weights.json`` by default)."""
+    p = resource_path("weights.json") if path is None else Path(path)
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+        if list(data["features"]) != list(FEATURES):
+            raise ResourceError(f"{p}: features {data['features']} differ from {FEATURES}", str(p))
+        return Weights(
+            version=str(data["version"]),
+            coef=tuple(float(c) for c in data["coef"]),
+            intercept=float(data["intercept"]),
+            link_threshold=float(data["link_threshold"]),
+            extend_threshold=float(data["extend_threshold"]),
+            merge_tolerance=float(data["merge_tolerance"]),
+            knn=int(data.get("knn", 4)),
+            max_merge=int(data.get("max_merge", 3)),
+            max_gap=int(data.get("max_gap", 3)),
+            note=str(data.get("note", "")),
+        )
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ResourceError(f"cannot read weights {p}: {exc}", str(p)) from exc
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+class _Signals:
+    """Lazily built scorers shared across calls (models load once per process)."""
+
+    _embedding: Scorer | None = None
+
+    @classmethod
+    def embedding(cls) -> Scorer:
+        if cls._embedding is None:
+            from .scorers.embedding import EmbeddingScorer
+
+            cls._embedding = EmbeddingScorer()
+        return cls._embedding
+
+
+def _names_scorer() -> Scorer | None:
+    try:
+        from .names import NameScorer
+    except ImportError:  # pragma: no cover - names module absent in a partial install
+        return None
+    return NameScorer()
+
+
+def _translation_scorer(translator: Any) -> Scorer:
+    from .translate import TranslationScorer
+
+    return TranslationScorer(translator)
+
+
+def _knn_mean(sim: np.ndarray, k: int, axis: int) -> np.ndarray:
+    n = sim.shape[axis]
+    if n == 0:
+        return np.zeros(sim.shape[1 - axis])
+    kk = max(1, min(k, n))
+    part = -np.partition(-sim, kk - 1, axis=axis)
+    top = np.take(part, range(kk), axis=axis)
+    return top.mean(axis=axis)
+
+
+def _anchor_path(sim: np.ndarray, mutual: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Monotone anchors: the heaviest increasing chain of mutual-best pairs.
+
+    Returns the anchors' Arabic and English indices, with virtual anchors at
+    both ends, for interpolating where each sentence's counterpart should be.
+    """
+    n, m = sim.shape
+    pts = sorted((int(i), int(j)) for i, j in np.argwhere(mutual))
+    best: list[float] = []
+    prev: list[int] = []
+    for k, (i, j) in enumerate(pts):
+        b, pk = float(sim[i, j]), -1
+        for q in range(max(0, k - 200), k):  # bounded look-back keeps long texts fast
+            if pts[q][0] < i and pts[q][1] < j and best[q] + sim[i, j] > b:
+                b, pk = best[q] + float(sim[i, j]), q
+        best.append(b)
+        prev.append(pk)
+    chain: list[tuple[int, int]] = []
+    k = int(np.argmax(best)) if best else -1
+    while k >= 0:
+        chain.append(pts[k])
+        k = prev[k]
+    chain.reverse()
+    ai = np.array([-1, *(i for i, _ in chain), n], dtype=np.float64)
+    aj = np.array([-1, *(j for _, j in chain), m], dtype=np.float64)
+    return ai, aj
+
+
+def _path_feature(n: int, m: int, ai: np.ndarray, aj: np.ndarray) -> np.ndarray:
+    """log(1 + distance, in sentences, from the monotone path through the anchors)."""
+    a_idx = np.arange(n, dtype=np.float64)
+    e_idx = np.arange(m, dtype=np.float64)
+    exp_j = np.interp(a_idx, ai, aj)
+    exp_i = np.interp(e_idx, aj, ai)
+    d = np.minimum(
+        np.abs(e_idx[None, :] - exp_j[:, None]), np.abs(a_idx[:, None] - exp_i[None, :])
+    )
+    return np.log1p(np.minimum(d, 20.0))
+
+
+Groups = tuple[tuple[int, ...], ...]
+
+
+def _pad(groups: Groups) -> np.ndarray:
+    """Groups as a rectangular index array, short groups padded with their first member."""
+    k = max((len(g) for g in groups), default=1)
+    return np.array([list(g) + [g[0]] * (k - len(g)) for g in groups], dtype=np.int64).reshape(
+        len(groups), k
+    )
+
+
+def _reduce(x: np.ndarray, a: np.ndarray, e: np.ndarray, fn: Any) -> np.ndarray:
+    """``fn``-reduce a sentence-level matrix over the members of each group pair."""
+    out: np.ndarray | None = None
+    for ka in range(a.shape[1]):
+        for ke in range(e.shape[1]):
+            v = x[np.ix_(a[:, ka], e[:, ke])]
+            out = v if out is None else fn(out, v)
+    assert out is not None
+    return out
+
+
+@dataclass
+class _Block:
+    """Candidate links of one shape (1-1, 2-1 or 1-2) with their features."""
+
+    a_groups: Groups
+    e_groups: Groups
+    feats: dict[str, np.ndarray]
+    parts: dict[str, np.ndarray]
+    mask: np.ndarray
+    p: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+
+
+@dataclass
+class _Context:
+    """Everything the search needs about one article pair."""
+
+    ar: Article
+    en: Article
+    sim_parts: list[tuple[str, Scorer]]
+    names: Scorer | None
+    anchors: Scorer | None
+    weights: Weights
+    mask: np.ndarray
+    settings: dict[str, Any] = field(default_factory=dict)
+    single: dict[str, np.ndarray] = field(default_factory=dict)
+    blocks: dict[str, _Block] = field(default_factory=dict)
+
+    def reweight(self, weights: Weights) -> None:
+        """Use other weights (recomputes the link probabilities, not the signals)."""
+        self.weights = weights
+        for b in self.blocks.values():
+            b.p = np.where(b.mask, weights.predict(b.feats), 0.0) if b.mask.size else b.mask * 0.0
+
+    def run(self) -> Alignment:
+        """Search and build the result."""
+        return _build_result(self, _search(self))
+
+    def sim(self, a_texts: Sequence[str], e_texts: Sequence[str]) -> tuple[np.ndarray, dict]:
+        parts = {name: s.score(a_texts, e_texts) for name, s in self.sim_parts}
+        return np.mean(list(parts.values()), axis=0), parts
+
+    def texts(self, groups: Groups, side: str) -> list[str]:
+        segs = self.ar.segments if side == "ar" else self.en.segments
+        return [" ".join(segs[i].text for i in g) for g in groups]
+
+    def block(self, a_groups: Groups, e_groups: Groups) -> _Block:
+        """Features of every (Arabic group, English group) pair."""
+        s = self.single
+        a_texts, e_texts = self.texts(a_groups, "ar"), self.texts(e_groups, "en")
+        shape = (len(a_groups), len(e_groups))
+        if 0 in shape:
+            empty = np.zeros(shape)
+            return _Block(a_groups, e_groups, {f: empty for f in FEATURES}, {}, empty > 0, empty)
+        a, e = _pad(a_groups), _pad(e_groups)
+        mask = _reduce(self.mask, a, e, np.logical_and)
+        sim, parts = self.sim(a_texts, e_texts)
+        sim = np.where(mask, sim, 0.0)
+        rn = np.array([s["row_norm"][list(g)].mean() for g in a_groups])
+        cn = np.array([s["col_norm"][list(g)].mean() for g in e_groups])
+        n_ar, n_en = len(self.ar.segments), len(self.en.segments)
+        a_pos = np.array([(np.mean(g) + 0.5) / n_ar for g in a_groups])
+        e_pos = np.array([(np.mean(g) + 0.5) / n_en for g in e_groups])
+        a_len = np.array([len(t) for t in a_texts], dtype=np.float64)
+        e_len = np.array([len(t) for t in e_texts], dtype=np.float64)
+        merged = np.add.outer([len(g) for g in a_groups], [len(g) for g in e_groups]) > 2
+        feats = {
+            "sim": sim,
+            "margin": sim / np.maximum((rn[:, None] + cn[None, :]) / 2, 1e-3),
+            "row_best": _reduce(s["row_best"], a, e, np.maximum),
+            "col_best": _reduce(s["col_best"], a, e, np.maximum),
+            "names": self.names.score(a_texts, e_texts) if self.names else np.zeros(shape),
+            "anchors": (self.anchors.score(a_texts, e_texts) - 0.5)
+            if self.anchors
+            else np.zeros(shape),
+            "position": np.abs(a_pos[:, None] - e_pos[None, :]),
+            # |log(ar chars / en chars)|: a merge that evens the lengths out scores better.
+            "length": np.abs(np.log((a_len[:, None] + 10.0) / (e_len[None, :] + 10.0))),
+            "header": _reduce(s["header"], a, e, np.maximum),
+            "path": _reduce(s["path"], a, e, np.minimum),
+            "merged": merged.astype(np.float64),
+        }
+        # What a merge adds over the best one-to-one pair inside it (0 for 1-1 links).
+        if "sim" in s:
+            feats["sim_gain"] = np.where(
+                merged, feats["sim"] - _reduce(s["sim"], a, e, np.maximum), 0.0
+            )
+            feats["length_gain"] = np.where(
+                merged, _reduce(s["length"], a, e, np.minimum) - feats["length"], 0.0
+            )
+        else:
+            feats["sim_gain"] = np.zeros(shape)
+            feats["length_gain"] = np.zeros(shape)
+        block = _Block(a_groups, e_groups, feats, parts, mask)
+        block.p = np.where(mask, self.weights.predict(feats), 0.0)
+        return block
+
+
+def _score(ctx: _Context) -> None:
+    """Sentence-level statistics, then the 1-1, 2-1 and 1-2 candidate blocks."""
+    n, m = len(ctx.ar.segments), len(ctx.en.segments)
+    sim, _ = ctx.sim(ctx.ar.sentences, ctx.en.sentences)
+    sim = np.where(ctx.mask, sim, 0.0)
+    k = ctx.weights.knn
+    row_best = (sim >= sim.max(axis=1, keepdims=True)) & ctx.mask
+    col_best = (sim >= sim.max(axis=0, keepdims=True)) & ctx.mask
+    head = np.array([s.role in _HEADER_ROLES for s in ctx.ar.segments], dtype=np.float64)
+    ctx.single = {
+        "row_norm": _knn_mean(sim, k, axis=1),
+        "col_norm": _knn_mean(sim, k, axis=0),
+        "row_best": row_best.astype(np.float64),
+        "col_best": col_best.astype(np.float64),
+        "header": np.repeat(head[:, None], m, axis=1),
+        "path": _path_feature(n, m, *_anchor_path(sim, row_best & col_best)),
+    }
+    singles_a = tuple((i,) for i in range(n))
+    singles_e = tuple((j,) for j in range(m))
+    one = ctx.block(singles_a, singles_e)
+    ctx.single["sim"] = one.feats["sim"]
+    ctx.single["length"] = one.feats["length"]
+    ctx.blocks = {
+        "1-1": one,
+        "2-1": ctx.block(tuple((i, i + 1) for i in range(n - 1)), singles_e),
+        "1-2": ctx.block(singles_a, tuple((j, j + 1) for j in range(m - 1))),
+    }
+
+
+def _role_mask(ar: Article, en: Article, use_roles: bool) -> np.ndarray:
+    n, m = len(ar.segments), len(en.segments)
+    ar_roles = [s.role for s in ar.segments]
+    en_roles = [s.role for s in en.segments]
+    structured = any(r != "body" for r in ar_roles) and any(r != "body" for r in en_roles)
+    if not (use_roles and structured):
+        return np.ones((n, m), dtype=bool)
+    return np.array([[ra == re for re in en_roles] for ra in ar_roles], dtype=bool).reshape(n, m)
+
+
+# --------------------------------------------------------------------------- search
+
+
+@dataclass
+class _Bead:
+    ar: list[int]
+    en: list[int]
+    p: float
+
+
+def _search(ctx: _Context) -> list[_Bead]:
+    w = ctx.weights
+    ar_bead: dict[int, _Bead] = {}
+    en_bead: dict[int, _Bead] = {}
+    beads: list[_Bead] = []
+    # 1. Links of shape 1-1, 2-1 and 1-2, most probable first; a sentence joins one link.
+    cands: list[tuple[float, int, int, int]] = []
+    for order, name in enumerate(("1-1", "2-1", "1-2")):
+        b = ctx.blocks[name]
+        for g, h in np.argwhere(b.p >= w.link_threshold).tolist():
+            cands.append((-float(b.p[g, h]), order, g, h))
+    cands.sort()
+    blocks = [ctx.blocks[n] for n in ("1-1", "2-1", "1-2")]
+    for neg_p, order, g, h in cands:
+        b = blocks[order]
+        ga, he = b.a_groups[g], b.e_groups[h]
+        if any(i in ar_bead for i in ga) or any(j in en_bead for j in he):
+            continue
+        bead = _Bead(list(ga), list(he), -neg_p)
+        beads.append(bead)
+        ar_bead.update(dict.fromkeys(ga, bead))
+        en_bead.update(dict.fromkeys(he, bead))
+    # 2. Merges: a left-over sentence joins the link of its best counterpart, also
+    #    when not adjacent, when the merged span scores about as well.
+    p = ctx.blocks["1-1"].p
+    n, m = p.shape
+    changed = True
+    while changed:
+        changed = False
+        options: list[tuple[float, str, int, int]] = []
+        for i in range(n):
+            if i not in ar_bead and m:
+                j = int(np.argmax(p[i]))
+                if p[i, j] >= w.extend_threshold and j in en_bead:
+                    options.append((float(p[i, j]), "ar", i, j))
+        for j in range(m):
+            if j not in en_bead and n:
+                i = int(np.argmax(p[:, j]))
+                if p[i, j] >= w.extend_threshold and i in ar_bead:
+                    options.append((float(p[i, j]), "en", j, i))
+        options.sort(key=lambda o: (-o[0], o[1], o[2]))
+        for _, side, k, other in options:
+            taken = ar_bead if side == "ar" else en_bead
+            if k in taken:
+                continue
+            bead = en_bead[other] if side == "ar" else ar_bead[other]
+            grow, fixed = (bead.ar, bead.en) if side == "ar" else (bead.en, bead.ar)
+            if len(grow) >= w.max_merge or (len(fixed) > 1 and len(grow) > 1):
+                continue
+            if min(abs(k - x) for x in grow) > w.max_gap:
+                continue
+            new = tuple(sorted([*grow, k]))
+            if side == "ar":
+                trial = ctx.block((new,), (tuple(bead.en),))
+            else:
+                trial = ctx.block((tuple(bead.ar),), (new,))
+            pm = float(trial.p[0, 0])
+            if pm >= bead.p - w.merge_tolerance:
+                grow[:] = list(new)
+                taken[k] = bead
+                bead.p = pm
+                changed = True
+    return beads
+
+
+# --------------------------------------------------------------------------- public
+
+
+def _as_article(value: Any, expected: str, side: str) -> Article:
+    if isinstance(value, Article):
+        return value
+    if isinstance(value, str):
+        return read_article(value)
+    if isinstance(value, bytes | bytearray):
+        raise InputTypeError(
+            f"the {side} text is bytes: decode it first, e.g. data.decode('utf-8')", value
+        )
+    if isinstance(value, Sequence):
+        return Article.from_sentences(value)
+    raise InputTypeError(
+        f"the {side} side must be a text, a list of sentences or an Article, "
+        f"not {type(value).__name__}",
+        value,
+    )
+
+
+def _check_languages(ar: Article, en: Article) -> None:
+    if ar.lang == "en" and en.lang == "ar":
+        raise LanguageError(
+            "the arguments look swapped: the first text is English and the second Arabic; "
+            "call align(arabic, english)",
+            None,
+            expected="ar",
+            found="en",
+        )
+    if ar.lang != "ar":
+        raise LanguageError(
+            "the Arabic side is not Arabic (it is written in Latin script)",
+            ar.text,
+            expected="ar",
+            found=ar.lang,
+        )
+    if en.lang != "en":
+        raise LanguageError(
+            "the English side is not English (it is written in Arabic script)",
+            en.text,
+            expected="en",
+            found=en.lang,
+        )
+
+
+def align(
+    arabic: str | Sequence[str] | Article,
+    english: str | Sequence[str] | Article,
+    *,
+    translator: Any = None,
+    embedding: bool | None = None,
+    names: bool = True,
+    anchors: bool = True,
+    roles: bool = True,
+    weights: Weights | None = None,
+) -> Alignment:
+    """Align an Arabic article with its English counterpart.
+
+    Args:
+        arabic: The Arabic article as raw text (segmented by
+            :func:`bialign.read_article`), a list of sentences (used as given)
+            or an :class:`~bialign.Article`.
+        english: The English article, likewise.
+        translator: A translation model for the Bleualign-style scorer: a
+            :class:`~bialign.Translator` object, or a transformers model name or
+            path (``"Helsinki-NLP/opus-mt-ar-en"``). ``None``: no translation model.
+        embedding: Use the embedded multilingual encoder. Defaults to ``True``;
+            with a translator you may switch it off to use the translation alone.
+        names: Use transliteration-aware name matching.
+        anchors: Use number and date anchors.
+        roles: Keep page roles apart (headline with headline, body with body …).
+        weights: A link model and thresholds; the shipped ones by default.
+
+    Returns:
+        The :class:`~bialign.Alignment`: pairs, one-language content, signature.
+
+    Raises:
+        InputTypeError: an argument of the wrong type (``bytes``, ``None`` …).
+        EmptyInputError: an empty article.
+        LanguageError: a side is not in its language, or the sides are swapped.
+        ModelError: the translation model cannot be loaded.
+    """
+    ctx = prepare(
+        arabic,
+        english,
+        translator=translator,
+        embedding=embedding,
+        names=names,
+        anchors=anchors,
+        roles=roles,
+        weights=weights,
+    )
+    return ctx.run()
+
+
+def prepare(
+    arabic: str | Sequence[str] | Article,
+    english: str | Sequence[str] | Article,
+    *,
+    translator: Any = None,
+    embedding: bool | None = None,
+    names: bool = True,
+    anchors: bool = True,
+    roles: bool = True,
+    weights: Weights | None = None,
+) -> _Context:
+    """Read both sides and score every sentence pair; :meth:`_Context.run` searches.
+
+    Split from :func:`align` so that fitting scripts can score once and search
+    with many settings.
+    """
+    ar = _as_article(arabic, "ar", "Arabic")
+    en = _as_article(english, "en", "English")
+    _check_languages(ar, en)
+    use_embedding = True if embedding is None else embedding
+    if not use_embedding and translator is None:
+        raise InputTypeError(
+            "nothing to compare the sentences with: keep embedding=True or give a translator",
+            None,
+            expected="translator",
+        )
+    sim_parts: list[tuple[str, Scorer]] = []
+    if use_embedding:
+        sim_parts.append(("embedding", _Signals.embedding()))
+    if translator is not None:
+        sim_parts.append(("translation", _translation_scorer(translator)))
+    ctx = _Context(
+        ar=ar,
+        en=en,
+        sim_parts=sim_parts,
+        names=_names_scorer() if names else None,
+        anchors=AnchorScorer() if anchors else None,
+        weights=weights or load_weights(),
+        mask=_role_mask(ar, en, roles),
+        settings={
+            "translator": translator,
+            "embedding": use_embedding,
+            "names": names,
+            "anchors": anchors,
+            "roles": roles,
+        },
+    )
+    _score(ctx)
+    return ctx
+
+
+def _signature(ctx: _Context) -> str:
+    w = ctx.weights
+    translator = ctx.settings.get("translator")
+    emb = ctx.settings.get("embedding", True)
+    names = ctx.settings.get("names", True)
+    anchors = ctx.settings.get("anchors", True)
+    roles = ctx.settings.get("roles", True)
+    tname = None
+    if translator is not None:
+        tname = getattr(translator, "model", None) or getattr(translator, "name", None)
+        tname = str(tname or type(translator).__name__)
+    sims = "+".join(name for name, _ in ctx.sim_parts)
+    parts = [
+        f"sim:{sims}",
+        f"encoder:{'use-multilingual-v3' if emb else 'none'}",
+        f"translator:{tname or 'none'}",
+        f"names:{'yes' if names and ctx.names else 'no'}",
+        f"anchors:{'yes' if anchors else 'no'}",
+        f"roles:{'strict' if roles else 'off'}",
+        f"weights:{w.version}",
+        f"link:{w.link_threshold:g}",
+        f"extend:{w.extend_threshold:g}",
+        f"merge-tol:{w.merge_tolerance:g}",
+        f"max-merge:{w.max_merge}",
+        f"version:{__version__}",
+    ]
+    return "bialign|" + "|".join(parts)
+
+
+def _evidence(ctx: _Context, b: _Bead) -> Evidence:
+    block = ctx.block((tuple(b.ar),), (tuple(b.en),))
+    sig = {k: float(block.feats[k][0, 0]) for k in ("sim", "margin", "names", "position")}
+    sig["anchors"] = float(block.feats["anchors"][0, 0]) + 0.5
+    sig.update({k: float(v[0, 0]) for k, v in block.parts.items()})
+    names: list[NameEvidence] = []
+    if ctx.names is not None:
+        from .names import match_names
+
+        used: set[tuple[int, tuple[int, int]]] = set()
+        for i in b.ar:
+            for j in b.en:
+                for nm in match_names(ctx.ar.segments[i].text, ctx.en.segments[j].text):
+                    key = (j, tuple(nm.english_span))
+                    if key in used:
+                        continue
+                    used.add(key)
+                    names.append(
+                        NameEvidence(nm.arabic, nm.english, float(nm.score), nm.source, i, j,
+                                     tuple(nm.arabic_span), tuple(nm.english_span))
+                    )
+    a_text = " ".join(ctx.ar.segments[i].text for i in b.ar)
+    e_text = " ".join(ctx.en.segments[j].text for j in b.en)
+    shared, conflicts = shared_anchors(a_text, e_text)
+    p11 = ctx.blocks["1-1"].p
+    singles = tuple(((i, j), round(float(p11[i, j]), 4)) for i in b.ar for j in b.en)
+    return Evidence(
+        signals=MappingProxyType({k: round(v, 4) for k, v in sig.items()}),
+        names=tuple(names),
+        numbers=tuple(shared),
+        conflicts=tuple(conflicts),
+        single_scores=singles if len(singles) > 1 else (),
+    )
+
+
+def _build_result(ctx: _Context, beads: list[_Bead]) -> Alignment:
+    pairs = []
+    for b in sorted(beads, key=lambda b: (min(b.en), min(b.ar))):
+        pairs.append(
+            AlignedPair(
+                arabic=tuple(sorted(b.ar)),
+                english=tuple(sorted(b.en)),
+                arabic_text=" ".join(ctx.ar.segments[i].text for i in sorted(b.ar)),
+                english_text=" ".join(ctx.en.segments[j].text for j in sorted(b.en)),
+                score=round(float(min(max(b.p, 0.0), 1.0)), 4),
+                evidence=_evidence(ctx, b),
+            )
+        )
+    used_ar = {i for b in beads for i in b.ar}
+    used_en = {j for b in beads for j in b.en}
+    ar_only: tuple[Segment, ...] = tuple(s for s in ctx.ar.segments if s.index not in used_ar)
+    en_only: tuple[Segment, ...] = tuple(s for s in ctx.en.segments if s.index not in used_en)
+    return Alignment(
+        arabic=ctx.ar,
+        english=ctx.en,
+        pairs=tuple(pairs),
+        arabic_only=ar_only,
+        english_only=en_only,
+        signature=_signature(ctx),
+    )

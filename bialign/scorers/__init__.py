@@ -1,0 +1,13 @@
+"""Cross-lingual scorers: each turns Arabic and English spans into a score matrix.
+
+A scorer is anything with ``name`` and one method,
+``score(arabic, english) -> numpy.ndarray`` of shape ``(len(arabic), len(english))``
+with values in [0, 1]. Scorers are chosen by name (:func:`get_scorer`) and their
+heavy dependencies are imported only when first used.
+"""
+
+from __future__ import annotations
+
+from .base import FunctionScorer, Scorer, available_scorers, get_scorer, register_scorer
+
+__all__ = ["FunctionScorer", "Scorer", "available_scorers", "get_scorer", "register_scorer"]

@@ -1,0 +1,154 @@
+"""Numbers and dates as anchors between an Arabic and an English sentence.
+
+Extracts, from each side: numbers (Western and Arabic-Indic digits, with
+thousands separators and decimals), years, day-month-year dates
+(``17.11.2025``, ``17 November 2025``, ``17 نوفمبر 2025``), percentages,
+Gregorian month names in both Arabic traditions (``نوفمبر`` and
+``تشرين الثاني``) and weekdays (``الاثنين`` ↔ Monday). The tables are data:
+``resources/calendar.toml``.
+
+Score: 0.5 means no evidence (no anchors, or anchors on one side only).
+Shared anchors push the score up, and a kind of anchor present on both sides
+with nothing in common (two different years) pushes it down:
+``0.5 + 0.5 * (matched - contradicted) / (matched + contradicted + 1)``.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import regex
+
+from .._resources import read_toml, resource_path
+from ..normalize import fold_digits, normalize_arabic, normalize_english
+from .base import check_matrix
+
+__all__ = ["KINDS", "AnchorScorer", "Anchors", "extract_anchors", "shared_anchors"]
+
+#: Kinds of anchors, each compared separately.
+KINDS = ("year", "date", "number", "percent", "month", "weekday")
+
+_NUMBER = regex.compile(r"(?<![\p{L}\d])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?![\d])")
+_DATE_DOTTED = regex.compile(r"(?<!\d)(\d{1,2})[./](\d{1,2})[./](\d{4})(?!\d)")
+_PERCENT = regex.compile(r"(\d+(?:\.\d+)?)\s*(?:%|per ?cent|percent|بالمئة|بالمائة|في المئة|في المائة)")
+
+
+@dataclass(frozen=True, slots=True)
+class Anchors:
+    """The anchors of one sentence, as ``kind:value`` strings (``year:2024``, ``month:11``)."""
+
+    items: frozenset[str]
+
+    def of_kind(self, kind: str) -> frozenset[str]:
+        return frozenset(i for i in self.items if i.startswith(kind + ":"))
+
+
+@functools.cache
+def _calendar() -> dict[str, dict[str, regex.Pattern[str]]]:
+    data = read_toml(resource_path("calendar.toml"))
+    out: dict[str, dict[str, regex.Pattern[str]]] = {}
+    for table in ("months", "weekdays", "numbers"):
+        for lang in ("en", "ar"):
+            pats = {}
+            for key, forms in data[table][lang].items():
+                if lang == "ar":
+                    alts = sorted({normalize_arabic(f) for f in forms}, key=len, reverse=True)
+                    # Arabic: allow the clitics و ب ل ف and the article, no letter may follow.
+                    pat = r"(?<!\p{Arabic})(?:[وبلف]?(?:ال)?)(?:" + "|".join(map(regex.escape, alts)) + r")(?!\p{Arabic})"
+                else:
+                    alts = sorted({normalize_english(f) for f in forms}, key=len, reverse=True)
+                    pat = r"\b(?:" + "|".join(map(regex.escape, alts)) + r")\b"
+                pats[str(key)] = regex.compile(pat)
+            out[f"{table}.{lang}"] = pats
+    return out
+
+
+def _num_value(int_part: str, frac: str | None) -> str:
+    v = int_part.replace(",", "")
+    v = str(int(v)) if v.isdigit() else v
+    return f"{v}.{frac}" if frac else v
+
+
+@functools.lru_cache(maxsize=65536)
+def extract_anchors(text: str, lang: str) -> Anchors:
+    """The number and date anchors of one text.
+
+    Args:
+        text: A sentence or span.
+        lang: ``"ar"`` or ``"en"``.
+    """
+    norm = normalize_arabic(text) if lang == "ar" else normalize_english(fold_digits(text))
+    cal = _calendar()
+    items: set[str] = set()
+    used: list[tuple[int, int]] = []
+    for m in _DATE_DOTTED.finditer(norm):
+        d, mo, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if 1 <= d <= 31 and 1 <= mo <= 12:
+            items |= {f"date:{y:04d}-{mo:02d}-{d:02d}", f"year:{y}", f"month:{mo}"}
+            used.append(m.span())
+    for m in _PERCENT.finditer(norm):
+        items.add(f"percent:{_num_value(*m.group(1).partition('.')[::2]) if '.' in m.group(1) else int(m.group(1))}")
+    for m in _NUMBER.finditer(norm):
+        if any(a <= m.start() < b for a, b in used):
+            continue
+        value = _num_value(m.group(1), m.group(2))
+        if m.group(2) is None and 1900 <= int(m.group(1).replace(",", "")) <= 2100:
+            items.add(f"year:{value}")
+        else:
+            items.add(f"number:{value}")
+    for kind, table in (("month", "months"), ("weekday", "weekdays"), ("number", "numbers")):
+        for key, pat in cal[f"{table}.{lang}"].items():
+            for wm in pat.finditer(norm):
+                # A word already read as a weekday or month ("الاثنين") is not a number.
+                if not any(a < wm.end() and wm.start() < b for a, b in used):
+                    items.add(f"{kind}:{key}")
+                    if kind != "number":
+                        used.append(wm.span())
+    return Anchors(frozenset(items))
+
+
+def shared_anchors(arabic: str, english: str) -> tuple[list[str], list[str]]:
+    """Anchors both texts share, and the kinds on which they contradict each other."""
+    a = extract_anchors(arabic, "ar")
+    e = extract_anchors(english, "en")
+    shared = sorted(a.items & e.items)
+    conflicts = [
+        k for k in KINDS if a.of_kind(k) and e.of_kind(k) and not (a.of_kind(k) & e.of_kind(k))
+    ]
+    return shared, conflicts
+
+
+class AnchorScorer:
+    """Agreement of numbers, dates, months and weekdays (0.5 = no evidence)."""
+
+    name = "anchors"
+
+    def score(self, arabic: Sequence[str], english: Sequence[str]) -> np.ndarray:
+        n, m = len(arabic), len(english)
+        if n == 0 or m == 0:
+            return np.full((n, m), 0.5)
+        a_items = [extract_anchors(t, "ar").items for t in arabic]
+        e_items = [extract_anchors(t, "en").items for t in english]
+        vocab = {x: i for i, x in enumerate(sorted(set().union(*a_items, *e_items)))}
+        if not vocab:
+            return np.full((n, m), 0.5)
+        A = np.zeros((n, len(vocab)), dtype=np.float32)
+        E = np.zeros((m, len(vocab)), dtype=np.float32)
+        for i, s in enumerate(a_items):
+            A[i, [vocab[x] for x in s]] = 1.0
+        for j, s in enumerate(e_items):
+            E[j, [vocab[x] for x in s]] = 1.0
+        matched = A @ E.T
+        contradicted = np.zeros((n, m), dtype=np.float32)
+        for kind in KINDS:
+            cols = [i for x, i in vocab.items() if x.startswith(kind + ":")]
+            if not cols:
+                continue
+            ak, ek = A[:, cols], E[:, cols]
+            both = np.outer(ak.any(axis=1), ek.any(axis=1))
+            contradicted += (both & ((ak @ ek.T) == 0)).astype(np.float32)
+        out = 0.5 + 0.5 * (matched - contradicted) / (matched + contradicted + 1.0)
+        return check_matrix(out.astype(np.float64), self.name)

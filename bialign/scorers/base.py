@@ -1,0 +1,90 @@
+"""The scorer interface and the registry of scorers by name."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from ..errors import InputError, UnknownNameError
+
+__all__ = ["FunctionScorer", "Scorer", "available_scorers", "check_matrix", "get_scorer",
+           "register_scorer"]
+
+
+@runtime_checkable
+class Scorer(Protocol):
+    """One-method interface of every scorer.
+
+    ``score`` gets Arabic spans and English spans (sentences or merged
+    neighbours, as text) and returns a float matrix of shape
+    ``(len(arabic), len(english))`` with values in [0, 1]: how well each pair
+    expresses the same content, by this scorer's signal.
+    """
+
+    name: str
+
+    def score(self, arabic: Sequence[str], english: Sequence[str]) -> np.ndarray: ...
+
+
+class FunctionScorer:
+    """A scorer made from a plain function ``f(arabic_text, english_text) -> float``.
+
+    Handy for tests and for plugging in any similarity without writing a class.
+
+    Example:
+        >>> s = FunctionScorer(lambda a, e: float(len(a) == len(e)), name="same-length")
+        >>> s.score(["ab", "abc"], ["xy"]).tolist()
+        [[1.0], [0.0]]
+    """
+
+    def __init__(self, fn: Callable[[str, str], float], *, name: str = "function") -> None:
+        self.fn = fn
+        self.name = name
+
+    def score(self, arabic: Sequence[str], english: Sequence[str]) -> np.ndarray:
+        out = np.array([[float(self.fn(a, e)) for e in english] for a in arabic], dtype=np.float64)
+        return check_matrix(out.reshape(len(arabic), len(english)), self.name)
+
+
+def check_matrix(m: np.ndarray, name: str) -> np.ndarray:
+    """Validate a scorer's output: finite, in [0, 1] (clipped within rounding)."""
+    if not np.all(np.isfinite(m)):
+        raise InputError(f"scorer {name!r} returned non-finite scores", name)
+    if m.size and (m.min() < -1e-6 or m.max() > 1 + 1e-6):
+        raise InputError(f"scorer {name!r} returned scores outside [0, 1]", name)
+    return np.clip(m, 0.0, 1.0)
+
+
+# name -> "module:factory" (imported lazily) or a factory callable
+_REGISTRY: dict[str, str | Callable[..., Scorer]] = {
+    "embedding": "bialign.scorers.embedding:EmbeddingScorer",
+    "use": "bialign.scorers.embedding:EmbeddingScorer",
+    "anchors": "bialign.scorers.anchors:AnchorScorer",
+    "names": "bialign.names:NameScorer",
+    "translation": "bialign.translate:TranslationScorer",
+}
+
+
+def register_scorer(name: str, factory: str | Callable[..., Scorer]) -> None:
+    """Register a scorer factory under ``name`` (a callable or ``"module:attr"``)."""
+    _REGISTRY[name] = factory
+
+
+def available_scorers() -> tuple[str, ...]:
+    """Names accepted by :func:`get_scorer`."""
+    return tuple(sorted(_REGISTRY))
+
+
+def get_scorer(name: str, **kwargs: Any) -> Scorer:
+    """Build a registered scorer by name; its module is imported only now."""
+    try:
+        factory = _REGISTRY[name]
+    except KeyError:
+        raise UnknownNameError("scorer", name, _REGISTRY) from None
+    if isinstance(factory, str):
+        mod, _, attr = factory.partition(":")
+        factory = getattr(importlib.import_module(mod), attr)
+    return factory(**kwargs)
