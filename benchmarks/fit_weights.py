@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bialign.align import FEATURES, Weights, load_weights, prepare  # noqa: E402
-from bialign.evaluate import Gold, load_gold, score_alignment, sum_scores  # noqa: E402
+from bialign.evaluate import load_gold, score_alignment, sum_scores  # noqa: E402
 from bialign.segment import read_article  # noqa: E402
 
 NTREX = ROOT.parent / "shared" / "data" / "ntrex-comparable-dev"
@@ -62,16 +62,22 @@ def contexts(ntrex_dir: Path, **kw):
 def design(items, seed_weight: float):
     """Every candidate link of every shape, labelled by the gold.
 
-    A candidate is positive when all its index pairs are sure gold pairs and
-    negative when any is not even possible; partial overlaps are left out.
+    A candidate is positive when it is exactly a gold link (all its index pairs
+    are sure, and no sure pair joins one of its sentences to a sentence outside
+    it); it is left out when it only overlaps a gold link partially (its pairs
+    are possible, or it is part of a larger sure link) and negative otherwise.
     """
     xs, ys, ws = [], [], []
     for kind, ctx, g in items:
         for block in ctx.blocks.values():
             for gi, hi in np.argwhere(block.mask).tolist():
-                pairs = {(i, j) for i in block.a_groups[gi] for j in block.e_groups[hi]}
-                if pairs <= g.sure:
+                ga, he = set(block.a_groups[gi]), set(block.e_groups[hi])
+                pairs = {(i, j) for i in ga for j in he}
+                outside = {(i, j) for (i, j) in g.sure if (i in ga) != (j in he)}
+                if pairs <= g.sure and not outside:
                     label = 1.0
+                elif pairs <= g.sure:
+                    label = 0.0
                 elif pairs <= g.possible:
                     continue
                 else:
@@ -117,7 +123,7 @@ def objective(scores) -> float:
 
 GRID = {
     "link_threshold": (0.3, 0.4, 0.5, 0.6, 0.7),
-    "extend_threshold": (0.1, 0.2, 0.3, 0.4),
+    "extend_threshold": (0.3, 0.4, 0.5, 0.6),
     "merge_tolerance": (0.0, 0.1, 0.2, 0.35),
 }
 
@@ -127,8 +133,14 @@ def fit(items, base: Weights, seed_weight: float) -> tuple[Weights, dict]:
     coef, intercept = fit_logistic(x, y, w)
     best, best_val, best_scores = None, -1.0, None
     for lt, et, mt in itertools.product(*GRID.values()):
-        cand = replace(base, coef=coef, intercept=intercept, link_threshold=lt,
-                       extend_threshold=et, merge_tolerance=mt)
+        cand = replace(
+            base,
+            coef=coef,
+            intercept=intercept,
+            link_threshold=lt,
+            extend_threshold=et,
+            merge_tolerance=mt,
+        )
         sc = evaluate(items, cand)
         val = objective(sc)
         if val > best_val + 1e-9:
@@ -149,8 +161,12 @@ def report(label: str, scores) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--ntrex", type=Path, default=NTREX)
-    ap.add_argument("--seed-weight", type=float, default=3.0,
-                    help="weight of each seed-pair sample relative to an NTREX one")
+    ap.add_argument(
+        "--seed-weight",
+        type=float,
+        default=3.0,
+        help="weight of each seed-pair sample relative to an NTREX one",
+    )
     ap.add_argument("--dry-run", action="store_true")
     ap.add_argument("--out", type=Path, default=ROOT / "resources" / "weights.json")
     args = ap.parse_args(argv)
@@ -174,10 +190,12 @@ def main(argv: list[str] | None = None) -> int:
     t1 = time.perf_counter()
     weights, scores = fit(items, base, args.seed_weight)
     report("in-sample", scores)
-    print(f"fitted in {time.perf_counter() - t1:.1f} s: "
-          + ", ".join(f"{f}={c:+.3f}" for f, c in zip(FEATURES, weights.coef, strict=True))
-          + f", intercept={weights.intercept:+.3f}; link {weights.link_threshold}, "
-          f"extend {weights.extend_threshold}, merge-tol {weights.merge_tolerance}")
+    print(
+        f"fitted in {time.perf_counter() - t1:.1f} s: "
+        + ", ".join(f"{f}={c:+.3f}" for f, c in zip(FEATURES, weights.coef, strict=True))
+        + f", intercept={weights.intercept:+.3f}; link {weights.link_threshold}, "
+        f"extend {weights.extend_threshold}, merge-tol {weights.merge_tolerance}"
+    )
     cv = sum_scores(held)
     note = (
         f"Fitted {dt.date.today().isoformat()} by benchmarks/fit_weights.py on the 61 NTREX "

@@ -132,8 +132,12 @@ def _cmd_align(args: argparse.Namespace, out: TextIO) -> int:
         export.write(res, args.output, format=fmt, **options)
         _progress(args, f"bialign: wrote {args.output}")
     else:
-        writer = {"csv": export.to_csv, "json": export.to_json, "tmx": export.to_tmx,
-                  "html": export.to_html}[fmt]
+        writer = {
+            "csv": export.to_csv,
+            "json": export.to_json,
+            "tmx": export.to_tmx,
+            "html": export.to_html,
+        }[fmt]
         out.write(writer(res, None, **options))  # type: ignore[operator]
     return 0
 
@@ -142,7 +146,9 @@ def _cmd_align(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _find_seeds(explicit: str | None) -> Path:
-    candidates = [Path(explicit)] if explicit else [Path("seeds"), Path(__file__).parents[1] / "seeds"]
+    candidates = (
+        [Path(explicit)] if explicit else [Path("seeds"), Path(__file__).parents[1] / "seeds"]
+    )
     for c in candidates:
         if (c / SEED_ARABIC).is_file() and (c / SEED_ENGLISH).is_file():
             return c
@@ -161,17 +167,24 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"{outdir}: cannot create the folder ({exc.strerror})", str(outdir)) from None
+        raise OutputError(
+            f"{outdir}: cannot create the folder ({exc.strerror})", str(outdir)
+        ) from None
     arabic = _read_text(str(seeds / SEED_ARABIC))
     english = _read_text(str(seeds / SEED_ENGLISH))
     t0 = time.perf_counter()
     res = align(arabic, english)
     elapsed = time.perf_counter() - t0
     csv_path = export.write(res, outdir / "seed_pairs.csv", include_unaligned=True)
-    html_path = export.write(res, outdir / "seed_report.html",
-                             title="bialign: Anadolu seed pair (Arabic 002 ↔ English 000)")
-    out.write(f"Aligned seeds/{SEED_ARABIC} (Arabic) with seeds/{SEED_ENGLISH} (English) "
-              f"in {elapsed:.1f} s\n")
+    html_path = export.write(
+        res,
+        outdir / "seed_report.html",
+        title="bialign: Anadolu seed pair (Arabic 002 ↔ English 000)",
+    )
+    out.write(
+        f"Aligned seeds/{SEED_ARABIC} (Arabic) with seeds/{SEED_ENGLISH} (English) "
+        f"in {elapsed:.1f} s\n"
+    )
     out.write(f"  {res.summary()}\n")
     for p in res.pairs[:6]:
         out.write(f"  {p.link_type:>4} {p.score:.2f}  {p.english_text[:70]}\n")
@@ -199,32 +212,55 @@ def build_parser() -> argparse.ArgumentParser:
 
     al = sub.add_parser("align", parents=[common], help="align two articles and write the pairs")
     io_ = al.add_argument_group("input and output")
-    io_.add_argument("arabic", metavar="ARABIC_FILE", help="the Arabic article (UTF-8; - for stdin)")
+    io_.add_argument(
+        "arabic", metavar="ARABIC_FILE", help="the Arabic article (UTF-8; - for stdin)"
+    )
     io_.add_argument("english", metavar="ENGLISH_FILE", help="the English article (UTF-8)")
-    io_.add_argument("-o", "--output", metavar="OUT",
-                     help="output file (default: stdout); its extension sets the format")
+    io_.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT",
+        help="output file (default: stdout); its extension sets the format",
+    )
     io_.add_argument("-f", "--format", choices=FORMATS, help="output format (default: csv)")
     sc = al.add_argument_group("scoring")
-    sc.add_argument("--translator", metavar="MODEL",
-                    help="a transformers translation model name or folder, "
-                    "e.g. Helsinki-NLP/opus-mt-ar-en")
-    sc.add_argument("--no-embedding", action="store_true",
-                    help="with --translator: use the translation model alone")
+    sc.add_argument(
+        "--translator",
+        metavar="MODEL",
+        help="a transformers translation model name or folder, e.g. Helsinki-NLP/opus-mt-ar-en",
+    )
+    sc.add_argument(
+        "--no-embedding",
+        action="store_true",
+        help="with --translator: use the translation model alone",
+    )
     fl = al.add_argument_group("filtering")
-    fl.add_argument("--include-unaligned", action="store_true",
-                    help="CSV: add a row for every one-language segment")
-    fl.add_argument("--min-score", type=float, default=0.0, metavar="X",
-                    help="drop pairs scoring below X (0..1)")
+    fl.add_argument(
+        "--include-unaligned",
+        action="store_true",
+        help="CSV: add a row for every one-language segment",
+    )
+    fl.add_argument(
+        "--min-score",
+        type=float,
+        default=0.0,
+        metavar="X",
+        help="drop pairs scoring below X (0..1)",
+    )
     fl.add_argument("--excel", action="store_true", help="CSV: add a BOM so Excel reads Arabic")
     al.set_defaults(func=_cmd_align)
 
-    sg = sub.add_parser("segment", parents=[common], help="split one article into sentences with roles")
+    sg = sub.add_parser(
+        "segment", parents=[common], help="split one article into sentences with roles"
+    )
     sg.add_argument("file", metavar="FILE", help="the article (UTF-8; - for stdin)")
     sg.add_argument("-f", "--format", choices=("text", "json", "tsv"), default="text")
     sg.add_argument("--lang", choices=("ar", "en"), help="the language (default: detected)")
     sg.set_defaults(func=_cmd_segment)
 
-    dm = sub.add_parser("demo", parents=[common], help="align the seed pair; write CSV and HTML report")
+    dm = sub.add_parser(
+        "demo", parents=[common], help="align the seed pair; write CSV and HTML report"
+    )
     dm.add_argument("--out", default="out", help="output folder (default: out)")
     dm.add_argument("--seeds", help="folder holding the seed articles (default: ./seeds)")
     dm.set_defaults(func=_cmd_demo)

@@ -60,7 +60,9 @@ def load_gold(path: str | Path) -> Gold:
         d = json.loads(p.read_text(encoding="utf-8"))
         ar, ar_roles = _sentences(d["arabic"])
         en, en_roles = _sentences(d["english"])
-        sure = frozenset((int(x["ar"]), int(x["en"])) for x in d["links"] if x.get("kind", "S") == "S")
+        sure = frozenset(
+            (int(x["ar"]), int(x["en"])) for x in d["links"] if x.get("kind", "S") == "S"
+        )
         possible = frozenset((int(x["ar"]), int(x["en"])) for x in d["links"])
         return Gold(
             arabic=ar,

@@ -83,7 +83,7 @@ def normalize_arabic(
     Returns:
         The normalised text.
 
-    Example:
+    Examples:
         >>> normalize_arabic("الشَّيْبانيّ في إسطنبول ٢٠٢٥")
         'الشيباني في اسطنبول 2025'
     """

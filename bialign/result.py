@@ -182,8 +182,10 @@ class Alignment:
         kinds = ", ".join(f"{k}: {v}" for k, v in sorted(types.items()))
         return (
             f"{len(self.pairs)} pairs ({kinds}); "
-            f"Arabic {len(self.arabic.segments)} segments, {len(self.arabic_only)} Arabic-only; "
-            f"English {len(self.english.segments)} segments, {len(self.english_only)} English-only; "
+            f"Arabic {len(self.arabic.segments)} segments, "
+            f"{len(self.arabic_only)} Arabic-only; "
+            f"English {len(self.english.segments)} segments, "
+            f"{len(self.english_only)} English-only; "
             f"coverage ar {cov['arabic_segments']:.0%} / en {cov['english_segments']:.0%}"
         )
 

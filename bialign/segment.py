@@ -14,6 +14,7 @@ or by passing ``patterns=load_layout_patterns(extra)``.
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -147,9 +148,7 @@ class Article:
         if not sentences:
             raise EmptyInputError("the list of sentences is empty", sentences)
         if roles is not None and len(roles) != len(sentences):
-            raise EmptyInputError(
-                f"{len(roles)} roles for {len(sentences)} sentences", roles
-            )
+            raise EmptyInputError(f"{len(roles)} roles for {len(sentences)} sentences", roles)
         for i, s in enumerate(sentences):
             if not isinstance(s, str):
                 raise InputTypeError(
@@ -381,7 +380,7 @@ def _split_points(line: str) -> list[int]:
 def _sentences(line: str, base: int) -> Iterator[tuple[int, int]]:
     """Absolute (start, end) spans of the sentences of one line starting at ``base``."""
     cut = [0, *_split_points(line), len(line)]
-    for a, b in zip(cut, cut[1:], strict=False):
+    for a, b in itertools.pairwise(cut):
         piece = line[a:b]
         lead = len(piece) - len(piece.lstrip())
         trail = len(piece.rstrip())
@@ -456,10 +455,10 @@ def _assign_roles(lines: list[_Line], pat: LayoutPatterns) -> None:
     if by is not None:
         head = content[:by]
         content[by].role = "byline"
-        if head and len(head) >= 2 and (_any(pat.category, head[0].text) or _is_label(head[0], 8)):
-            if len(head) >= 3 or _any(pat.category, head[0].text):
-                head[0].role = "category"
-                head = head[1:]
+        listed = bool(head) and _any(pat.category, head[0].text)
+        if len(head) >= 2 and (listed or (len(head) >= 3 and _is_label(head[0], 8))):
+            head[0].role = "category"
+            head = head[1:]
         if head:
             head[0].role = "headline"
             for ln in head[1:]:
@@ -482,10 +481,11 @@ def _assign_roles(lines: list[_Line], pat: LayoutPatterns) -> None:
             first_body = 1
         if first_body < len(content) and len(content) > 1:
             cand = content[first_body]
-            if cand.words <= 25 and not _SENTENCE_FINAL.search(cand.text.rstrip(".")):
-                cand.role = "headline"
-                first_body += 1
-            elif cand.words <= 20 and len(_split_points(cand.text)) == 0:
+            # A headline is one sentence: up to 25 words without a final stop,
+            # or up to 20 words with one (scraped pages keep the full stop).
+            one_sentence = not _split_points(cand.text)
+            no_stop = not _SENTENCE_FINAL.search(cand.text)
+            if one_sentence and cand.words <= (25 if no_stop else 20):
                 cand.role = "headline"
                 first_body += 1
     # Datelines: short place lines between the header and the body.
@@ -561,10 +561,20 @@ def read_article(
 
     See :func:`segment` for the rules and errors.
 
-    Example:
-        >>> art = read_article("ISTANBUL\\n\\nSyria and China agreed Monday. Mr. Wang spoke.")
-        >>> [(s.role, s.text) for s in art.segments]
-        [('dateline', 'ISTANBUL'), ('body', 'Syria and China agreed Monday.'), ('body', 'Mr. Wang spoke.')]
+    Examples:
+        >>> art = read_article(
+        ...     "Syria, China agree\\n\\n"
+        ...     "Rania Abu Shamala | 17.11.2025 - Update : 17.11.2025\\n\\n"
+        ...     "ISTANBUL\\n\\n"
+        ...     "Syria and China agreed Monday. Mr. Wang spoke."
+        ... )
+        >>> for s in art.segments:
+        ...     print(s.role, s.start, s.end, s.text)
+        headline 0 18 Syria, China agree
+        byline 20 72 Rania Abu Shamala | 17.11.2025 - Update : 17.11.2025
+        dateline 74 82 ISTANBUL
+        body 84 114 Syria and China agreed Monday.
+        body 115 130 Mr. Wang spoke.
     """
     _check_text(text)
     language = _check_lang(lang) if lang is not None else detect_language(text)
@@ -578,8 +588,15 @@ def read_article(
         start = ln.start
         if ln.inline_dateline:
             segs.append(
-                Segment(len(segs), text[start : start + ln.inline_dateline], language,
-                        "dateline", start, start + ln.inline_dateline, ln.paragraph)
+                Segment(
+                    len(segs),
+                    text[start : start + ln.inline_dateline],
+                    language,
+                    "dateline",
+                    start,
+                    start + ln.inline_dateline,
+                    ln.paragraph,
+                )
             )
             rest = text[start + ln.inline_dateline : ln.end]
             start = start + ln.inline_dateline + (len(rest) - len(rest.lstrip()))

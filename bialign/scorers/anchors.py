@@ -33,7 +33,9 @@ KINDS = ("year", "date", "number", "percent", "month", "weekday")
 
 _NUMBER = regex.compile(r"(?<![\p{L}\d])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?![\d])")
 _DATE_DOTTED = regex.compile(r"(?<!\d)(\d{1,2})[./](\d{1,2})[./](\d{4})(?!\d)")
-_PERCENT = regex.compile(r"(\d+(?:\.\d+)?)\s*(?:%|per ?cent|percent|بالمئة|بالمائة|في المئة|في المائة)")
+_PERCENT = regex.compile(
+    r"(\d+(?:\.\d+)?)\s*(?:%|per ?cent|percent|بالمئة|بالمائة|في المئة|في المائة)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +59,11 @@ def _calendar() -> dict[str, dict[str, regex.Pattern[str]]]:
                 if lang == "ar":
                     alts = sorted({normalize_arabic(f) for f in forms}, key=len, reverse=True)
                     # Arabic: allow the clitics و ب ل ف and the article, no letter may follow.
-                    pat = r"(?<!\p{Arabic})(?:[وبلف]?(?:ال)?)(?:" + "|".join(map(regex.escape, alts)) + r")(?!\p{Arabic})"
+                    pat = (
+                        r"(?<!\p{Arabic})(?:[وبلف]?(?:ال)?)(?:"
+                        + "|".join(map(regex.escape, alts))
+                        + r")(?!\p{Arabic})"
+                    )
                 else:
                     alts = sorted({normalize_english(f) for f in forms}, key=len, reverse=True)
                     pat = r"\b(?:" + "|".join(map(regex.escape, alts)) + r")\b"
@@ -90,7 +96,8 @@ def extract_anchors(text: str, lang: str) -> Anchors:
             items |= {f"date:{y:04d}-{mo:02d}-{d:02d}", f"year:{y}", f"month:{mo}"}
             used.append(m.span())
     for m in _PERCENT.finditer(norm):
-        items.add(f"percent:{_num_value(*m.group(1).partition('.')[::2]) if '.' in m.group(1) else int(m.group(1))}")
+        whole, _, frac = m.group(1).partition(".")
+        items.add(f"percent:{_num_value(whole, frac or None)}")
     for m in _NUMBER.finditer(norm):
         if any(a <= m.start() < b for a, b in used):
             continue

@@ -10,8 +10,14 @@ import numpy as np
 
 from ..errors import InputError, UnknownNameError
 
-__all__ = ["FunctionScorer", "Scorer", "available_scorers", "check_matrix", "get_scorer",
-           "register_scorer"]
+__all__ = [
+    "FunctionScorer",
+    "Scorer",
+    "available_scorers",
+    "check_matrix",
+    "get_scorer",
+    "register_scorer",
+]
 
 
 @runtime_checkable
@@ -34,7 +40,7 @@ class FunctionScorer:
 
     Handy for tests and for plugging in any similarity without writing a class.
 
-    Example:
+    Examples:
         >>> s = FunctionScorer(lambda a, e: float(len(a) == len(e)), name="same-length")
         >>> s.score(["ab", "abc"], ["xy"]).tolist()
         [[1.0], [0.0]]

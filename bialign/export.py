@@ -1,0 +1,1211 @@
+"""Write an :class:`~bialign.result.Alignment` as CSV, JSON, TMX or an HTML report.
+
+Stage 6 of the pipeline (export). Every writer takes the result and an optional
+``path_or_file``, and returns the text it produced:
+
+* a ``str`` or :class:`os.PathLike` writes the file atomically (a temporary file
+  in the same folder, then :func:`os.replace`), so a failed export never leaves a
+  partial file behind;
+* a text file object gets the text written to it (open CSV files with
+  ``newline=""``);
+* ``None`` only returns the text.
+
+:func:`write` picks the format from the file extension. :func:`load_json` reads
+the JSON form back into equal dataclasses.
+
+Document order, shared by the CSV (``include_unaligned=True``) and the HTML
+report: pairs keep their order in ``Alignment.pairs`` (English position); an
+English-only segment comes right before the first pair whose first English
+index is greater than its own; an Arabic-only segment comes right after the
+pair holding the closest smaller Arabic index (after the Arabic-only segments
+already placed there), or at the very top when no pair holds a smaller one.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import csv
+import html
+import io
+import json
+import math
+import os
+import secrets
+import stat
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import IO, Any
+
+import regex
+
+from .errors import EncodingError, InputError, InputTypeError, OutputError, UnknownNameError
+from .result import AlignedPair, Alignment, Evidence, NameEvidence
+from .segment import Article, Segment
+
+__all__ = [
+    "CSV_COLUMNS",
+    "FORMATS",
+    "FORMAT_VERSION",
+    "JSON_SCHEMA",
+    "load_json",
+    "to_csv",
+    "to_html",
+    "to_json",
+    "to_tmx",
+    "write",
+]
+
+#: The formats :func:`write` knows.
+FORMATS: tuple[str, ...] = ("csv", "json", "tmx", "html")
+
+#: The value of the ``"format"`` field of the JSON form.
+FORMAT_VERSION = "bialign-alignment/1"
+
+#: The columns of :func:`to_csv`, in order.
+CSV_COLUMNS: tuple[str, ...] = (
+    "pair_id",
+    "arabic_ids",
+    "english_ids",
+    "link_type",
+    "score",
+    "arabic",
+    "english",
+    "arabic_roles",
+    "english_roles",
+    "names",
+    "numbers",
+)
+
+_EXTENSIONS = {".csv": "csv", ".json": "json", ".tmx": "tmx", ".html": "html", ".htm": "html"}
+
+PathOrFile = str | os.PathLike[str] | IO[str] | None
+
+# --------------------------------------------------------------------------- JSON schema
+
+_INDEX = {"type": "integer", "minimum": 0}
+_SPAN = {"type": "array", "items": _INDEX, "minItems": 2, "maxItems": 2}
+
+#: JSON Schema (draft 2020-12) of the output of :func:`to_json`.
+JSON_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "urn:bialign:schema:bialign-alignment/1",
+    "title": "bialign alignment",
+    "description": "An Arabic article aligned with its English counterpart (bialign.to_json).",
+    "type": "object",
+    "required": [
+        "format",
+        "signature",
+        "arabic",
+        "english",
+        "pairs",
+        "arabic_only",
+        "english_only",
+    ],
+    "additionalProperties": False,
+    "properties": {
+        "format": {"const": FORMAT_VERSION},
+        "signature": {"type": "string"},
+        "arabic": {"$ref": "#/$defs/article"},
+        "english": {"$ref": "#/$defs/article"},
+        "pairs": {"type": "array", "items": {"$ref": "#/$defs/pair"}},
+        "arabic_only": {"type": "array", "items": _INDEX, "uniqueItems": True},
+        "english_only": {"type": "array", "items": _INDEX, "uniqueItems": True},
+    },
+    "$defs": {
+        "article": {
+            "type": "object",
+            "required": ["lang", "source", "text", "segments"],
+            "additionalProperties": False,
+            "properties": {
+                "lang": {"type": "string"},
+                "source": {"type": ["string", "null"]},
+                "text": {"type": "string"},
+                "segments": {"type": "array", "items": {"$ref": "#/$defs/segment"}},
+            },
+        },
+        "segment": {
+            "type": "object",
+            "required": ["index", "text", "role", "start", "end", "paragraph"],
+            "additionalProperties": False,
+            "properties": {
+                "index": _INDEX,
+                "text": {"type": "string"},
+                "role": {"type": "string"},
+                "start": _INDEX,
+                "end": _INDEX,
+                "paragraph": _INDEX,
+                "lang": {
+                    "type": "string",
+                    "description": "Only when it differs from the article's language.",
+                },
+            },
+        },
+        "pair": {
+            "type": "object",
+            "required": [
+                "id",
+                "arabic",
+                "english",
+                "arabic_text",
+                "english_text",
+                "score",
+                "link_type",
+                "evidence",
+            ],
+            "additionalProperties": False,
+            "properties": {
+                "id": _INDEX,
+                "arabic": {"type": "array", "items": _INDEX},
+                "english": {"type": "array", "items": _INDEX},
+                "arabic_text": {"type": "string"},
+                "english_text": {"type": "string"},
+                "score": {"type": "number"},
+                "link_type": {"type": "string", "pattern": "^[0-9]+-[0-9]+$"},
+                "evidence": {"$ref": "#/$defs/evidence"},
+            },
+        },
+        "evidence": {
+            "type": "object",
+            "required": ["signals", "names", "numbers", "conflicts", "single_scores"],
+            "additionalProperties": False,
+            "properties": {
+                "signals": {"type": "object", "additionalProperties": {"type": "number"}},
+                "names": {"type": "array", "items": {"$ref": "#/$defs/name"}},
+                "numbers": {"type": "array", "items": {"type": "string"}},
+                "conflicts": {"type": "array", "items": {"type": "string"}},
+                "single_scores": {
+                    "type": "array",
+                    "items": {
+                        "type": "array",
+                        "prefixItems": [_SPAN, {"type": "number"}],
+                        "minItems": 2,
+                        "maxItems": 2,
+                    },
+                },
+            },
+        },
+        "name": {
+            "type": "object",
+            "required": [
+                "arabic",
+                "english",
+                "score",
+                "source",
+                "arabic_segment",
+                "english_segment",
+                "arabic_span",
+                "english_span",
+            ],
+            "additionalProperties": False,
+            "properties": {
+                "arabic": {"type": "string"},
+                "english": {"type": "string"},
+                "score": {"type": "number"},
+                "source": {"type": "string"},
+                "arabic_segment": _INDEX,
+                "english_segment": _INDEX,
+                "arabic_span": _SPAN,
+                "english_span": _SPAN,
+            },
+        },
+    },
+}
+
+
+# --------------------------------------------------------------------------- shared helpers
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """One row of the document-order view: a pair, or a one-sided segment."""
+
+    kind: str  # "pair", "ar" or "en"
+    pair_id: int | None = None
+    pair: AlignedPair | None = None
+    segment: Segment | None = None
+
+
+def _check_min_score(min_score: float) -> float:
+    if isinstance(min_score, bool) or not isinstance(min_score, int | float):
+        raise InputTypeError(
+            f"min_score must be a number, not {type(min_score).__name__}", min_score, "float"
+        )
+    if math.isnan(min_score):
+        raise InputError("min_score must be a number, not NaN", min_score)
+    return float(min_score)
+
+
+def _segment(article: Article, index: int, side: str, pair_id: int | None = None) -> Segment:
+    if not 0 <= index < len(article.segments):
+        where = f"pair {pair_id}" if pair_id is not None else "a one-sided segment"
+        raise InputError(
+            f"{where} refers to {side} segment {index}, "
+            f"but the {side} article has {len(article.segments)} segments",
+            index,
+        )
+    return article.segments[index]
+
+
+def _kept_pairs(res: Alignment, min_score: float) -> list[tuple[int, AlignedPair]]:
+    """``(pair_id, pair)`` for the pairs scoring at least ``min_score``."""
+    return [(i, p) for i, p in enumerate(res.pairs) if p.score >= min_score]
+
+
+def _one_sided(res: Alignment, min_score: float) -> tuple[list[Segment], list[Segment]]:
+    """Arabic-only and English-only segments, counting those of pairs below ``min_score``."""
+    ar = {s.index: s for s in res.arabic_only}
+    en = {s.index: s for s in res.english_only}
+    for i, p in enumerate(res.pairs):
+        if p.score < min_score:
+            for a in p.arabic:
+                ar[a] = _segment(res.arabic, a, "Arabic", i)
+            for e in p.english:
+                en[e] = _segment(res.english, e, "English", i)
+    return [ar[k] for k in sorted(ar)], [en[k] for k in sorted(en)]
+
+
+def _document_rows(res: Alignment, min_score: float) -> list[_Row]:
+    """Pairs and one-sided segments in document order (see the module docstring)."""
+    kept = _kept_pairs(res, min_score)
+    ar_only, en_only = _one_sided(res, min_score)
+
+    stream: list[_Row] = []
+    next_en = 0  # en_only is sorted by index
+    for pid, pair in kept:
+        if pair.english:
+            first = min(pair.english)
+            while next_en < len(en_only) and en_only[next_en].index < first:
+                stream.append(_Row("en", segment=en_only[next_en]))
+                next_en += 1
+        stream.append(_Row("pair", pid, pair))
+    stream.extend(_Row("en", segment=s) for s in en_only[next_en:])
+
+    # Arabic-only segments hang after the pair holding the closest smaller Arabic index.
+    paired = sorted((a, pid) for pid, p in kept for a in p.arabic)
+    paired_indices = [a for a, _ in paired]
+    top: list[Segment] = []
+    after: dict[int, list[Segment]] = {}
+    for seg in ar_only:
+        k = bisect.bisect_left(paired_indices, seg.index)
+        if k == 0:
+            top.append(seg)
+        else:
+            after.setdefault(paired[k - 1][1], []).append(seg)
+
+    rows = [_Row("ar", segment=s) for s in top]
+    for row in stream:
+        rows.append(row)
+        if row.kind == "pair" and row.pair_id is not None:
+            rows.extend(_Row("ar", segment=s) for s in after.get(row.pair_id, ()))
+    return rows
+
+
+def _ids(indices: Iterable[int]) -> str:
+    return " ".join(str(int(i)) for i in indices)
+
+
+def _emit(text: str, path_or_file: PathOrFile) -> str:
+    """Write ``text`` to a path (atomically) or a text file object; return it."""
+    if path_or_file is None:
+        return text
+    if isinstance(path_or_file, str | os.PathLike):
+        _write_atomic(Path(path_or_file), text)
+        return text
+    if not hasattr(path_or_file, "write"):
+        raise InputTypeError(
+            "path_or_file must be a path, a text file object or None, "
+            f"not {type(path_or_file).__name__}",
+            path_or_file,
+            expected="str | PathLike | IO[str] | None",
+        )
+    try:
+        path_or_file.write(text)
+    except TypeError as exc:
+        raise InputTypeError(
+            f"cannot write text to {type(path_or_file).__name__}: open the file in text mode "
+            f'("w", encoding="utf-8") ({exc})',
+            path_or_file,
+            expected="IO[str]",
+        ) from exc
+    return text
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` as UTF-8 to ``path`` via a temporary file and :func:`os.replace`.
+
+    Raises:
+        OutputError: The folder is missing, the path is a folder, or writing failed.
+    """
+    folder = path.parent
+    if path.is_dir():
+        raise OutputError(f"cannot write {path}: it is a folder", str(path))
+    if not folder.is_dir():
+        reason = "is not a folder" if folder.exists() else "does not exist"
+        raise OutputError(f"cannot write {path}: the folder {folder} {reason}", str(path))
+    data = text.encode("utf-8")
+    tmp = folder / f".{path.name}.{secrets.token_hex(4)}.tmp"
+    try:
+        # O_EXCL: never clobber another file; the mode lets the umask apply as for open().
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {_reason(exc)}", str(path)) from exc
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        if path.is_file():
+            os.chmod(tmp, stat.S_IMODE(path.stat().st_mode))
+        os.replace(tmp, path)
+    except OSError as exc:
+        _remove_quietly(tmp)
+        raise OutputError(f"cannot write {path}: {_reason(exc)}", str(path)) from exc
+    except BaseException:
+        _remove_quietly(tmp)
+        raise
+
+
+def _reason(exc: OSError) -> str:
+    return (exc.strerror or str(exc)).lower()
+
+
+def _remove_quietly(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("bialign")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+def to_csv(
+    res: Alignment,
+    path_or_file: PathOrFile = None,
+    *,
+    include_unaligned: bool = False,
+    min_score: float = 0.0,
+    excel: bool = False,
+) -> str:
+    """The pairs as CSV, one row per pair (columns: :data:`CSV_COLUMNS`).
+
+    Segment ids and roles are space-separated (``7 9``, ``body body``), in the
+    order of the pair; ``names`` reads ``أسعد الشيباني=Asaad al-Shaibani; …`` and
+    ``numbers`` ``year:2024; month:12``; ``pair_id`` is the pair's position in
+    ``Alignment.pairs`` and ``score`` has four decimals. Rows end with ``\\r\\n``
+    (RFC 4180); fields with commas, quotes or line breaks are quoted.
+
+    Args:
+        res: The alignment.
+        path_or_file: Where to write (see the module docstring); ``None`` only returns.
+        include_unaligned: Add one row per one-sided segment, with the other side
+            empty, ``link_type`` ``1-0`` (Arabic only) or ``0-1`` (English only) and
+            no score, placed in document order (see the module docstring).
+        min_score: Drop the pairs scoring below it; their segments then count as
+            one-sided.
+        excel: Start with a UTF-8 byte order mark so that Excel reads Arabic correctly.
+
+    Returns:
+        The CSV text (starting with ``"\\ufeff"`` when ``excel``).
+
+    Raises:
+        OutputError: The path cannot be written.
+    """
+    min_score = _check_min_score(min_score)
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    if include_unaligned:
+        rows = _document_rows(res, min_score)
+    else:
+        rows = [_Row("pair", pid, p) for pid, p in _kept_pairs(res, min_score)]
+    for row in rows:
+        writer.writerow(_csv_row(res, row))
+    text = buf.getvalue()
+    if excel:
+        text = "\ufeff" + text
+    return _emit(text, path_or_file)
+
+
+def _csv_row(res: Alignment, row: _Row) -> dict[str, str]:
+    if row.kind == "pair" and row.pair is not None:
+        p, pid = row.pair, row.pair_id
+        ar = [_segment(res.arabic, i, "Arabic", pid) for i in p.arabic]
+        en = [_segment(res.english, i, "English", pid) for i in p.english]
+        return {
+            "pair_id": str(pid),
+            "arabic_ids": _ids(p.arabic),
+            "english_ids": _ids(p.english),
+            "link_type": p.link_type,
+            "score": f"{p.score:.4f}",
+            "arabic": p.arabic_text,
+            "english": p.english_text,
+            "arabic_roles": " ".join(s.role for s in ar),
+            "english_roles": " ".join(s.role for s in en),
+            "names": "; ".join(f"{n.arabic}={n.english}" for n in p.evidence.names),
+            "numbers": "; ".join(p.evidence.numbers),
+        }
+    seg = row.segment
+    assert seg is not None  # _document_rows gives one-sided rows a segment
+    arabic = row.kind == "ar"
+    return {
+        "pair_id": "",
+        "arabic_ids": str(seg.index) if arabic else "",
+        "english_ids": "" if arabic else str(seg.index),
+        "link_type": "1-0" if arabic else "0-1",
+        "score": "",
+        "arabic": seg.text if arabic else "",
+        "english": "" if arabic else seg.text,
+        "arabic_roles": seg.role if arabic else "",
+        "english_roles": "" if arabic else seg.role,
+        "names": "",
+        "numbers": "",
+    }
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+def to_json(res: Alignment, path_or_file: PathOrFile = None, *, indent: int | None = 2) -> str:
+    """The whole result as JSON (schema: :data:`JSON_SCHEMA`); :func:`load_json` reads it back.
+
+    Holds the format version (``"format": "bialign-alignment/1"``), the
+    signature, both articles (source text, language, source name, segments with
+    index, text, role, offsets and paragraph), the pairs (ids, texts, score, link
+    type and evidence in the shape of :meth:`Evidence.to_dict`, at full
+    precision) and the one-sided segments as index lists. Non-ASCII text is
+    written as is (UTF-8).
+
+    Args:
+        res: The alignment.
+        path_or_file: Where to write (see the module docstring); ``None`` only returns.
+        indent: Spaces per level; ``None`` for one compact line.
+
+    Returns:
+        The JSON text, ending with a newline.
+
+    Raises:
+        InputError: A score or signal is not a finite number.
+        OutputError: The path cannot be written.
+    """
+    data = {
+        "format": FORMAT_VERSION,
+        "signature": res.signature,
+        "arabic": _article_to_dict(res.arabic),
+        "english": _article_to_dict(res.english),
+        "pairs": [_pair_to_dict(i, p) for i, p in enumerate(res.pairs)],
+        "arabic_only": [int(s.index) for s in res.arabic_only],
+        "english_only": [int(s.index) for s in res.english_only],
+    }
+    try:
+        text = json.dumps(data, ensure_ascii=False, indent=indent, allow_nan=False)
+    except ValueError as exc:
+        raise InputError(f"the alignment holds a number JSON cannot carry: {exc}") from exc
+    return _emit(text + "\n", path_or_file)
+
+
+def _article_to_dict(art: Article) -> dict[str, Any]:
+    segments = []
+    for s in art.segments:
+        d: dict[str, Any] = {
+            "index": int(s.index),
+            "text": s.text,
+            "role": s.role,
+            "start": int(s.start),
+            "end": int(s.end),
+            "paragraph": int(s.paragraph),
+        }
+        if s.lang != art.lang:
+            d["lang"] = s.lang
+        segments.append(d)
+    source = None if art.source is None else str(art.source)
+    return {"lang": art.lang, "source": source, "text": art.text, "segments": segments}
+
+
+def _pair_to_dict(pid: int, p: AlignedPair) -> dict[str, Any]:
+    return {
+        "id": pid,
+        "arabic": [int(i) for i in p.arabic],
+        "english": [int(i) for i in p.english],
+        "arabic_text": p.arabic_text,
+        "english_text": p.english_text,
+        "score": float(p.score),
+        "link_type": p.link_type,
+        "evidence": _evidence_to_dict(p.evidence),
+    }
+
+
+def _evidence_to_dict(ev: Evidence) -> dict[str, Any]:
+    """:meth:`Evidence.to_dict` without its rounding, so that the JSON round-trips exactly."""
+    return {
+        "signals": {str(k): float(v) for k, v in ev.signals.items()},
+        "names": [
+            {
+                "arabic": n.arabic,
+                "english": n.english,
+                "score": float(n.score),
+                "source": n.source,
+                "arabic_segment": int(n.arabic_segment),
+                "english_segment": int(n.english_segment),
+                "arabic_span": [int(x) for x in n.arabic_span],
+                "english_span": [int(x) for x in n.english_span],
+            }
+            for n in ev.names
+        ],
+        "numbers": list(ev.numbers),
+        "conflicts": list(ev.conflicts),
+        "single_scores": [[[int(a), int(e)], float(s)] for (a, e), s in ev.single_scores],
+    }
+
+
+def load_json(path_or_text: str | os.PathLike[str] | bytes | IO[str]) -> Alignment:
+    """Read the output of :func:`to_json` back into an :class:`Alignment`.
+
+    Args:
+        path_or_text: A path, the JSON text itself (a ``str`` starting with ``{``
+            or ``[``), UTF-8 bytes, or a text file object.
+
+    Returns:
+        An alignment equal to the one that was written.
+
+    Raises:
+        InputError: The file cannot be read, the text is not JSON, the ``format``
+            field is missing or names another version, or the content is malformed
+            (the message says where).
+        EncodingError: The file is not UTF-8.
+    """
+    text = _json_text(path_or_text)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}", text
+        ) from exc
+    if not isinstance(data, dict) or "format" not in data:
+        raise InputError(
+            f"not a bialign alignment: no 'format' field (expected {FORMAT_VERSION!r})", text
+        )
+    fmt = data["format"]
+    if fmt != FORMAT_VERSION:
+        if isinstance(fmt, str) and fmt.startswith("bialign-alignment/"):
+            raise InputError(
+                f"unsupported format version {fmt!r}; this bialign reads {FORMAT_VERSION!r}", fmt
+            )
+        raise InputError(
+            f"not a bialign alignment: format is {fmt!r}, expected {FORMAT_VERSION!r}", fmt
+        )
+    return _alignment_from_dict(data)
+
+
+def _json_text(src: str | os.PathLike[str] | bytes | IO[str]) -> str:
+    if isinstance(src, bytes | bytearray):
+        try:
+            return bytes(src).decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise EncodingError(
+                f"the JSON bytes are not UTF-8 (byte {exc.start})", "<bytes>", exc.start
+            ) from exc
+    if isinstance(src, str) and src.lstrip("\ufeff \t\r\n")[:1] in ("{", "["):
+        return src
+    if isinstance(src, str | os.PathLike):
+        path = Path(src)
+        if isinstance(src, str) and ("\n" in src or not path.exists()):
+            raise InputError(f"{_short(src)!r} is neither JSON text nor an existing file", str(src))
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read {path}: {_reason(exc)}", str(path)) from exc
+        try:
+            return raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise EncodingError(
+                f"{path} is not UTF-8 (byte {exc.start})", str(path), exc.start
+            ) from exc
+    if hasattr(src, "read"):
+        text = src.read()
+        if isinstance(text, bytes):
+            return _json_text(text)
+        return str(text)
+    raise InputTypeError(
+        f"expected a path, JSON text, bytes or a file object, got {type(src).__name__}",
+        src,
+        expected="str | PathLike | bytes | IO[str]",
+    )
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+class _Malformed(Exception):
+    """Internal: a structural problem, turned into :class:`InputError` with its location."""
+
+
+def _get(obj: Any, key: str, kinds: tuple[type, ...], where: str) -> Any:
+    if not isinstance(obj, dict):
+        raise _Malformed(f"{where} must be an object")
+    if key not in obj:
+        raise _Malformed(f"{where} has no {key!r}")
+    value = obj[key]
+    if not _is(value, kinds):
+        names = " or ".join("null" if k is type(None) else k.__name__ for k in kinds)
+        raise _Malformed(f"{where}.{key} must be {names}, not {type(value).__name__}")
+    return value
+
+
+def _is(value: Any, kinds: tuple[type, ...]) -> bool:
+    if isinstance(value, bool):
+        return bool in kinds
+    if isinstance(value, int) and float in kinds:
+        return True
+    return isinstance(value, kinds)
+
+
+def _int_list(value: Any, where: str, length: int | None = None) -> tuple[int, ...]:
+    if not isinstance(value, list) or not all(_is(x, (int,)) for x in value):
+        raise _Malformed(f"{where} must be a list of integers")
+    if length is not None and len(value) != length:
+        raise _Malformed(f"{where} must hold {length} integers")
+    return tuple(value)
+
+
+def _span(value: Any, where: str) -> tuple[int, int]:
+    start, end = _int_list(value, where, 2)
+    return start, end
+
+
+def _str_list(value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+        raise _Malformed(f"{where} must be a list of strings")
+    return tuple(value)
+
+
+def _alignment_from_dict(data: dict[str, Any]) -> Alignment:
+    try:
+        arabic = _article_from_dict(_get(data, "arabic", (dict,), "alignment"), "arabic")
+        english = _article_from_dict(_get(data, "english", (dict,), "alignment"), "english")
+        pairs = []
+        for i, p in enumerate(_get(data, "pairs", (list,), "alignment")):
+            pairs.append(_pair_from_dict(p, f"pairs[{i}]", arabic, english))
+        ar_only = _int_list(_get(data, "arabic_only", (list,), "alignment"), "arabic_only")
+        en_only = _int_list(_get(data, "english_only", (list,), "alignment"), "english_only")
+        signature = _get(data, "signature", (str,), "alignment")
+        return Alignment(
+            arabic=arabic,
+            english=english,
+            pairs=tuple(pairs),
+            arabic_only=tuple(_lookup(arabic, i, "arabic_only") for i in ar_only),
+            english_only=tuple(_lookup(english, i, "english_only") for i in en_only),
+            signature=signature,
+        )
+    except _Malformed as exc:
+        raise InputError(f"malformed bialign alignment JSON: {exc}") from None
+
+
+def _lookup(art: Article, index: int, where: str) -> Segment:
+    if not 0 <= index < len(art.segments):
+        raise _Malformed(f"{where} refers to segment {index}; the article has {len(art)}")
+    return art.segments[index]
+
+
+def _article_from_dict(d: dict[str, Any], where: str) -> Article:
+    lang = _get(d, "lang", (str,), where)
+    segments = []
+    for i, s in enumerate(_get(d, "segments", (list,), where)):
+        w = f"{where}.segments[{i}]"
+        segments.append(
+            Segment(
+                index=_get(s, "index", (int,), w),
+                text=_get(s, "text", (str,), w),
+                lang=_get(s, "lang", (str,), w) if "lang" in s else lang,
+                role=_get(s, "role", (str,), w),
+                start=_get(s, "start", (int,), w),
+                end=_get(s, "end", (int,), w),
+                paragraph=_get(s, "paragraph", (int,), w),
+            )
+        )
+    return Article(
+        text=_get(d, "text", (str,), where),
+        lang=lang,
+        segments=tuple(segments),
+        source=_get(d, "source", (str, type(None)), where),
+    )
+
+
+def _pair_from_dict(d: Any, where: str, arabic: Article, english: Article) -> AlignedPair:
+    ar = _int_list(_get(d, "arabic", (list,), where), f"{where}.arabic")
+    en = _int_list(_get(d, "english", (list,), where), f"{where}.english")
+    for side, idx, art in (("arabic", ar, arabic), ("english", en, english)):
+        for i in idx:
+            _lookup(art, i, f"{where}.{side}")
+    ev = d.get("evidence", {})
+    return AlignedPair(
+        arabic=ar,
+        english=en,
+        arabic_text=_get(d, "arabic_text", (str,), where),
+        english_text=_get(d, "english_text", (str,), where),
+        score=float(_get(d, "score", (float,), where)),
+        evidence=_evidence_from_dict(ev, f"{where}.evidence"),
+    )
+
+
+def _evidence_from_dict(d: Any, where: str) -> Evidence:
+    if not isinstance(d, dict):
+        raise _Malformed(f"{where} must be an object")
+    signals = d.get("signals", {})
+    if not isinstance(signals, dict) or not all(_is(v, (float,)) for v in signals.values()):
+        raise _Malformed(f"{where}.signals must map names to numbers")
+    names = []
+    for i, n in enumerate(d.get("names", [])):
+        w = f"{where}.names[{i}]"
+        names.append(
+            NameEvidence(
+                arabic=_get(n, "arabic", (str,), w),
+                english=_get(n, "english", (str,), w),
+                score=float(_get(n, "score", (float,), w)),
+                source=_get(n, "source", (str,), w),
+                arabic_segment=_get(n, "arabic_segment", (int,), w),
+                english_segment=_get(n, "english_segment", (int,), w),
+                arabic_span=_span(_get(n, "arabic_span", (list,), w), f"{w}.arabic_span"),
+                english_span=_span(_get(n, "english_span", (list,), w), f"{w}.english_span"),
+            )
+        )
+    single = []
+    for i, item in enumerate(d.get("single_scores", [])):
+        w = f"{where}.single_scores[{i}]"
+        if not (isinstance(item, list) and len(item) == 2 and _is(item[1], (float,))):
+            raise _Malformed(f"{w} must be [[arabic, english], score]")
+        a, e = _span(item[0], f"{w}[0]")
+        single.append(((a, e), float(item[1])))
+    return Evidence(
+        signals=MappingProxyType({k: float(v) for k, v in signals.items()}),
+        names=tuple(names),
+        numbers=_str_list(d.get("numbers", []), f"{where}.numbers"),
+        conflicts=_str_list(d.get("conflicts", []), f"{where}.conflicts"),
+        single_scores=tuple(single),
+    )
+
+
+# --------------------------------------------------------------------------- TMX
+
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+# Characters XML 1.0 does not allow (C0 controls but tab and line breaks, lone surrogates, FFFE/F).
+_XML_INVALID = regex.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_text(text: str) -> str:
+    return _XML_INVALID.sub("", text)
+
+
+def to_tmx(
+    res: Alignment,
+    path_or_file: PathOrFile = None,
+    *,
+    min_score: float = 0.0,
+    include_metadata: bool = True,
+) -> str:
+    """The pairs as a TMX 1.4b translation memory (Arabic source, English target).
+
+    One ``<tu>`` per pair, ``tuid`` being the pair's position in
+    ``Alignment.pairs``, with ``<tuv xml:lang="ar">`` then ``<tuv xml:lang="en">``.
+    Characters XML 1.0 forbids (control characters) are dropped; everything
+    else is escaped by :mod:`xml.etree.ElementTree` (and carriage returns are
+    written as ``&#13;`` so that they survive parsing).
+
+    Args:
+        res: The alignment.
+        path_or_file: Where to write (see the module docstring); ``None`` only returns.
+        min_score: Leave out the pairs scoring below it.
+        include_metadata: Add ``<prop>`` elements: ``x-score``, ``x-link-type``,
+            ``x-arabic-ids`` and ``x-english-ids`` per unit, ``x-signature`` in the
+            header.
+
+    Returns:
+        The TMX document (UTF-8 declaration, two-space indentation).
+
+    Raises:
+        OutputError: The path cannot be written.
+    """
+    min_score = _check_min_score(min_score)
+    root = ET.Element("tmx", {"version": "1.4"})
+    header = ET.SubElement(
+        root,
+        "header",
+        {
+            "creationtool": "bialign",
+            "creationtoolversion": _version(),
+            "datatype": "plaintext",
+            "segtype": "sentence",
+            "adminlang": "en",
+            "srclang": "ar",
+            "o-tmf": "bialign",
+        },
+    )
+    if include_metadata:
+        _prop(header, "x-signature", res.signature)
+    body = ET.SubElement(root, "body")
+    for pid, pair in _kept_pairs(res, min_score):
+        tu = ET.SubElement(body, "tu", {"tuid": str(pid)})
+        if include_metadata:
+            _prop(tu, "x-score", f"{pair.score:.4f}")
+            _prop(tu, "x-link-type", pair.link_type)
+            _prop(tu, "x-arabic-ids", _ids(pair.arabic))
+            _prop(tu, "x-english-ids", _ids(pair.english))
+        for lang, text in (("ar", pair.arabic_text), ("en", pair.english_text)):
+            tuv = ET.SubElement(tu, "tuv", {_XML_LANG: lang})
+            ET.SubElement(tuv, "seg").text = _xml_text(text)
+    ET.indent(root, space="  ")
+    text = ET.tostring(root, encoding="unicode")
+    # XML parsers turn a raw CR into LF; a character reference keeps it. The indentation
+    # holds only LF, so every CR here is content.
+    text = '<?xml version="1.0" encoding="UTF-8"?>\n' + text.replace("\r", "&#13;")
+    return _emit(text + "\n", path_or_file)
+
+
+def _prop(parent: ET.Element, kind: str, value: str) -> None:
+    ET.SubElement(parent, "prop", {"type": kind}).text = _xml_text(value)
+
+
+# --------------------------------------------------------------------------- HTML
+
+# (class, lowest score, background, legend label): the first band whose lowest score is reached.
+_SCORE_BANDS: tuple[tuple[str, float, str, str], ...] = (
+    ("band-high", 0.9, "#c9ebc9", "high (≥ 0.90)"),
+    ("band-good", 0.7, "#e4f3c6", "good (0.70–0.90)"),
+    ("band-uncertain", 0.5, "#fff0bd", "uncertain (0.50–0.70)"),
+    ("band-doubtful", -math.inf, "#f9d2cc", "doubtful (< 0.50)"),
+)
+
+_CSS = """
+:root { color-scheme: light; }
+* { box-sizing: border-box; }
+body { margin: 1.5rem auto; max-width: 1400px; padding: 0 1rem; color: #1f2328;
+  background: #fff; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", "Noto Sans",
+  "DejaVu Sans", Arial, sans-serif; }
+h1 { font-size: 1.45rem; margin: 0 0 .3rem; }
+h2 { font-size: 1.1rem; margin: 1.2rem 0 .4rem; }
+.sources { color: #57606a; margin: 0 0 1rem; }
+.summary { border: 1px solid #d0d7de; border-radius: 6px; padding: .6rem 1rem;
+  background: #f6f8fa; }
+.summary h2 { margin-top: .2rem; }
+.summary table { border-collapse: collapse; }
+.summary th { text-align: left; font-weight: 600; padding: .15rem 1.2rem .15rem 0;
+  vertical-align: top; white-space: nowrap; }
+.summary td { padding: .15rem 0; }
+.summary code { font-size: .85rem; word-break: break-all; }
+.legend { display: flex; flex-wrap: wrap; gap: .4rem 1.1rem; margin: .6rem 0 0; padding: 0;
+  list-style: none; font-size: .85rem; }
+.legend li { display: flex; align-items: center; gap: .35rem; }
+.swatch { display: inline-block; width: 1.4rem; height: .95rem; border: 1px solid #8c959f;
+  border-radius: 2px; }
+table.alignment { width: 100%; border-collapse: separate; border-spacing: 0 3px;
+  table-layout: fixed; margin-top: 1rem; }
+table.alignment th { position: sticky; top: 0; background: #fff; padding: .4rem .7rem;
+  border-bottom: 2px solid #d0d7de; font-size: .9rem; }
+th.ar { text-align: right; }
+th.en { text-align: left; }
+col.text { width: 44%; }
+col.meta { width: 12%; }
+td { vertical-align: top; padding: .45rem .75rem; }
+td.ar { text-align: right; font-size: 1.12rem; line-height: 1.75;
+  font-family: "Noto Naskh Arabic", "Noto Sans Arabic", "Amiri", "DejaVu Sans", Arial, sans-serif; }
+td.en { text-align: left; }
+td.meta { text-align: center; font-size: .8rem; color: #32383f; }
+td.meta .lt { font-weight: 700; font-size: .95rem; }
+td.meta .ids { color: #57606a; font-size: .72rem; }
+td.meta .conflict { color: #a40e26; font-weight: 600; }
+.seg { margin: 0; }
+.seg + .seg { margin-top: .35rem; padding-top: .35rem; border-top: 1px dashed #8c959f; }
+.role { display: inline-block; font: 600 .66rem/1.5 system-ui, sans-serif; letter-spacing: .04em;
+  text-transform: uppercase; color: #fff; background: #57606a; border-radius: 3px;
+  padding: 0 .4em; margin: 0 .4em; vertical-align: .15em; }
+mark { background: #ffd33d; color: inherit; padding: 0 .12em; border-radius: 2px;
+  box-shadow: 0 0 0 1px #d4a72c inset; }
+tr.one-sided td.text { background: #eef0f2; color: #57606a; }
+tr.one-sided td.empty, .swatch.hatch { background: repeating-linear-gradient(135deg,
+  #f6f8fa 0 6px, #d8dee4 6px 8px); }
+tr.one-sided td.meta { background: #eef0f2; font-weight: 700; color: #57606a;
+  text-transform: uppercase; font-size: .72rem; letter-spacing: .04em; }
+"""
+
+
+def _band(score: float) -> tuple[str, str, str]:
+    for cls, low, colour, label in _SCORE_BANDS:
+        if score >= low:
+            return cls, colour, label
+    return _SCORE_BANDS[-1][0], _SCORE_BANDS[-1][2], _SCORE_BANDS[-1][3]
+
+
+def to_html(
+    res: Alignment,
+    path_or_file: PathOrFile = None,
+    *,
+    title: str | None = None,
+    min_score: float = 0.0,
+) -> str:
+    """A self-contained side-by-side HTML report (inline CSS, no script, no external URL).
+
+    At the top, a summary: pairs by link type, one-sided segments per side,
+    coverage (:meth:`Alignment.coverage`) and the signature, then a legend. Below,
+    one table row per pair in English order: the Arabic cell (``dir="rtl"``,
+    right-aligned), the link type, score and segment ids, and the English cell;
+    the row's background shows the score band; matched names are ``<mark>``-ed in
+    both texts (from the :class:`NameEvidence` spans); segments that are not body
+    text carry a small role label. One-sided segments stand in place (document
+    order, see the module docstring), grey and hatched, labelled "Arabic only" or
+    "English only".
+
+    Args:
+        res: The alignment.
+        path_or_file: Where to write (see the module docstring); ``None`` only returns.
+        title: The page title; by default "bialign alignment report".
+        min_score: Show the pairs scoring below it as one-sided content.
+
+    Returns:
+        The HTML document.
+
+    Raises:
+        OutputError: The path cannot be written.
+    """
+    min_score = _check_min_score(min_score)
+    esc = html.escape
+    page_title = title if title is not None else "bialign alignment report"
+    rows = _document_rows(res, min_score)
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f'<meta name="generator" content="bialign {esc(_version())}">',
+        f"<title>{esc(page_title)}</title>",
+        "<style>" + _css() + "</style>",
+        "</head>",
+        "<body>",
+        f"<h1>{esc(page_title)}</h1>",
+    ]
+    sources = [s for s in (res.arabic.source, res.english.source) if s]
+    if sources:
+        out.append(f'<p class="sources">{" ↔ ".join(esc(s) for s in sources)}</p>')
+    out.extend(_html_summary(res, min_score))
+    out.extend(
+        [
+            '<table class="alignment">',
+            '<colgroup><col class="text"><col class="meta"><col class="text"></colgroup>',
+            '<thead><tr><th class="ar" scope="col">Arabic</th><th scope="col">Link</th>'
+            '<th class="en" scope="col">English</th></tr></thead>',
+            "<tbody>",
+        ]
+    )
+    for row in rows:
+        out.append(_html_row(res, row))
+    out.extend(["</tbody>", "</table>", "</body>", "</html>"])
+    return _emit("\n".join(out) + "\n", path_or_file)
+
+
+def _css() -> str:
+    bands = "\n".join(
+        f"tr.{cls} td, .swatch.{cls} {{ background: {colour}; }}"
+        for cls, _, colour, _ in _SCORE_BANDS
+    )
+    return _CSS + bands + "\n"
+
+
+def _html_summary(res: Alignment, min_score: float) -> list[str]:
+    esc = html.escape
+    types: dict[str, int] = {}
+    for p in res.pairs:
+        types[p.link_type] = types.get(p.link_type, 0) + 1
+    kinds = ", ".join(f"{k}: {v}" for k, v in sorted(types.items())) or "none"
+    cov = res.coverage()
+    lines = [
+        '<section class="summary" id="summary">',
+        "<h2>Summary</h2>",
+        "<table>",
+        f'<tr><th scope="row">Pairs</th><td class="pairs">{len(res.pairs)} '
+        f"({esc(kinds)})</td></tr>",
+        f'<tr><th scope="row">Arabic</th><td class="arabic-side">{len(res.arabic.segments)} '
+        f"segments, {len(res.arabic_only)} Arabic only</td></tr>",
+        f'<tr><th scope="row">English</th><td class="english-side">{len(res.english.segments)} '
+        f"segments, {len(res.english_only)} English only</td></tr>",
+        f'<tr><th scope="row">Coverage</th><td class="coverage">'
+        f"Arabic {cov['arabic_segments']:.0%} of segments, {cov['arabic_chars']:.0%} of characters"
+        f"; English {cov['english_segments']:.0%} of segments, "
+        f"{cov['english_chars']:.0%} of characters</td></tr>",
+        f'<tr><th scope="row">Signature</th><td><code class="signature">'
+        f"{esc(res.signature)}</code></td></tr>",
+    ]
+    if min_score > 0:
+        below = sum(1 for p in res.pairs if p.score < min_score)
+        lines.append(
+            f'<tr><th scope="row">Shown</th><td class="filter">pairs scoring at least '
+            f"{min_score:.2f}; {below} pair{'s' if below != 1 else ''} below it shown as "
+            "one-sided</td></tr>"
+        )
+    lines.append("</table>")
+    lines.append('<ul class="legend" aria-label="legend">')
+    for cls, _, _, label in _SCORE_BANDS:
+        lines.append(f'<li><span class="swatch {cls}"></span>{esc(label)}</li>')
+    lines.append('<li><span class="swatch hatch"></span>one language only</li>')
+    lines.append("<li><mark>name</mark> matched name</li>")
+    lines.append("</ul>")
+    lines.append("</section>")
+    return lines
+
+
+def _html_row(res: Alignment, row: _Row) -> str:
+    esc = html.escape
+    if row.kind == "pair" and row.pair is not None:
+        p, pid = row.pair, row.pair_id
+        cls, _, label = _band(p.score)
+        ar = [_segment(res.arabic, i, "Arabic", pid) for i in p.arabic]
+        en = [_segment(res.english, i, "English", pid) for i in p.english]
+        ar_marks = _name_spans(p.evidence.names, ar, lambda n: n.arabic_segment, arabic=True)
+        en_marks = _name_spans(p.evidence.names, en, lambda n: n.english_segment, arabic=False)
+        meta = [
+            f'<div class="lt">{esc(p.link_type)}</div>',
+            f'<div class="score" title="{esc(label)}">{p.score:.2f}</div>',
+            f'<div class="ids">ar {", ".join(map(str, p.arabic))} · '
+            f"en {', '.join(map(str, p.english))}</div>",
+        ]
+        if p.evidence.conflicts:
+            meta.append(
+                '<div class="conflict" title="the two sides disagree on these anchors">≠ '
+                f"{esc(', '.join(p.evidence.conflicts))}</div>"
+            )
+        return (
+            f'<tr class="pair {cls}" id="pair-{pid}">'
+            f'<td class="text ar" dir="rtl" lang="ar">{_html_segments(ar, ar_marks)}</td>'
+            f'<td class="meta">{"".join(meta)}</td>'
+            f'<td class="text en" dir="ltr" lang="en">{_html_segments(en, en_marks)}</td></tr>'
+        )
+    seg = row.segment
+    assert seg is not None  # _document_rows gives one-sided rows a segment
+    text = _html_segments([seg], {})
+    if row.kind == "ar":
+        return (
+            f'<tr class="one-sided arabic-only" id="ar-{seg.index}">'
+            f'<td class="text ar" dir="rtl" lang="ar">{text}</td>'
+            f'<td class="meta">Arabic only<div class="ids">ar {seg.index}</div></td>'
+            '<td class="empty en" dir="ltr"></td></tr>'
+        )
+    return (
+        f'<tr class="one-sided english-only" id="en-{seg.index}">'
+        '<td class="empty ar" dir="rtl"></td>'
+        f'<td class="meta">English only<div class="ids">en {seg.index}</div></td>'
+        f'<td class="text en" dir="ltr" lang="en">{text}</td></tr>'
+    )
+
+
+_Mark = tuple[int, int, str]  # start, end, tooltip
+
+
+def _name_spans(
+    names: Sequence[NameEvidence],
+    segments: Sequence[Segment],
+    segment_of: Callable[[NameEvidence], int],
+    *,
+    arabic: bool,
+) -> dict[int, list[_Mark]]:
+    """Per segment index, the valid, non-overlapping spans of the matched names."""
+    by_index = {s.index: s for s in segments}
+    spans: dict[int, list[_Mark]] = {}
+    for n in names:
+        seg = by_index.get(segment_of(n))
+        if seg is None:
+            continue
+        start, end = n.arabic_span if arabic else n.english_span
+        if not 0 <= start < end <= len(seg.text):
+            # A span that does not fit the text: fall back to the name's first occurrence.
+            found = seg.text.find(n.arabic if arabic else n.english)
+            if found < 0 or not (n.arabic if arabic else n.english):
+                continue
+            start, end = found, found + len(n.arabic if arabic else n.english)
+        other = n.english if arabic else n.arabic
+        spans.setdefault(seg.index, []).append((start, end, f"{other} ({n.source}, {n.score:.2f})"))
+    for marks in spans.values():
+        marks.sort()
+        kept: list[_Mark] = []
+        for m in marks:
+            if not kept or m[0] >= kept[-1][1]:
+                kept.append(m)
+        marks[:] = kept
+    return spans
+
+
+def _html_segments(segments: Sequence[Segment], marks: Mapping[int, list[_Mark]]) -> str:
+    esc = html.escape
+    parts = []
+    for seg in segments:
+        role = "" if seg.role == "body" else f'<span class="role" dir="ltr">{esc(seg.role)}</span>'
+        text, pos = [], 0
+        for start, end, tip in marks.get(seg.index, ()):
+            text.append(esc(seg.text[pos:start]))
+            text.append(f'<mark title="{esc(tip)}">{esc(seg.text[start:end])}</mark>')
+            pos = end
+        text.append(esc(seg.text[pos:]))
+        parts.append(f'<p class="seg" data-index="{seg.index}">{role}{"".join(text)}</p>')
+    return "".join(parts)
+
+
+# --------------------------------------------------------------------------- write
+
+_WRITERS: dict[str, Callable[..., str]] = {
+    "csv": to_csv,
+    "json": to_json,
+    "tmx": to_tmx,
+    "html": to_html,
+}
+
+
+def write(
+    res: Alignment,
+    path: str | os.PathLike[str],
+    *,
+    format: str | None = None,
+    **options: Any,
+) -> Path:
+    """Write ``res`` to ``path`` in the format its extension names, atomically.
+
+    Extensions: ``.csv``, ``.json``, ``.tmx``, ``.html`` and ``.htm`` (any case).
+    The text goes to a temporary file in the same folder that then replaces
+    ``path``, so an error never leaves a partial file.
+
+    Args:
+        res: The alignment.
+        path: The file to write.
+        format: One of :data:`FORMATS`; overrides the extension.
+        **options: Passed to the format's writer (``excel=True``, ``min_score=0.5`` …).
+
+    Returns:
+        ``path`` as a :class:`~pathlib.Path`.
+
+    Raises:
+        UnknownNameError: The format (or the extension) is not one of :data:`FORMATS`.
+        OutputError: The folder does not exist, ``path`` is a folder, or it cannot be written.
+    """
+    target = Path(path)
+    if target.is_dir():
+        raise OutputError(f"cannot write {target}: it is a folder", str(target))
+    if format is None:
+        suffix = target.suffix.lower()
+        if suffix not in _EXTENSIONS:
+            raise UnknownNameError("format", suffix.lstrip("."), FORMATS)
+        name = _EXTENSIONS[suffix]
+    else:
+        name = format.lower().lstrip(".") if isinstance(format, str) else format
+        name = {"htm": "html"}.get(name, name)
+        if name not in _WRITERS:
+            raise UnknownNameError("format", str(format), FORMATS)
+    text = _WRITERS[name](res, None, **options)
+    _write_atomic(target, text)
+    return target

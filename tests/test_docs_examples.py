@@ -1,0 +1,195 @@
+"""The code examples of the documentation run, and the reference parts of the docs stay complete.
+
+Convention in the pages (Markdown, under ``docs/``):
+
+* a fenced ````python`` block on the line right after ``<!-- test -->`` is run. The runnable
+  blocks of one page run in order in one namespace (a later block may use what an earlier
+  one defined), in a fresh Python process, with the working directory at the repository
+  root and ``HF_HUB_OFFLINE=1``; the test fails when a block raises;
+* a fenced block right after ``<!-- test-file: PATH -->`` is written to ``PATH`` (relative to
+  the repository root, inside the git-ignored ``out/``) before the page's blocks run, and
+  removed afterwards. A file named ``test_*.py`` is then run with pytest.
+
+The marker may be indented (inside an admonition); the fence must then have the same indent.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+
+#: The pages whose examples are run. Pages that align articles load the sentence
+#: encoder and take more than 10 s, so they are marked slow.
+FAST_PAGES = ("segmentation.md", "guides/outlets.md", "cli.md")
+SLOW_PAGES = (
+    "index.md",
+    "quickstart.md",
+    "concepts/alignment.md",
+    "guides/extending.md",
+    "guides/offline.md",
+)
+
+_MARKER = re.compile(r"^(?P<indent>[ \t]*)<!--\s*test(?:-file:\s*(?P<path>\S+))?\s*-->\s*$")
+_FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)```(?P<lang>[\w+-]*)\s*$")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One marked block of a page."""
+
+    page: str
+    line: int  # line number of the first line of code (1-based)
+    lang: str
+    code: str
+    path: str | None  # where to write it, for test-file blocks
+
+
+def marked_blocks(page: str) -> list[Block]:
+    """The blocks of ``docs/<page>`` that carry a test marker, in page order."""
+    lines = (DOCS / page).read_text(encoding="utf-8").splitlines()
+    blocks = []
+    for i, line in enumerate(lines):
+        marker = _MARKER.match(line)
+        if not marker:
+            continue
+        where = f"docs/{page}:{i + 1}"
+        fence = _FENCE_OPEN.match(lines[i + 1]) if i + 1 < len(lines) else None
+        if fence is None or fence["indent"] != marker["indent"]:
+            raise AssertionError(f"{where}: a test marker must be followed by a code fence")
+        indent = fence["indent"]
+        body = []
+        for k in range(i + 2, len(lines)):
+            if lines[k].strip() == "```" and lines[k].startswith(indent + "```"):
+                break
+            body.append(lines[k][len(indent) :] if lines[k].startswith(indent) else lines[k])
+        else:
+            raise AssertionError(f"{where}: unclosed code fence")
+        path = marker["path"]
+        if path is None and fence["lang"] != "python":
+            raise AssertionError(f"{where}: <!-- test --> marks a {fence['lang']!r} block")
+        if path is not None and not path.startswith("out/"):
+            raise AssertionError(f"{where}: test files go under out/, not {path}")
+        code = textwrap.dedent("\n".join(body)) + "\n"
+        blocks.append(Block(page, i + 3, fence["lang"], code, path))
+    return blocks
+
+
+# Runs in the child process: exec each block with its page's line numbers, so that a
+# traceback points at the Markdown line.
+_RUNNER = """
+import json, sys
+ns = {"__name__": "__main__"}
+for page, line, code in json.load(sys.stdin):
+    exec(compile("\\n" * (line - 1) + code, "docs/" + page, "exec"), ns)
+"""
+
+
+def run_page(page: str) -> None:
+    blocks = marked_blocks(page)
+    assert blocks, f"docs/{page} has no runnable example"
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    written: list[Path] = []
+    made: list[Path] = []
+    try:
+        for b in blocks:
+            if b.path is not None:
+                target = ROOT / b.path
+                missing = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
+                made += [p for p in missing if p not in made]
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(b.code, encoding="utf-8")
+                written.append(target)
+        code = [(b.page, b.line, b.code) for b in blocks if b.path is None]
+        if code:
+            proc = subprocess.run(
+                [sys.executable, "-c", _RUNNER],
+                input=json.dumps(code),
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=900,
+            )
+            assert proc.returncode == 0, f"docs/{page}:\n{proc.stdout}\n{proc.stderr}"
+        for target in written:
+            if target.name.startswith("test_") and target.suffix == ".py":
+                proc = subprocess.run(
+                    [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(target)],
+                    cwd=ROOT,
+                    env={**env, "PYTHONDONTWRITEBYTECODE": "1"},  # no __pycache__ left in out/
+                    capture_output=True,
+                    text=True,
+                    timeout=900,
+                )
+                assert proc.returncode == 0, f"{target}:\n{proc.stdout}\n{proc.stderr}"
+    finally:
+        for target in written:
+            target.unlink(missing_ok=True)
+        for folder in made:  # deepest first; only the folders this run created, if empty
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+
+
+@pytest.mark.parametrize("page", FAST_PAGES)
+def test_examples_run(page: str) -> None:
+    """The marked examples of a page that does not align articles run without error."""
+    run_page(page)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page", SLOW_PAGES)
+def test_alignment_examples_run(page: str) -> None:
+    """The marked examples of a page that aligns articles run without error."""
+    run_page(page)
+
+
+def test_every_marker_is_well_formed() -> None:
+    """Every test marker in the docs is followed by a code block (a typo would skip it)."""
+    pages = sorted(p.relative_to(DOCS).as_posix() for p in DOCS.rglob("*.md"))
+    found = {page: marked_blocks(page) for page in pages}
+    assert set(FAST_PAGES) | set(SLOW_PAGES) <= {p for p, b in found.items() if b}
+
+
+def test_cli_page_names_every_option() -> None:
+    """docs/cli.md mentions every subcommand and every option of the parser."""
+    from bialign.cli import build_parser
+
+    page = (DOCS / "cli.md").read_text(encoding="utf-8")
+    parser = build_parser()
+    subparsers = next(a for a in parser._actions if a.choices and a.dest == "command")
+    missing = []
+    for name, sub in subparsers.choices.items():
+        if f"bialign {name}" not in page:
+            missing.append(f"bialign {name}")
+        for action in sub._actions:
+            missing += [f"{name} {opt}" for opt in action.option_strings if opt not in page]
+    assert not missing, f"docs/cli.md does not mention: {', '.join(missing)}"
+
+
+def test_alignment_page_describes_every_feature() -> None:
+    """docs/concepts/alignment.md has a row for every feature of the link model."""
+    from bialign.align import FEATURES
+
+    page = (DOCS / "concepts" / "alignment.md").read_text(encoding="utf-8")
+    missing = [f for f in FEATURES if f"| `{f}` |" not in page]
+    assert not missing, f"docs/concepts/alignment.md does not describe: {', '.join(missing)}"
+
+
+def test_segmentation_page_describes_every_role() -> None:
+    """docs/segmentation.md has a row for every role."""
+    from bialign import ROLES
+
+    page = (DOCS / "segmentation.md").read_text(encoding="utf-8")
+    assert [r for r in ROLES if f"| `{r}` |" not in page] == []

@@ -1,0 +1,1037 @@
+"""Tests for bialign.export: CSV, JSON, TMX, HTML and write()."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import os
+import re
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+from types import MappingProxyType
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bialign import export
+from bialign.errors import EncodingError, InputError, OutputError, UnknownNameError
+from bialign.export import (
+    CSV_COLUMNS,
+    FORMAT_VERSION,
+    FORMATS,
+    JSON_SCHEMA,
+    load_json,
+    to_csv,
+    to_html,
+    to_json,
+    to_tmx,
+    write,
+)
+from bialign.result import AlignedPair, Alignment, Evidence, NameEvidence
+from bialign.segment import Article, Segment, read_article
+
+ROOT = Path(__file__).resolve().parent.parent
+SIGNATURE = "scorer:fixture|names:on|min_score:0.3|search:dp|version:0.1.0"
+
+# (arabic ids, english ids, score): hand-made links between seeds 002 (Arabic) and 000 (English).
+_LINKS = [
+    ((0,), (0,), 0.35),  # section tags
+    ((1,), (1,), 0.97),  # headline, 1-1
+    ((3,), (3,), 0.91),  # byline
+    ((4,), (4,), 0.78),  # caption
+    ((5, 6), (5,), 0.88),  # dateline, 2-1
+    ((7,), (6,), 0.93),
+    ((8, 10), (7,), 0.86),  # 2-1 with non-adjacent Arabic indices, and names
+    ((9,), (8,), 0.90),
+    ((11, 12), (9,), 0.72),
+    ((13,), (10,), 0.89),
+    ((16,), (12,), 0.66),
+    ((14,), (14,), 0.95),
+    ((15,), (15,), 0.84),
+    ((17,), (17, 18), 0.58),  # 1-2
+    ((20,), (21,), 0.80),
+    ((21,), (22,), 0.45),
+]
+# (arabic segment, arabic name, english segment, english name)
+_NAMES = [
+    (8, "أسعد الشيباني", 7, "Asaad al-Shaibani"),
+    (8, "وانغ يي", 7, "Wang Yi"),
+    (20, "أحمد الشرع", 21, "Ahmad al-Sharaa"),
+    (21, "الشيباني", 22, "Shaibani"),
+]
+_NUMBERS = {(3,): ("date:2025-11-17", "year:2025", "month:11"), (20,): ("month:1",)}
+ARABIC_ONLY = (2, 18, 19, 22, 23, 24, 25, 26)
+ENGLISH_ONLY = (2, 11, 13, 16, 19, 20, 23, 24, 25, 26)
+
+
+def build_seed_alignment() -> Alignment:
+    """An Alignment of the seed pair built by hand (no aligner needed)."""
+    ar = read_article(
+        (ROOT / "seeds/002_f2c150e3c700ff1f.txt").read_text(encoding="utf-8"),
+        source="002_f2c150e3c700ff1f.txt",
+    )
+    en = read_article(
+        (ROOT / "seeds/000_9b6c93be4bbc7b4e.txt").read_text(encoding="utf-8"),
+        source="000_9b6c93be4bbc7b4e.txt",
+    )
+    pairs = []
+    for a_ids, e_ids, score in _LINKS:
+        names = []
+        for a, a_name, e, e_name in _NAMES:
+            if a in a_ids and e in e_ids:
+                a0, e0 = ar[a].text.index(a_name), en[e].text.index(e_name)
+                names.append(
+                    NameEvidence(
+                        arabic=a_name,
+                        english=e_name,
+                        score=0.93,
+                        source="romanizer",
+                        arabic_segment=a,
+                        english_segment=e,
+                        arabic_span=(a0, a0 + len(a_name)),
+                        english_span=(e0, e0 + len(e_name)),
+                    )
+                )
+        single = ()
+        if len(a_ids) > 1:
+            single = tuple(
+                ((a, e_ids[0]), round(score - 0.05 * (k + 1), 2)) for k, a in enumerate(a_ids)
+            )
+        pairs.append(
+            AlignedPair(
+                arabic=a_ids,
+                english=e_ids,
+                arabic_text=" ".join(ar[i].text for i in a_ids),
+                english_text=" ".join(en[i].text for i in e_ids),
+                score=score,
+                evidence=Evidence(
+                    signals=MappingProxyType(
+                        {"embedding": round(score - 0.02, 2), "position": 0.8, "margin": 1.12}
+                    ),
+                    names=tuple(names),
+                    numbers=_NUMBERS.get(a_ids, ()),
+                    conflicts=("month",) if a_ids == (21,) else (),
+                    single_scores=single,
+                ),
+            )
+        )
+    return Alignment(
+        arabic=ar,
+        english=en,
+        pairs=tuple(pairs),
+        arabic_only=tuple(ar[i] for i in ARABIC_ONLY),
+        english_only=tuple(en[i] for i in ENGLISH_ONLY),
+        signature=SIGNATURE,
+    )
+
+
+TRICKY_AR = ['قال "مرحبا"، ثم, غادر', "سطر أول\nسطر ثان", 'نص <b>عريض</b> & "اقتباس" > آخر']
+TRICKY_EN = [
+    'He said "hello", then, left',
+    "first line\nsecond line",
+    'Text <b>bold</b> & "quote" > end',
+    'Only, "English"\nhere',
+]
+
+
+def build_tricky_alignment() -> Alignment:
+    """Texts with quotes, commas, line breaks and markup, and long-precision floats."""
+    ar = Article.from_sentences(TRICKY_AR, lang="ar", roles=["headline", "body", "body"])
+    en = Article.from_sentences(TRICKY_EN, lang="en", roles=["headline", "body", "body", "body"])
+    pairs = tuple(
+        AlignedPair(
+            arabic=(i,),
+            english=(i,),
+            arabic_text=ar[i].text,
+            english_text=en[i].text,
+            score=score,
+            evidence=Evidence(
+                signals=MappingProxyType({"embedding": score / 3, "translation": 0.1 + score / 7}),
+                single_scores=(((i, i), score / 11),),
+            ),
+        )
+        for i, score in enumerate([0.123456789123, 0.987654321987, 0.5555555555555])
+    )
+    return Alignment(ar, en, pairs, (), (en[3],), 'sig:"x"|<tricky>&')
+
+
+@pytest.fixture(scope="module")
+def res() -> Alignment:
+    return build_seed_alignment()
+
+
+@pytest.fixture(scope="module")
+def tricky() -> Alignment:
+    return build_tricky_alignment()
+
+
+def _csv_rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
+
+
+def test_all_is_sorted_and_public():
+    """__all__ lists exactly the public names, sorted."""
+    assert export.__all__ == sorted(export.__all__)
+    for name in export.__all__:
+        assert hasattr(export, name)
+
+
+def test_fixture_is_consistent(res):
+    """Every segment of the fixture is either paired or one-sided, once."""
+    for side, only in (("arabic", ARABIC_ONLY), ("english", ENGLISH_ONLY)):
+        paired = [i for p in res.pairs for i in getattr(p, side)]
+        assert sorted(paired + list(only)) == list(range(len(getattr(res, side))))
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+class TestCsv:
+    def test_columns(self, res):
+        """The header is exactly CSV_COLUMNS, in order."""
+        header = next(csv.reader(io.StringIO(to_csv(res))))
+        assert header == list(CSV_COLUMNS)
+
+    def test_one_row_per_pair(self, res):
+        """Without include_unaligned there is one row per pair, in pair order."""
+        rows = _csv_rows(to_csv(res))
+        assert [r["pair_id"] for r in rows] == [str(i) for i in range(len(res.pairs))]
+
+    @pytest.mark.parametrize(
+        ("pair_id", "column", "expected"),
+        [
+            (6, "arabic_ids", "8 10"),
+            (6, "english_ids", "7"),
+            (6, "link_type", "2-1"),
+            (6, "score", "0.8600"),
+            (6, "arabic_roles", "body body"),
+            (4, "arabic_roles", "dateline dateline"),
+            (13, "english_ids", "17 18"),
+            (13, "link_type", "1-2"),
+            (1, "english_roles", "headline"),
+            (6, "names", "أسعد الشيباني=Asaad al-Shaibani; وانغ يي=Wang Yi"),
+            (2, "numbers", "date:2025-11-17; year:2025; month:11"),
+            (1, "names", ""),
+        ],
+    )
+    def test_cell_values(self, res, pair_id, column, expected):
+        """Ids and roles are space-separated, names and numbers '; '-separated."""
+        rows = {r["pair_id"]: r for r in _csv_rows(to_csv(res))}
+        assert rows[str(pair_id)][column] == expected
+
+    def test_texts_are_the_pair_texts(self, res):
+        """The arabic/english columns hold the pairs' joined texts."""
+        rows = _csv_rows(to_csv(res))
+        assert [(r["arabic"], r["english"]) for r in rows] == [
+            (p.arabic_text, p.english_text) for p in res.pairs
+        ]
+
+    def test_include_unaligned_adds_one_row_per_one_sided_segment(self, res):
+        """include_unaligned adds exactly the one-sided segments."""
+        rows = _csv_rows(to_csv(res, include_unaligned=True))
+        assert len(rows) == len(res.pairs) + len(ARABIC_ONLY) + len(ENGLISH_ONLY)
+        assert sorted(int(r["arabic_ids"]) for r in rows if r["link_type"] == "1-0") == list(
+            ARABIC_ONLY
+        )
+        assert sorted(int(r["english_ids"]) for r in rows if r["link_type"] == "0-1") == list(
+            ENGLISH_ONLY
+        )
+
+    @pytest.mark.parametrize(
+        ("link_type", "filled", "empty"),
+        [("1-0", "arabic", "english"), ("0-1", "english", "arabic")],
+    )
+    def test_unaligned_rows_have_one_side_and_no_score(self, res, link_type, filled, empty):
+        """One-sided rows: one side filled, the other empty, no score, no pair id."""
+        rows = [
+            r for r in _csv_rows(to_csv(res, include_unaligned=True)) if r["link_type"] == link_type
+        ]
+        assert rows
+        for r in rows:
+            assert r[filled] and r[f"{filled}_ids"] and r[f"{filled}_roles"]
+            assert r[empty] == r[f"{empty}_ids"] == r[f"{empty}_roles"] == ""
+            assert r["score"] == r["pair_id"] == ""
+
+    def test_unaligned_english_rows_follow_english_order(self, res):
+        """Rows holding English come in increasing English position."""
+        rows = _csv_rows(to_csv(res, include_unaligned=True))
+        firsts = [int(r["english_ids"].split()[0]) for r in rows if r["english_ids"]]
+        assert firsts == sorted(firsts)
+
+    @pytest.mark.parametrize(
+        ("arabic_only", "after_arabic_ids"),
+        [("2", "1"), ("18", "17"), ("19", "17"), ("22", "21"), ("26", "21")],
+    )
+    def test_unaligned_arabic_rows_follow_the_preceding_pair(
+        self, res, arabic_only, after_arabic_ids
+    ):
+        """An Arabic-only row comes after the pair holding the closest smaller Arabic index."""
+        rows = _csv_rows(to_csv(res, include_unaligned=True))
+        pos = next(
+            i
+            for i, r in enumerate(rows)
+            if r["link_type"] == "1-0" and r["arabic_ids"] == arabic_only
+        )
+        anchor = next(
+            i for i, r in enumerate(rows) if r["pair_id"] and r["arabic_ids"] == after_arabic_ids
+        )
+        assert anchor < pos
+        assert all(r["link_type"] == "1-0" for r in rows[anchor + 1 : pos])
+
+    @pytest.mark.parametrize("min_score", [0.0, 0.5, 0.85, 0.96, 1.01])
+    def test_min_score_drops_pairs(self, res, min_score):
+        """Pairs scoring below min_score are left out."""
+        rows = _csv_rows(to_csv(res, min_score=min_score))
+        assert len(rows) == sum(p.score >= min_score for p in res.pairs)
+        assert all(float(r["score"]) >= min_score for r in rows)
+
+    def test_min_score_dropped_segments_become_unaligned(self, res):
+        """With include_unaligned, a dropped pair's segments appear as one-sided rows."""
+        rows = _csv_rows(to_csv(res, include_unaligned=True, min_score=0.5))
+        ar_only = {r["arabic_ids"] for r in rows if r["link_type"] == "1-0"}
+        en_only = {r["english_ids"] for r in rows if r["link_type"] == "0-1"}
+        assert {"0", "21"} <= ar_only  # pairs scored 0.35 and 0.45
+        assert {"0", "22"} <= en_only
+        segments = sum(len(r["arabic_ids"].split()) for r in rows)
+        assert segments == len(res.arabic)
+
+    @pytest.mark.parametrize(("excel", "bom"), [(False, False), (True, True)])
+    def test_excel_bom(self, res, tmp_path, excel, bom):
+        """excel=True starts the text and the file with a UTF-8 byte order mark."""
+        path = tmp_path / "out.csv"
+        text = to_csv(res, path, excel=excel)
+        assert text.startswith("\ufeff") is bom
+        assert path.read_bytes().startswith(codecs.BOM_UTF8) is bom
+        assert path.read_bytes().count(codecs.BOM_UTF8) == int(bom)
+
+    @pytest.mark.parametrize("which", ["seed", "tricky"])
+    @pytest.mark.parametrize("excel", [False, True])
+    def test_dictreader_round_trip(self, res, tricky, tmp_path, which, excel):
+        """csv.DictReader reads the file back with the same rows and intact text."""
+        alignment = res if which == "seed" else tricky
+        path = tmp_path / "out.csv"
+        to_csv(alignment, path, include_unaligned=True, excel=excel)
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        assert list(rows[0]) == list(CSV_COLUMNS)
+        assert len(rows) == len(alignment.pairs) + len(alignment.arabic_only) + len(
+            alignment.english_only
+        )
+        texts = {r["arabic"] for r in rows} | {r["english"] for r in rows}
+        assert {p.arabic_text for p in alignment.pairs} <= texts
+        assert {s.text for s in alignment.english_only} <= texts
+
+    @pytest.mark.parametrize("excel", [False, True])
+    def test_pandas_round_trip(self, tricky, res, tmp_path, excel):
+        """pandas.read_csv reads the same rows, with quotes, commas and line breaks intact."""
+        pd = pytest.importorskip("pandas")
+        for alignment in (res, tricky):
+            path = tmp_path / "out.csv"
+            text = to_csv(alignment, path, include_unaligned=True, excel=excel)
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            assert list(frame.columns) == list(CSV_COLUMNS)
+            assert frame.to_dict("records") == _csv_rows(text)
+        assert frame["english"].tolist()[:3] == TRICKY_EN[:3]
+        assert frame["arabic"].tolist()[:3] == TRICKY_AR
+        assert TRICKY_EN[3] in frame["english"].tolist()
+
+    def test_writes_to_text_file_object(self, res):
+        """A text file object receives the same text that is returned."""
+        buf = io.StringIO()
+        assert to_csv(res, buf) == buf.getvalue()
+
+    def test_alignment_method_delegates(self, res):
+        """Alignment.to_csv passes its options to export.to_csv."""
+        assert res.to_csv(include_unaligned=True) == to_csv(res, include_unaligned=True)
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+class TestJson:
+    @pytest.mark.parametrize("which", ["seed", "tricky"])
+    def test_round_trip_is_equal(self, res, tricky, which):
+        """load_json(to_json(x)) == x, field by field and as a whole."""
+        alignment = res if which == "seed" else tricky
+        back = load_json(to_json(alignment))
+        assert back.pairs == alignment.pairs
+        assert back.arabic == alignment.arabic and back.english == alignment.english
+        assert back == alignment
+
+    def test_round_trip_keeps_full_precision(self, tricky):
+        """Scores and signals come back bit for bit (no rounding)."""
+        back = load_json(to_json(tricky))
+        assert back.pairs[0].score == 0.123456789123
+        assert back.pairs[0].evidence.signals["embedding"] == 0.123456789123 / 3
+
+    def test_signals_come_back_read_only(self, res):
+        """Rebuilt signals are a MappingProxyType, like the dataclass default."""
+        back = load_json(to_json(res))
+        assert isinstance(back.pairs[0].evidence.signals, MappingProxyType)
+
+    @pytest.mark.parametrize("kind", ["str", "path", "pathlike", "bytes", "file"])
+    def test_load_json_sources(self, res, tmp_path, kind):
+        """load_json reads JSON text, a path, bytes or a file object."""
+        text = to_json(res)
+        path = tmp_path / "a.json"
+        path.write_text(text, encoding="utf-8")
+        src = {
+            "str": text,
+            "path": str(path),
+            "pathlike": path,
+            "bytes": text.encode("utf-8"),
+            "file": io.StringIO(text),
+        }[kind]
+        assert load_json(src) == res
+
+    def test_top_level_fields(self, res):
+        """The document carries the format version, signature, articles, pairs and one-sided ids."""
+        data = json.loads(to_json(res))
+        assert data["format"] == FORMAT_VERSION == "bialign-alignment/1"
+        assert data["signature"] == SIGNATURE
+        assert data["arabic_only"] == list(ARABIC_ONLY)
+        assert data["english_only"] == list(ENGLISH_ONLY)
+        assert data["arabic"]["text"] == res.arabic.text
+        assert data["english"]["source"] == "000_9b6c93be4bbc7b4e.txt"
+        assert set(data["arabic"]["segments"][0]) == {
+            "index",
+            "text",
+            "role",
+            "start",
+            "end",
+            "paragraph",
+        }
+
+    def test_pair_fields(self, res):
+        """A pair holds ids, texts, score, link type and evidence."""
+        pair = json.loads(to_json(res))["pairs"][6]
+        assert pair["id"] == 6
+        assert (pair["arabic"], pair["english"], pair["link_type"]) == ([8, 10], [7], "2-1")
+        assert pair["arabic_text"] == res.pairs[6].arabic_text
+        assert pair["evidence"]["names"][0]["english"] == "Asaad al-Shaibani"
+
+    def test_evidence_has_the_to_dict_shape(self, res):
+        """Each pair's evidence has the keys and nesting of Evidence.to_dict()."""
+        for pair, data in zip(res.pairs, json.loads(to_json(res))["pairs"], strict=True):
+            expected = pair.evidence.to_dict()
+            assert data["evidence"].keys() == expected.keys()
+            assert [n.keys() for n in data["evidence"]["names"]] == [
+                n.keys() for n in expected["names"]
+            ]
+            # The fixture's values have at most 4 decimals, so to_dict's rounding changes nothing.
+            assert data["evidence"] == json.loads(json.dumps(expected))
+
+    def test_arabic_text_is_not_escaped(self, res):
+        """Non-ASCII text is written as UTF-8, not as \\u escapes."""
+        assert "أسعد الشيباني" in to_json(res)
+
+    @pytest.mark.parametrize(("indent", "lines"), [(None, 1), (2, 100)])
+    def test_indent(self, res, indent, lines):
+        """indent=None gives one line; an indent gives many."""
+        assert len(to_json(res, indent=indent).splitlines()) >= lines
+        if indent is None:
+            assert len(to_json(res, indent=None).splitlines()) == 1
+
+    @pytest.mark.parametrize("which", ["seed", "tricky"])
+    def test_matches_json_schema(self, res, tricky, which):
+        """The output validates against JSON_SCHEMA (draft 2020-12)."""
+        jsonschema = pytest.importorskip("jsonschema")
+        validator = jsonschema.Draft202012Validator
+        validator.check_schema(JSON_SCHEMA)
+        validator(JSON_SCHEMA).validate(json.loads(to_json(res if which == "seed" else tricky)))
+
+    def test_schema_rejects_a_wrong_format_version(self, res):
+        """The schema pins the format version."""
+        jsonschema = pytest.importorskip("jsonschema")
+        data = json.loads(to_json(res))
+        data["format"] = "bialign-alignment/2"
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(data, JSON_SCHEMA, cls=jsonschema.Draft202012Validator)
+
+    def test_non_finite_score_is_an_input_error(self, tricky):
+        """NaN cannot be written as JSON."""
+        bad = Alignment(
+            tricky.arabic,
+            tricky.english,
+            (AlignedPair((0,), (0,), "a", "b", float("nan")),),
+            (),
+            (),
+            "",
+        )
+        with pytest.raises(InputError, match="JSON"):
+            to_json(bad)
+
+
+def _mutate(text: str, change) -> str:
+    data = json.loads(text)
+    change(data)
+    return json.dumps(data)
+
+
+_BAD_JSON = [
+    ("not json {", "neither JSON text nor an existing file"),
+    ('{"format": "bialign-alignment/1", ', "not valid JSON"),
+    ("[1, 2]", "no 'format' field"),
+    ('{"pairs": []}', "no 'format' field"),
+    ('{"format": "bialign-alignment/2"}', "unsupported format version 'bialign-alignment/2'"),
+    ('{"format": "tmx"}', "not a bialign alignment: format is 'tmx'"),
+]
+
+_BAD_CONTENT = [
+    (lambda d: d.pop("pairs"), "alignment has no 'pairs'"),
+    (lambda d: d["pairs"][0].update(score="high"), r"pairs\[0\]\.score must be float"),
+    (lambda d: d["pairs"][6].update(arabic=[8, 99]), r"pairs\[6\]\.arabic refers to segment 99"),
+    (lambda d: d.update(arabic_only=[2, 500]), "arabic_only refers to segment 500"),
+    (
+        lambda d: d["arabic"]["segments"][3].pop("role"),
+        r"arabic\.segments\[3\] has no 'role'",
+    ),
+    (
+        lambda d: d["pairs"][6]["evidence"]["names"][0].update(arabic_span=[1]),
+        r"names\[0\]\.arabic_span must hold 2 integers",
+    ),
+    (lambda d: d.update(signature=None), "signature must be str"),
+]
+
+
+class TestLoadJsonErrors:
+    @pytest.mark.parametrize(("text", "message"), _BAD_JSON)
+    def test_bad_text(self, text, message):
+        """Not JSON, or not our format: InputError saying which."""
+        with pytest.raises(InputError, match=re.escape(message)):
+            load_json(text)
+
+    @pytest.mark.parametrize(("change", "message"), _BAD_CONTENT)
+    def test_malformed_content(self, res, change, message):
+        """A structural problem: InputError naming the place."""
+        with pytest.raises(InputError, match=message):
+            load_json(_mutate(to_json(res), change))
+
+    def test_missing_file(self, tmp_path):
+        """A path that does not exist: InputError."""
+        with pytest.raises(InputError, match="cannot read"):
+            load_json(tmp_path / "missing.json")
+
+    def test_file_not_utf8(self, tmp_path):
+        """A file that is not UTF-8: EncodingError (an InputError) with the position."""
+        path = tmp_path / "latin1.json"
+        path.write_bytes(b'{"format": "\xe9"}')
+        with pytest.raises(EncodingError) as info:
+            load_json(path)
+        assert info.value.position == 12
+
+
+# --------------------------------------------------------------------------- TMX
+
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+class TestTmx:
+    def test_parses_with_one_tu_per_pair(self, res):
+        """ElementTree parses it; one <tu> per pair with tuid = pair id."""
+        root = ET.fromstring(to_tmx(res).encode("utf-8"))
+        assert root.tag == "tmx" and root.get("version") == "1.4"
+        tus = root.findall("./body/tu")
+        assert [tu.get("tuid") for tu in tus] == [str(i) for i in range(len(res.pairs))]
+
+    def test_xml_declaration(self, res):
+        """The first line is the UTF-8 XML declaration."""
+        assert to_tmx(res).splitlines()[0] == '<?xml version="1.0" encoding="UTF-8"?>'
+
+    @pytest.mark.parametrize(
+        ("attribute", "value"),
+        [
+            ("creationtool", "bialign"),
+            ("srclang", "ar"),
+            ("adminlang", "en"),
+            ("datatype", "plaintext"),
+            ("segtype", "sentence"),
+            ("o-tmf", "bialign"),
+        ],
+    )
+    def test_header(self, res, attribute, value):
+        """The header carries the TMX 1.4b attributes."""
+        header = ET.fromstring(to_tmx(res)).find("header")
+        assert header.get(attribute) == value
+        assert header.get("creationtoolversion")
+
+    def test_tuvs_hold_arabic_then_english(self, res):
+        """Each unit: <tuv xml:lang="ar"> then <tuv xml:lang="en"> with the pair texts."""
+        tus = ET.fromstring(to_tmx(res)).findall("./body/tu")
+        for tu, pair in zip(tus, res.pairs, strict=True):
+            tuvs = tu.findall("tuv")
+            assert [t.get(_XML_LANG) for t in tuvs] == ["ar", "en"]
+            assert [t.findtext("seg") for t in tuvs] == [pair.arabic_text, pair.english_text]
+
+    @pytest.mark.parametrize(
+        ("include_metadata", "props"),
+        [
+            (
+                True,
+                {
+                    "x-score": "0.8600",
+                    "x-link-type": "2-1",
+                    "x-arabic-ids": "8 10",
+                    "x-english-ids": "7",
+                },
+            ),
+            (False, {}),
+        ],
+    )
+    def test_metadata_props(self, res, include_metadata, props):
+        """include_metadata adds score, link type and ids as <prop>s, before the <tuv>s."""
+        root = ET.fromstring(to_tmx(res, include_metadata=include_metadata))
+        tu = root.find("./body/tu[@tuid='6']")
+        assert {p.get("type"): p.text for p in tu.findall("prop")} == props
+        assert [c.tag for c in tu][-2:] == ["tuv", "tuv"]
+        sig = root.find("./header/prop[@type='x-signature']")
+        assert (sig is not None and sig.text == SIGNATURE) is include_metadata
+
+    @pytest.mark.parametrize("min_score", [0.0, 0.7, 0.95])
+    def test_min_score(self, res, min_score):
+        """Pairs below min_score get no unit."""
+        tus = ET.fromstring(to_tmx(res, min_score=min_score)).findall("./body/tu")
+        assert len(tus) == sum(p.score >= min_score for p in res.pairs)
+
+    def test_escapes_markup(self, tricky):
+        """<, & and > in text are escaped; the parsed text (with its quotes) is intact."""
+        text = to_tmx(tricky)
+        assert "<b>" not in text
+        assert '&lt;b&gt;bold&lt;/b&gt; &amp; "quote" &gt; end' in text
+        segs = [s.text for s in ET.fromstring(text).iter("seg")]
+        assert TRICKY_EN[2] in segs and TRICKY_AR[2] in segs
+        sig = ET.fromstring(text).find("./header/prop").text
+        assert sig == 'sig:"x"|<tricky>&'
+
+    def test_keeps_carriage_returns(self, tricky):
+        """A CR in a text survives parsing (XML parsers would turn a raw one into LF)."""
+        pair = AlignedPair((0,), (0,), "أ\r\nب", "a\rb", 0.9)
+        bad = Alignment(tricky.arabic, tricky.english, (pair,), (), (), "")
+        segs = [s.text for s in ET.fromstring(to_tmx(bad)).iter("seg")]
+        assert segs == ["أ\r\nب", "a\rb"]
+
+    def test_drops_characters_xml_forbids(self, tricky):
+        """Control characters would make invalid XML: they are dropped."""
+        pair = AlignedPair((0,), (0,), "نص\x00\x0b", "text\x07\x1f end", 0.9)
+        bad = Alignment(tricky.arabic, tricky.english, (pair,), (), (), "s\x01")
+        segs = [s.text for s in ET.fromstring(to_tmx(bad)).iter("seg")]
+        assert segs == ["نص", "text end"]
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+class _Checker(HTMLParser):
+    """Collects start tags and checks that non-void elements are closed in order."""
+
+    VOID = frozenset({"meta", "col", "br", "hr", "img", "input", "link"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.errors: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"unexpected </{tag}> with open {self.stack[-3:]}")
+        else:
+            self.stack.pop()
+
+
+def _parse(text: str) -> _Checker:
+    checker = _Checker()
+    checker.feed(text)
+    checker.close()
+    return checker
+
+
+def _rows(text: str) -> list[str]:
+    return re.findall(r"<tr class=\"(?:pair|one-sided)[^\"]*\".*?</tr>", text, flags=re.S)
+
+
+class TestHtml:
+    def test_well_formed(self, res):
+        """Every element is closed, in order."""
+        checker = _parse(to_html(res))
+        assert checker.errors == [] and checker.stack == []
+
+    def test_self_contained(self, res):
+        """No script, no linked resource, no URL at all."""
+        text = to_html(res)
+        assert "http://" not in text and "https://" not in text
+        assert not re.search(r"(?:src|href)\s*=\s*[\"']?(?:[a-z]+:)?//", text, flags=re.I)
+        assert "url(" not in text and "@import" not in text
+        tags = {tag for tag, _ in _parse(text).tags}
+        assert not tags & {"script", "link", "img", "iframe", "object"}
+
+    def test_root_language(self, res):
+        """<html lang="en">, UTF-8."""
+        text = to_html(res)
+        assert text.startswith('<!DOCTYPE html>\n<html lang="en">')
+        assert '<meta charset="utf-8">' in text
+
+    @pytest.mark.parametrize(
+        "needle",
+        [
+            "16 (1-1: 12, 1-2: 1, 2-1: 3)",
+            "27 segments, 8 Arabic only",
+            "27 segments, 10 English only",
+            "Arabic 70% of segments",
+            "English 63% of segments",
+            SIGNATURE.replace("|", "|"),
+        ],
+    )
+    def test_summary(self, res, needle):
+        """The summary gives pairs by link type, one-sided counts, coverage and signature."""
+        text = to_html(res)
+        summary = text[text.index('id="summary"') : text.index("</section>")]
+        assert needle in summary
+
+    def test_summary_comes_before_the_table(self, res):
+        """The summary is at the top."""
+        text = to_html(res)
+        assert text.index('id="summary"') < text.index('<table class="alignment"')
+
+    def test_one_row_per_pair_and_one_sided_segment(self, res):
+        """Rows: every pair plus every one-sided segment."""
+        assert len(_rows(to_html(res))) == len(res.pairs) + len(ARABIC_ONLY) + len(ENGLISH_ONLY)
+
+    def test_arabic_cells_are_rtl(self, res):
+        """Every Arabic text cell is dir="rtl" lang="ar"; English cells are dir="ltr"."""
+        tags = _parse(to_html(res)).tags
+        cells = [a for t, a in tags if t == "td" and "text" in (a.get("class") or "").split()]
+        ar = [a for a in cells if "ar" in a["class"].split()]
+        en = [a for a in cells if "en" in a["class"].split()]
+        assert len(ar) == len(res.pairs) + len(ARABIC_ONLY)
+        assert all(a.get("dir") == "rtl" and a.get("lang") == "ar" for a in ar)
+        assert all(a.get("dir") == "ltr" for a in en)
+        assert "td.ar { text-align: right;" in to_html(res)
+
+    @pytest.mark.parametrize(
+        "name",
+        [
+            "أسعد الشيباني",
+            "وانغ يي",
+            "Asaad al-Shaibani",
+            "Wang Yi",
+            "أحمد الشرع",
+            "Ahmad al-Sharaa",
+        ],
+    )
+    def test_names_are_marked(self, res, name):
+        """Matched names are wrapped in <mark> in both texts."""
+        assert re.search(rf"<mark[^>]*>{re.escape(name)}</mark>", to_html(res))
+
+    def test_marks_follow_spans(self, res):
+        """Only the NameEvidence spans are marked: the right number of marks."""
+        assert to_html(res).count("<mark ") == 2 * len(_NAMES)
+
+    def test_bad_span_falls_back_to_the_name(self, tricky):
+        """A span outside the text marks the name's first occurrence instead."""
+        name = NameEvidence("مرحبا", "hello", 0.9, "test", 0, 0, (500, 505), (-3, 2))
+        pair = AlignedPair((0,), (0,), TRICKY_AR[0], TRICKY_EN[0], 0.9, Evidence(names=(name,)))
+        text = to_html(Alignment(tricky.arabic, tricky.english, (pair,), (), (), ""))
+        assert re.search(r"<mark[^>]*>مرحبا</mark>", text)
+        assert re.search(r"<mark[^>]*>hello</mark>", text)
+
+    @pytest.mark.parametrize(
+        ("label", "css_class", "count"),
+        [
+            ("Arabic only", "arabic-only", len(ARABIC_ONLY)),
+            ("English only", "english-only", len(ENGLISH_ONLY)),
+        ],
+    )
+    def test_one_sided_rows_are_marked(self, res, label, css_class, count):
+        """One-sided rows carry a visible label and their own (hatched) class."""
+        rows = [r for r in _rows(to_html(res)) if css_class in r.split(">")[0]]
+        assert len(rows) == count
+        assert all(label in r and 'class="empty' in r for r in rows)
+
+    @pytest.mark.parametrize(("arabic_only", "after_pair"), [(2, 1), (18, 13), (22, 15), (26, 15)])
+    def test_arabic_only_follows_the_preceding_pair(self, res, arabic_only, after_pair):
+        """An Arabic-only row stands after the pair with the closest smaller Arabic index."""
+        text = to_html(res)
+        assert text.index(f'id="pair-{after_pair}"') < text.index(f'id="ar-{arabic_only}"')
+        following = text.index(f'id="pair-{after_pair + 1}"') if after_pair + 1 < 16 else len(text)
+        assert text.index(f'id="ar-{arabic_only}"') < following
+
+    @pytest.mark.parametrize(
+        ("english_only", "before_pair"), [(2, 2), (11, 10), (13, 11), (20, 14)]
+    )
+    def test_english_only_stands_in_english_order(self, res, english_only, before_pair):
+        """An English-only row stands right before the next pair in English order."""
+        text = to_html(res)
+        assert text.index(f'id="en-{english_only}"') < text.index(f'id="pair-{before_pair}"')
+        assert text.index(f'id="pair-{before_pair - 1}"') < text.index(f'id="en-{english_only}"')
+
+    @pytest.mark.parametrize(
+        ("pair_id", "band"),
+        [
+            (1, "band-high"),
+            (7, "band-high"),
+            (6, "band-good"),
+            (10, "band-uncertain"),
+            (0, "band-doubtful"),
+        ],
+    )
+    def test_score_bands(self, res, pair_id, band):
+        """A pair row's class (and so its background) follows its score band."""
+        assert re.search(rf'<tr class="pair {band}" id="pair-{pair_id}">', to_html(res))
+
+    def test_legend_lists_every_band(self, res):
+        """The legend shows a swatch per band and for one-sided content."""
+        text = to_html(res)
+        for band in ("band-high", "band-good", "band-uncertain", "band-doubtful", "hatch"):
+            assert f'<span class="swatch {band}">' in text
+
+    def test_link_type_and_score_shown(self, res):
+        """The middle cell shows link type and score."""
+        row = next(r for r in _rows(to_html(res)) if 'id="pair-6"' in r)
+        assert '<div class="lt">2-1</div>' in row and ">0.86</div>" in row
+
+    @pytest.mark.parametrize(
+        ("role", "present"), [("headline", True), ("dateline", True), ("body", False)]
+    )
+    def test_role_labels(self, res, role, present):
+        """Non-body segments carry a small role label; body ones do not."""
+        assert (f'<span class="role" dir="ltr">{role}</span>' in to_html(res)) is present
+
+    def test_text_is_escaped(self, tricky):
+        """Markup in the texts, signature and title is shown, not interpreted."""
+        text = to_html(tricky, title="<i>T</i>")
+        assert "<b>" not in text and "<i>" not in text
+        assert "&lt;b&gt;bold&lt;/b&gt; &amp; &quot;quote&quot;" in text
+        assert "sig:&quot;x&quot;|&lt;tricky&gt;&amp;" in text
+        assert "<title>&lt;i&gt;T&lt;/i&gt;</title>" in text
+
+    def test_min_score_shows_dropped_pairs_as_one_sided(self, res):
+        """Pairs below min_score are shown as one-sided rows, and the summary says so."""
+        text = to_html(res, min_score=0.5)
+        assert 'id="pair-0"' not in text and 'id="ar-0"' in text and 'id="en-0"' in text
+        assert "2 pairs below it shown as one-sided" in text
+
+
+# --------------------------------------------------------------------------- write
+
+_SIGNS = {
+    "csv": "pair_id,arabic_ids",
+    "json": '"format": "bialign-alignment/1"',
+    "tmx": '<tmx version="1.4">',
+    "html": '<html lang="en">',
+}
+
+
+class TestWrite:
+    def test_formats(self):
+        """FORMATS names the four formats."""
+        assert set(FORMATS) == {"csv", "json", "tmx", "html"}
+
+    @pytest.mark.parametrize(
+        ("name", "fmt"),
+        [
+            ("a.csv", "csv"),
+            ("a.json", "json"),
+            ("a.tmx", "tmx"),
+            ("a.html", "html"),
+            ("a.htm", "html"),
+            ("A.JSON", "json"),
+        ],
+    )
+    def test_extension_selects_format(self, res, tmp_path, name, fmt):
+        """The extension picks the format; write returns the path."""
+        path = write(res, tmp_path / name)
+        assert path == tmp_path / name
+        assert _SIGNS[fmt] in path.read_text(encoding="utf-8")
+
+    @pytest.mark.parametrize("fmt", FORMATS)
+    def test_file_equals_returned_text(self, res, tmp_path, fmt):
+        """The file holds exactly the writer's text (no newline translation)."""
+        path = write(res, tmp_path / f"out.{fmt}")
+        assert path.read_bytes() == getattr(export, f"to_{fmt}")(res).encode("utf-8")
+
+    def test_format_argument_overrides_extension(self, res, tmp_path):
+        """format= wins over the extension."""
+        path = write(res, tmp_path / "out.txt", format="tmx")
+        assert _SIGNS["tmx"] in path.read_text(encoding="utf-8")
+
+    def test_options_reach_the_writer(self, res, tmp_path):
+        """Options are passed on (excel=True for CSV)."""
+        path = write(res, tmp_path / "out.csv", excel=True, min_score=0.9)
+        assert path.read_bytes().startswith(codecs.BOM_UTF8)
+        assert len(_csv_rows(path.read_text(encoding="utf-8"))) == 5
+
+    @pytest.mark.parametrize(
+        ("name", "fmt", "bad"),
+        [("out.txt", None, "txt"), ("out", None, ""), ("o.csv", "pdf", "pdf")],
+    )
+    def test_unknown_format(self, res, tmp_path, name, fmt, bad):
+        """An unknown format or extension: UnknownNameError listing the choices; no file."""
+        with pytest.raises(UnknownNameError) as info:
+            write(res, tmp_path / name, format=fmt)
+        assert (info.value.kind, info.value.name) == ("format", bad)
+        assert set(info.value.choices) == set(FORMATS)
+        assert list(tmp_path.iterdir()) == []
+
+    def test_missing_folder(self, res, tmp_path):
+        """A path inside a missing folder: OutputError with the path; nothing created."""
+        target = tmp_path / "nope" / "out.json"
+        with pytest.raises(OutputError, match="does not exist") as info:
+            write(res, target)
+        assert info.value.path == str(target)
+        assert list(tmp_path.iterdir()) == []
+
+    def test_folder_without_extension(self, res, tmp_path):
+        """A folder is reported as such, before any complaint about its missing extension."""
+        with pytest.raises(OutputError, match="is a folder"):
+            write(res, tmp_path)
+        assert list(tmp_path.iterdir()) == []
+
+    def test_path_is_a_folder(self, res, tmp_path):
+        """A path that is a folder: OutputError; the folder is left as it was."""
+        target = tmp_path / "out.html"
+        target.mkdir()
+        with pytest.raises(OutputError, match="is a folder"):
+            write(res, target)
+        assert list(tmp_path.iterdir()) == [target] and list(target.iterdir()) == []
+
+    @pytest.mark.skipif(
+        not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root can write anywhere"
+    )
+    def test_read_only_folder(self, res, tmp_path):
+        """A folder without write permission: OutputError."""
+        folder = tmp_path / "ro"
+        folder.mkdir()
+        folder.chmod(0o500)
+        try:
+            with pytest.raises(OutputError, match="permission denied"):
+                write(res, folder / "out.csv")
+        finally:
+            folder.chmod(0o700)
+
+    def test_permission_denied(self, res, tmp_path, monkeypatch):
+        """A refused file creation (as in a read-only folder): OutputError; nothing created."""
+
+        def refuse(*args, **kwargs):
+            raise PermissionError(13, "Permission denied")
+
+        monkeypatch.setattr(os, "open", refuse)
+        with pytest.raises(OutputError, match="permission denied") as info:
+            write(res, tmp_path / "out.csv")
+        assert info.value.path == str(tmp_path / "out.csv")
+        assert list(tmp_path.iterdir()) == []
+
+    def test_failure_leaves_no_partial_file(self, res, tmp_path, monkeypatch):
+        """If the final rename fails, the old file is untouched and no temporary file is left."""
+        target = tmp_path / "out.json"
+        target.write_text("old", encoding="utf-8")
+
+        def fail(src, dst):
+            raise PermissionError(13, "Permission denied")
+
+        monkeypatch.setattr(os, "replace", fail)
+        with pytest.raises(OutputError, match="permission denied"):
+            write(res, target)
+        assert list(tmp_path.iterdir()) == [target]
+        assert target.read_text(encoding="utf-8") == "old"
+
+    def test_overwrites_and_keeps_mode(self, res, tmp_path):
+        """An existing file is replaced, keeping its permissions."""
+        target = tmp_path / "out.tmx"
+        target.write_text("old", encoding="utf-8")
+        target.chmod(0o640)
+        write(res, target)
+        assert target.read_text(encoding="utf-8").startswith("<?xml")
+        assert target.stat().st_mode & 0o777 == 0o640
+        assert list(tmp_path.iterdir()) == [target]
+
+    @pytest.mark.parametrize("fmt", FORMATS)
+    def test_writer_path_argument(self, res, tmp_path, fmt):
+        """Each to_* writes the file when given a path, like write()."""
+        path = tmp_path / f"x.{fmt}"
+        text = getattr(res, f"to_{fmt}")(path)
+        assert path.read_bytes() == text.encode("utf-8")
+
+    def test_binary_file_object_is_rejected(self, res):
+        """A binary file object: a TypeError saying to open the file in text mode."""
+        with pytest.raises(TypeError, match="text mode"):
+            to_json(res, io.BytesIO())
+
+
+# --------------------------------------------------------------------------- properties
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=40)
+
+
+def _tiny(ar_texts: list[str], en_texts: list[str]) -> Alignment:
+    """A one-pair-per-sentence alignment of arbitrary texts (Articles built directly)."""
+
+    def article(texts: list[str], lang: str) -> Article:
+        segments, pos = [], 0
+        for i, t in enumerate(texts):
+            segments.append(Segment(i, t, lang, "body", pos, pos + len(t), i))
+            pos += len(t) + 2
+        return Article("\n\n".join(texts), lang, tuple(segments))
+
+    ar, en = article(ar_texts, "ar"), article(en_texts, "en")
+    n = min(len(ar_texts), len(en_texts))
+    pairs = tuple(
+        AlignedPair((i,), (i,), ar_texts[i], en_texts[i], (i + 1) / (n + 1)) for i in range(n)
+    )
+    return Alignment(ar, en, pairs, ar.segments[n:], en.segments[n:], "sig")
+
+
+_SIDES = st.tuples(st.lists(_TEXT, min_size=1, max_size=4), st.lists(_TEXT, min_size=1, max_size=4))
+
+
+class TestProperties:
+    @settings(max_examples=60, deadline=None)
+    @given(_SIDES)
+    def test_csv_round_trips_any_text(self, sides):
+        """Whatever the text, DictReader gives back every cell."""
+        alignment = _tiny(*sides)
+        rows = _csv_rows(to_csv(alignment, include_unaligned=True))
+        assert len(rows) == max(len(sides[0]), len(sides[1]))
+        for r in rows:
+            for side, texts in (("arabic", sides[0]), ("english", sides[1])):
+                ids = [int(i) for i in r[f"{side}_ids"].split()]
+                assert r[side] == " ".join(texts[i] for i in ids)
+
+    @settings(max_examples=60, deadline=None)
+    @given(_SIDES)
+    def test_json_round_trips_any_text(self, sides):
+        """Whatever the text, load_json(to_json(x)) == x."""
+        alignment = _tiny(*sides)
+        assert load_json(to_json(alignment)) == alignment
+
+    @settings(max_examples=60, deadline=None)
+    @given(_SIDES)
+    def test_tmx_keeps_any_text_xml_allows(self, sides):
+        """Each <seg> parses back to its text, less the characters XML forbids."""
+        alignment = _tiny(*sides)
+        segs = [s.text or "" for s in ET.fromstring(to_tmx(alignment)).iter("seg")]
+        expected = []
+        for p in alignment.pairs:
+            expected += [export._xml_text(p.arabic_text), export._xml_text(p.english_text)]
+        assert segs == expected
+
+    @settings(max_examples=60, deadline=None)
+    @given(_SIDES)
+    def test_html_escapes_any_text(self, sides):
+        """Whatever the text, the report stays well formed and never holds a raw tag from it."""
+        alignment = _tiny(*sides)
+        checker = _parse(to_html(alignment))
+        assert checker.errors == [] and checker.stack == []
+        allowed = {"html", "head", "meta", "title", "style", "body", "h1", "section", "h2"}
+        allowed |= {"table", "tr", "th", "td", "code", "ul", "li", "span", "mark", "colgroup"}
+        allowed |= {"col", "thead", "tbody", "div", "p"}
+        assert {tag for tag, _ in checker.tags} <= allowed

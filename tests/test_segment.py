@@ -1,0 +1,323 @@
+"""Segmentation: the hand segmentation of the seeds, one test per rule, properties, bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import bialign
+from bialign import (
+    Article,
+    EmptyInputError,
+    InputTypeError,
+    LanguageError,
+    ResourceError,
+    detect_language,
+    load_layout_patterns,
+    normalize_arabic,
+    read_article,
+    segment,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+DATA = Path(__file__).parent / "data"
+
+
+def seed(name: str) -> str:
+    return (SEEDS / name).read_text(encoding="utf-8")
+
+
+def gold(name: str) -> dict:
+    return json.loads((DATA / name).read_text(encoding="utf-8"))
+
+
+class TestHandSegmentation:
+    """The segmenter reproduces the careful hand segmentation, roles and paragraphs included."""
+
+    @pytest.mark.parametrize(
+        ("gold_file", "side", "seed_file"),
+        [
+            ("anadolu_seed_gold.json", "arabic", "002_f2c150e3c700ff1f.txt"),
+            ("anadolu_seed_gold.json", "english", "000_9b6c93be4bbc7b4e.txt"),
+            ("aljazeera_seed_gold.json", "english", "001_99910efe81c56d20.txt"),
+        ],
+    )
+    def test_matches_hand_segmentation(self, gold_file: str, side: str, seed_file: str) -> None:
+        expected = [(s["text"], s["role"], s["paragraph"]) for s in gold(gold_file)[side]]
+        art = read_article(seed(seed_file))
+        assert [(s.text, s.role, s.paragraph) for s in art.segments] == expected
+
+    def test_languages_of_the_seeds(self) -> None:
+        assert read_article(seed("002_f2c150e3c700ff1f.txt")).lang == "ar"
+        assert read_article(seed("000_9b6c93be4bbc7b4e.txt")).lang == "en"
+
+    @pytest.mark.parametrize("name", sorted(p.name for p in SEEDS.glob("*.txt")))
+    def test_every_seed_segments_with_valid_offsets(self, name: str) -> None:
+        text = seed(name)
+        art = read_article(text)
+        assert art.segments
+        for s in art.segments:
+            assert text[s.start : s.end] == s.text
+            assert s.role in bialign.ROLES
+
+    def test_segment_is_the_list_form_of_read_article(self) -> None:
+        text = seed("000_9b6c93be4bbc7b4e.txt")
+        assert segment(text) == list(read_article(text).segments)
+
+
+def texts(text: str, **kw) -> list[str]:
+    return [s.text for s in segment(text, **kw)]
+
+
+class TestArabicRules:
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("قال الوزير كلمته. ثم غادر القاعة.", ["قال الوزير كلمته.", "ثم غادر القاعة."]),
+            ("هل انتهى الاجتماع؟ نعم انتهى.", ["هل انتهى الاجتماع؟", "نعم انتهى."]),
+            ("يا له من يوم! انتهى الاجتماع.", ["يا له من يوم!", "انتهى الاجتماع."]),
+            ("وانتظر الجميع… ثم بدأ الاجتماع.", ["وانتظر الجميع…", "ثم بدأ الاجتماع."]),
+        ],
+    )
+    def test_ends_at_stops(self, text: str, expected: list[str]) -> None:
+        assert texts(text) == expected
+
+    def test_closing_quote_stays_with_its_sentence(self) -> None:
+        text = 'وقال: "اتفقنا على التعاون." وغادر الوفد بكين.'
+        assert texts(text) == ['وقال: "اتفقنا على التعاون."', "وغادر الوفد بكين."]
+
+    def test_closing_bracket_stays_with_its_sentence(self) -> None:
+        text = "نظام تدفق الأخبار (HAS). من أجل الاشتراك يرجى الاتصال."
+        assert texts(text) == ["نظام تدفق الأخبار (HAS).", "من أجل الاشتراك يرجى الاتصال."]
+
+    @pytest.mark.parametrize("mark", ["،", "؛", ":"])
+    def test_never_ends_at_comma_semicolon_colon(self, mark: str) -> None:
+        text = f"اتفق الطرفان على التعاون{mark} وشددا على الحوار."
+        assert texts(text) == [text]
+
+    @pytest.mark.parametrize("number", ["17.11.2025", "3.5", "2024", "٣٫٥"])
+    def test_keeps_numbers_whole(self, number: str) -> None:
+        text = f"بلغت النسبة {number} في المئة. وارتفعت لاحقا."
+        assert texts(text)[0] == f"بلغت النسبة {number} في المئة."
+
+    @pytest.mark.parametrize("abbr", ["د.", "أ.د.", "م."])
+    def test_keeps_abbreviations(self, abbr: str) -> None:
+        text = f"وقال {abbr} محمد علي إن الوضع مستقر."
+        assert texts(text) == [text]
+
+    def test_keeps_latin_words_inside_arabic(self) -> None:
+        text = "أعلنت وكالة Reuters و U.S. Department الخبر. ثم نفته."
+        assert texts(text) == ["أعلنت وكالة Reuters و U.S. Department الخبر.", "ثم نفته."]
+
+    def test_mixed_script_article_is_arabic(self) -> None:
+        text = (
+            "Hüsameddin Salih | Istanbul\n\nاتفقت سوريا والصين على تعزيز التعاون في مجالات الأمن."
+        )
+        assert read_article(text).lang == "ar"
+
+
+class TestEnglishRules:
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Mr. Wang met Dr. Shaibani in Beijing.",
+            "The U.S. envoy arrived on Monday.",
+            "J. R. Smith wrote the report.",
+            "Prof. Ali and Gen. Hassan spoke at 3 p.m. on Monday.",
+        ],
+    )
+    def test_abbreviations_and_initials_do_not_end_sentences(self, text: str) -> None:
+        assert texts(text) == [text]
+
+    def test_curly_quotes_close_the_sentence(self) -> None:
+        text = "He voiced “opposition to interference.” He also praised the plan."
+        assert texts(text) == [
+            "He voiced “opposition to interference.”",
+            "He also praised the plan.",
+        ]
+
+    def test_straight_quotes_close_the_sentence(self) -> None:
+        text = 'He said "we agree." Then he left.'
+        assert texts(text) == ['He said "we agree."', "Then he left."]
+
+    def test_question_in_quotes_followed_by_lowercase_continues(self) -> None:
+        text = "“Why now?” he asked the minister."
+        assert texts(text) == [text]
+
+    def test_possessive_names_stay_whole(self) -> None:
+        text = "Syria’s minister, al-Shaibani’s deputy, spoke. China replied."
+        assert texts(text) == ["Syria’s minister, al-Shaibani’s deputy, spoke.", "China replied."]
+
+    def test_numbers_stay_whole(self) -> None:
+        assert texts("Growth was 3.5 percent on 17.11.2025 in the area.") == [
+            "Growth was 3.5 percent on 17.11.2025 in the area."
+        ]
+
+
+class TestStructure:
+    def test_paragraph_breaks_are_hard_boundaries(self) -> None:
+        segs = segment("First part without a stop\n\nsecond part without a stop")
+        assert [s.text for s in segs] == ["First part without a stop", "second part without a stop"]
+        assert [s.paragraph for s in segs] == [0, 1]
+
+    def test_lines_in_one_block_share_a_paragraph(self) -> None:
+        segs = segment("One line here.\nAnother line here.\n\nA new block.")
+        assert [s.paragraph for s in segs] == [0, 0, 1]
+
+    def test_text_without_blank_lines_has_a_paragraph_per_line(self) -> None:
+        segs = segment("First line here.\nSecond line here.\nThird line here.")
+        assert [s.paragraph for s in segs] == [0, 1, 2]
+
+    def test_anadolu_header_roles(self) -> None:
+        art = read_article(seed("000_9b6c93be4bbc7b4e.txt"))
+        roles = [s.role for s in art.segments[:7]]
+        assert roles == [
+            "category", "headline", "standfirst", "byline", "caption", "dateline", "body",
+        ]  # fmt: skip
+
+    def test_arabic_dateline_with_agency(self) -> None:
+        art = read_article(seed("002_f2c150e3c700ff1f.txt"))
+        assert [s.text for s in art.by_role("dateline")] == ["Istanbul", "إسطنبول / الأناضول"]
+
+    @pytest.mark.parametrize(
+        ("line", "lang"),
+        [
+            ("Anadolu Agency website contains only a portion of the news stories offered.", "en"),
+            ("Related topics", "en"),
+            ("Bu haberi paylaşın", "en"),
+            ("الأخبار المنشورة على الصفحة الرسمية لوكالة الأناضول، هي اختصار.", "ar"),
+        ],
+    )
+    def test_agency_boilerplate(self, line: str, lang: str) -> None:
+        body = "Syria and China agreed." if lang == "en" else "اتفقت سوريا والصين على التعاون."
+        art = read_article(f"{body}\n\n{line}", lang=lang)
+        assert art.segments[-1].role == "boilerplate"
+
+    def test_inline_dateline_is_split_off(self) -> None:
+        art = read_article("Talks end\n\nBEIJING (Reuters) - Syria and China agreed on Monday.")
+        assert [(s.role, s.text) for s in art.segments][-2:] == [
+            ("dateline", "BEIJING (Reuters) -"),
+            ("body", "Syria and China agreed on Monday."),
+        ]
+
+    def test_user_outlet_patterns(self, tmp_path: Path) -> None:
+        (tmp_path / "mine.toml").write_text(
+            "name = 'mine'\n[boilerplate]\nline = ['^Subscribe to our newsletter$']\n",
+            encoding="utf-8",
+        )
+        pats = load_layout_patterns(tmp_path)
+        art = read_article("A story begins here.\n\nSubscribe to our newsletter", patterns=pats)
+        assert art.segments[-1].role == "boilerplate"
+        assert "mine" in pats.outlets
+
+    def test_broken_outlet_file_is_a_resource_error(self, tmp_path: Path) -> None:
+        bad = tmp_path / "bad.toml"
+        bad.write_text("[boilerplate]\nline = ['(unclosed']\n", encoding="utf-8")
+        with pytest.raises(ResourceError):
+            load_layout_patterns(bad)
+
+    def test_from_sentences_uses_them_as_given(self) -> None:
+        art = Article.from_sentences(["Mr. Wang spoke. He left.", "Second one."])
+        assert art.sentences == ("Mr. Wang spoke. He left.", "Second one.")
+        assert all(art.text[s.start : s.end] == s.text for s in art.segments)
+
+
+class TestNormalizeArabic:
+    @pytest.mark.parametrize(
+        ("raw", "expected"),
+        [
+            ("الشَّيْبانيّ", "الشيباني"),
+            ("أإآٱ", "اااا"),
+            ("مصطفى", "مصطفي"),
+            ("السلامة", "السلامه"),
+            ("سـوريـا", "سوريا"),
+            ("٢٠٢٥ و۱۲", "2025 و12"),
+            ("ﻻ", "لا"),
+            ("Latin stays", "Latin stays"),
+        ],
+    )
+    def test_steps(self, raw: str, expected: str) -> None:
+        assert normalize_arabic(raw) == expected
+
+    def test_steps_can_be_switched_off(self) -> None:
+        assert normalize_arabic("مدرسة", teh_marbuta=False) == "مدرسة"
+
+    def test_rejects_non_text(self) -> None:
+        with pytest.raises(InputTypeError):
+            normalize_arabic(b"x")  # type: ignore[arg-type]
+
+
+class TestBadInput:
+    @pytest.mark.parametrize("text", ["", "   \n\t  "])
+    def test_empty(self, text: str) -> None:
+        with pytest.raises(EmptyInputError):
+            segment(text)
+
+    def test_bytes(self) -> None:
+        with pytest.raises(InputTypeError, match="decode"):
+            segment("سوريا".encode())  # type: ignore[arg-type]
+
+    def test_none(self) -> None:
+        with pytest.raises(InputTypeError):
+            segment(None)  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize("text", ["12345 67.89", "!!! ??? ...", "中文内容没有拉丁字母"])
+    def test_no_arabic_or_latin_letters(self, text: str) -> None:
+        with pytest.raises(LanguageError):
+            segment(text)
+        with pytest.raises(LanguageError):
+            segment(text, lang="ar")
+
+    def test_unknown_language_code(self) -> None:
+        with pytest.raises(LanguageError):
+            segment("Hello there.", lang="fr")
+
+    def test_errors_share_one_root(self) -> None:
+        for exc in (EmptyInputError, InputTypeError, LanguageError, ResourceError):
+            assert issubclass(exc, bialign.BialignError)
+
+    def test_detect_language(self) -> None:
+        assert detect_language("سوريا والصين") == "ar"
+        assert detect_language("Syria and China") == "en"
+
+
+# --------------------------------------------------------------------------- properties
+
+_alphabet = st.sampled_from(
+    list("abc ABC.!?؟…،؛:\"'”’»)(“«") + list("سوريا الصين") + ["\n", "\n\n", " ", "3.5", "Mr."]
+)
+_texts = st.lists(_alphabet, min_size=1, max_size=80).map("".join)
+
+
+def _has_letters(text: str) -> bool:
+    return any(ch.isalpha() for ch in text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_texts)
+def test_offsets_slice_back_and_never_overlap(text: str) -> None:
+    if not _has_letters(text):
+        return
+    segs = segment(text)
+    last_end = 0
+    for s in segs:
+        assert text[s.start : s.end] == s.text
+        assert s.text == s.text.strip() and s.text
+        assert s.start >= last_end
+        last_end = s.end
+    assert [s.index for s in segs] == list(range(len(segs)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(_texts)
+def test_no_non_space_character_is_lost(text: str) -> None:
+    if not _has_letters(text):
+        return
+    segs = segment(text)
+    kept = "".join(s.text for s in segs)
+    assert "".join(text.split()) == "".join(kept.split())
