@@ -37,10 +37,10 @@ from .segment import (
 )
 
 if TYPE_CHECKING:
-    from .align import AlignConfig, Weights, align, load_weights
+    from .align import Weights, align, load_weights
     from .export import load_json, write
     from .names import NameMatch, NameScorer, match_names, name_similarity, romanize
-    from .scorers import FunctionScorer, Scorer, available_scorers, get_scorer
+    from .scorers import FunctionScorer, Scorer, available_scorers, get_scorer, register_scorer
     from .scorers.anchors import AnchorScorer, extract_anchors
     from .scorers.embedding import EmbeddingScorer
     from .translate import (
@@ -53,7 +53,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ROLES",
-    "AlignConfig",
     "AlignedPair",
     "Alignment",
     "AnchorScorer",
@@ -99,6 +98,7 @@ __all__ = [
     "normalize_arabic",
     "normalize_english",
     "read_article",
+    "register_scorer",
     "romanize",
     "segment",
     "write",
@@ -107,7 +107,6 @@ __all__ = [
 # Heavier modules load on first use, so `import bialign` stays fast and never
 # imports numpy-heavy models, transformers or torch.
 _LAZY = {
-    "AlignConfig": "align",
     "Weights": "align",
     "align": "align",
     "load_weights": "align",
@@ -122,6 +121,7 @@ _LAZY = {
     "Scorer": "scorers",
     "available_scorers": "scorers",
     "get_scorer": "scorers",
+    "register_scorer": "scorers",
     "AnchorScorer": "scorers.anchors",
     "extract_anchors": "scorers.anchors",
     "EmbeddingScorer": "scorers.embedding",

@@ -309,7 +309,8 @@ class _Context:
         parts = {}
         for name, scorer in self.sim_parts:
             spans = getattr(scorer, "score_spans", None)
-            if spans is not None and self.settings.get("span_vectors", False):
+            exact = getattr(scorer, "spans_exact", False)
+            if spans is not None and (exact or self.settings.get("span_vectors", False)):
                 parts[name] = spans(self.spans(a_groups, "ar"), self.spans(e_groups, "en"))
             else:
                 parts[name] = scorer.score(self.texts(a_groups, "ar"), self.texts(e_groups, "en"))

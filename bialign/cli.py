@@ -21,10 +21,12 @@ from pathlib import Path
 from typing import TextIO
 
 from ._version import __version__
-from .errors import BialignError, EncodingError, OutputError
+from .errors import BialignError, EncodingError, InputError, OutputError
 
 __all__ = ["main"]
 
+#: Inputs longer than this (characters, both files) get a progress line before aligning.
+LONG_INPUT = 100_000
 SEED_ARABIC = "002_f2c150e3c700ff1f.txt"
 SEED_ENGLISH = "000_9b6c93be4bbc7b4e.txt"
 
@@ -37,11 +39,11 @@ def _read_text(path: str) -> str:
         try:
             data = Path(path).read_bytes()
         except FileNotFoundError:
-            raise OutputError(f"{path}: no such file", path) from None
+            raise InputError(f"{path}: no such file", path) from None
         except IsADirectoryError:
-            raise OutputError(f"{path}: is a folder, not a file", path) from None
+            raise InputError(f"{path}: is a folder, not a file", path) from None
         except OSError as exc:
-            raise OutputError(f"{path}: cannot read ({exc.strerror})", path) from None
+            raise InputError(f"{path}: cannot read ({exc.strerror})", path) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -116,10 +118,19 @@ def _cmd_align(args: argparse.Namespace, out: TextIO) -> int:
     from .align import align
 
     fmt = _format_for(args)
+    if not 0.0 <= args.min_score <= 1.0:
+        raise InputError(
+            f"--min-score must be between 0 and 1, not {args.min_score:g}", args.min_score
+        )
+    if args.output:
+        folder = Path(args.output).resolve().parent
+        if not folder.is_dir():
+            raise OutputError(f"{args.output}: the folder {folder} does not exist", args.output)
     arabic = _read_text(args.arabic)
     english = _read_text(args.english)
     t0 = time.perf_counter()
-    _progress(args, f"bialign: aligning {args.arabic} with {args.english} …")
+    if len(arabic) + len(english) > LONG_INPUT:
+        _progress(args, f"bialign: aligning {args.arabic} with {args.english} …")
     res = align(arabic, english, translator=args.translator, embedding=not args.no_embedding)
     _progress(args, f"bialign: {res.summary()} ({time.perf_counter() - t0:.1f} s)")
     options: dict[str, object] = {}
@@ -215,7 +226,9 @@ def build_parser() -> argparse.ArgumentParser:
     io_.add_argument(
         "arabic", metavar="ARABIC_FILE", help="the Arabic article (UTF-8; - for stdin)"
     )
-    io_.add_argument("english", metavar="ENGLISH_FILE", help="the English article (UTF-8)")
+    io_.add_argument(
+        "english", metavar="ENGLISH_FILE", help="the English article (UTF-8; - for stdin)"
+    )
     io_.add_argument(
         "-o",
         "--output",

@@ -997,6 +997,23 @@ class TranslationScorer:
             found = {t: cast("str", self._memo.get(name, t)) for t in unique}
         return [found[t] for t in texts]
 
+    #: Spans are scored exactly as Bleualign does: each sentence is translated
+    #: once and a merged span's translation is its sentences' translations joined.
+    spans_exact = True
+
+    def score_spans(
+        self, arabic: Sequence[Sequence[str]], english: Sequence[Sequence[str]]
+    ) -> np.ndarray:
+        """Score spans given as lists of sentences; each sentence is translated once.
+
+        The translation of a merged Arabic span is the translations of its
+        sentences joined with a space, compared with the English sentences joined.
+        """
+        flat = list(dict.fromkeys(t for span in arabic for t in span))
+        table = dict(zip(flat, self.translations(flat), strict=True)) if flat else {}
+        hyps = [" ".join(table[t] for t in span) for span in arabic]
+        return self._score_translations(hyps, [" ".join(span) for span in english])
+
     def score(self, arabic: Sequence[str], english: Sequence[str]) -> np.ndarray:
         """Score every Arabic span against every English span.
 
@@ -1016,7 +1033,11 @@ class TranslationScorer:
         en = _check_texts(english, "english")
         if not ar or not en:
             return np.zeros((len(ar), len(en)), dtype=np.float64)
-        hyps = self.translations(ar)
+        return self._score_translations(self.translations(ar), en)
+
+    def _score_translations(self, hyps: list[str], en: list[str]) -> np.ndarray:
+        if not hyps or not en:
+            return np.zeros((len(hyps), len(en)), dtype=np.float64)
         uh = list(dict.fromkeys(hyps))
         ue = list(dict.fromkeys(en))
         rows, cols = _positions(uh, hyps), _positions(ue, en)

