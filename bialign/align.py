@@ -64,6 +64,7 @@ FEATURES = (
     "sim_gain",
     "length_gain",
     "neighbour_gain",
+    "sim_doc",
 )
 
 #: Above this many sentences (both sides together), merged spans are scored with
@@ -92,6 +93,10 @@ class Weights:
         knn: Neighbours averaged in the margin.
         max_merge: Most sentences on the merged side of a link.
         max_gap: Farthest apart two sentences of one merged side may be.
+        gap_threshold: Probability a one-to-one pair needs when both sentences
+            lie in the same gap between two consecutive links (1.0: no gap filling).
+        translation_scale: ``(intercept, slope)`` putting the translation
+            scorer's chrF on the encoder's cosine scale, which the model was fitted on.
     """
 
     version: str
@@ -103,6 +108,8 @@ class Weights:
     knn: int = 4
     max_merge: int = 3
     max_gap: int = 3
+    gap_threshold: float = 1.0
+    translation_scale: tuple[float, float] = (0.0, 1.0)
     note: str = ""
 
     def predict(self, feats: dict[str, np.ndarray]) -> np.ndarray:
@@ -124,6 +131,8 @@ class Weights:
                 "knn": self.knn,
                 "max_merge": self.max_merge,
                 "max_gap": self.max_gap,
+                "gap_threshold": self.gap_threshold,
+                "translation_scale": list(self.translation_scale),
                 "note": self.note,
             },
             ensure_ascii=False,
@@ -148,6 +157,8 @@ def load_weights(path: str | None = None) -> Weights:
             knn=int(data.get("knn", 4)),
             max_merge=int(data.get("max_merge", 3)),
             max_gap=int(data.get("max_gap", 3)),
+            gap_threshold=float(data.get("gap_threshold", 1.0)),
+            translation_scale=tuple(float(x) for x in data.get("translation_scale", (0.0, 1.0))),
             note=str(data.get("note", "")),
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -314,7 +325,13 @@ class _Context:
                 parts[name] = spans(self.spans(a_groups, "ar"), self.spans(e_groups, "en"))
             else:
                 parts[name] = scorer.score(self.texts(a_groups, "ar"), self.texts(e_groups, "en"))
-        return np.mean(list(parts.values()), axis=0), parts
+        on_scale = [
+            np.clip(self.weights.translation_scale[0] + self.weights.translation_scale[1] * v, 0, 1)
+            if name == "translation"
+            else v
+            for name, v in parts.items()
+        ]
+        return np.mean(on_scale, axis=0), parts
 
     def spans(self, groups: Groups, side: str) -> list[list[str]]:
         segs = self.ar.segments if side == "ar" else self.en.segments
@@ -373,6 +390,9 @@ class _Context:
             feats["length_gain"] = np.zeros(shape)
         # Filled in for one-to-one candidates once the merged ones are known (see _score).
         feats["neighbour_gain"] = np.zeros(shape)
+        # Similarity relative to this document pair's typical best match: translated
+        # text and separately written news live on different similarity scales.
+        feats["sim_doc"] = sim - s.get("doc_level", 0.0)
         # float32 halves the memory of long documents (2,000 x 2,000 x 15 features).
         feats = {k: v.astype(np.float32, copy=False) for k, v in feats.items()}
         block = _Block(a_groups, e_groups, feats, parts, mask)
@@ -389,7 +409,9 @@ def _score(ctx: _Context) -> None:
     row_best = (sim >= sim.max(axis=1, keepdims=True)) & ctx.mask
     col_best = (sim >= sim.max(axis=0, keepdims=True)) & ctx.mask
     head = np.array([s.role in _HEADER_ROLES for s in ctx.ar.segments], dtype=np.float64)
+    best = np.concatenate([sim.max(axis=1), sim.max(axis=0)]) if sim.size else np.zeros(1)
     ctx.single = {
+        "doc_level": float(np.median(best)),
         "row_norm": _knn_mean(sim, k, axis=1),
         "col_norm": _knn_mean(sim, k, axis=0),
         "row_best": row_best.astype(np.float64),
@@ -513,7 +535,50 @@ def _search(ctx: _Context) -> list[_Bead]:
                 taken[k] = bead
                 bead.p = pm
                 changed = True
+    _fill_gaps(ctx, beads, ar_bead, en_bead)
     return beads
+
+
+def _fill_gaps(
+    ctx: _Context, beads: list[_Bead], ar_bead: dict[int, _Bead], en_bead: dict[int, _Bead]
+) -> None:
+    """Link left-over sentences that share a gap between two consecutive links.
+
+    Walking the links in Arabic order, a gap is the run of unlinked Arabic
+    sentences between two links that also follow each other in English, and
+    the unlinked English sentences between them (also before the first and
+    after the last link). Inside a gap of at most ``max_gap`` sentences on each
+    side, a one-to-one pair needs only the gap threshold: its position is
+    already supported by the links around it.
+    """
+    w = ctx.weights
+    if w.gap_threshold >= 1.0:
+        return
+    p = ctx.blocks["1-1"].p
+    n, m = p.shape
+    order = sorted(beads, key=lambda b: (min(b.ar), min(b.en)))
+    bounds = [(-1, -1), *((max(b.ar), max(b.en)) for b in order), (n, m)]
+    starts = [(-1, -1), *((min(b.ar), min(b.en)) for b in order), (n, m)]
+    for k in range(len(bounds) - 1):
+        a0, e0 = bounds[k]
+        a1, e1 = starts[k + 1]
+        if e1 <= e0:
+            continue  # the links cross: no gap between them
+        gap_a = [i for i in range(a0 + 1, a1) if i not in ar_bead]
+        gap_e = [j for j in range(e0 + 1, e1) if j not in en_bead]
+        if len(gap_a) > w.max_gap or len(gap_e) > w.max_gap:
+            continue  # a wide gap between sparse links says nothing about position
+        cands = sorted(
+            ((float(p[i, j]), i, j) for i in gap_a for j in gap_e if p[i, j] >= w.gap_threshold),
+            key=lambda c: (-c[0], c[1], c[2]),
+        )
+        for pij, i, j in cands:
+            if i in ar_bead or j in en_bead:
+                continue
+            bead = _Bead([i], [j], pij)
+            beads.append(bead)
+            ar_bead[i] = bead
+            en_bead[j] = bead
 
 
 # --------------------------------------------------------------------------- public
@@ -691,6 +756,7 @@ def _signature(ctx: _Context) -> str:
         f"extend:{w.extend_threshold:g}",
         f"merge-tol:{w.merge_tolerance:g}",
         f"max-merge:{w.max_merge}",
+        f"gap:{w.gap_threshold:g}",
         f"version:{__version__}",
     ]
     return "bialign|" + "|".join(parts)

@@ -163,12 +163,17 @@ class TestTranslator:
         table = {
             "اتفقت سوريا والصين على تعزيز التعاون الأمني.": "Syria and China agreed to "
             "strengthen security cooperation.",
-            "وقال الوزير إن الطقس جميل.": "The minister said the weather is nice.",
+            "وقال الوزير إن الطقس جميل اليوم.": "The minister said the weather is nice today.",
+            "وارتفعت أسعار القمح في الأسواق.": "Wheat prices rose in the markets.",
         }
         ar = list(table)
-        en = ["The weather is nice, the minister said.", "Syria and China agreed on security."]
+        en = [
+            "Syria and China agreed on Monday to boost security cooperation.",
+            "The weather is nice today, the minister said.",
+            "In the markets, the price of wheat went up.",
+        ]
         res = align(ar, en, translator=FunctionTranslator(table.get), embedding=False)
-        assert {(p.arabic, p.english) for p in res.pairs} == {((0,), (1,)), ((1,), (0,))}
+        assert {(p.arabic, p.english) for p in res.pairs} == {((k,), (k,)) for k in range(3)}
         assert "sim:translation" in res.signature
         assert "translation" in res.pairs[0].evidence.signals
         conserved(res)
