@@ -325,7 +325,7 @@ def main(argv: list[str] | None = None) -> int:
     aj, _, _ = seed_inputs("aljazeera_seed_gold.json", "001_99910efe81c56d20.txt")
 
     t0 = time.perf_counter()
-    load_encoder()
+    load_encoder().encode(["."])  # type: ignore[attr-defined]  # the model loads on first use
     load_s = time.perf_counter() - t0
     scorer = EmbeddingScorer()
     n_texts, embed_s = warm_up(scorer, [*golds, seed, aj])
