@@ -51,9 +51,8 @@ def main(argv: list[str] | None = None) -> int:
             t0 = time.perf_counter()
             art = read_article(text)
             took = time.perf_counter() - t0
-            print(
-                f"{label:<8} {real_mb:5.1f} {len(art.segments):9d} {took:8.2f} {took / real_mb:6.2f}"
-            )
+            n = len(art.segments)
+            print(f"{label:<8} {real_mb:5.1f} {n:9d} {took:8.2f} {took / real_mb:6.2f}")
     return 0
 
 
