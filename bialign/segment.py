@@ -207,13 +207,7 @@ def detect_language(text: str) -> str:
         LanguageError: ``text`` has no Arabic or Latin letters.
     """
     _check_text(text)
-    n_ar, n_lat = _letter_counts(text)
-    if n_ar + n_lat == 0:
-        raise LanguageError(
-            "the text has no Arabic or Latin letters, so it is neither Arabic nor English",
-            text,
-            found=None,
-        )
+    n_ar, n_lat = _letters_or_fail(text)
     return "ar" if n_ar >= ARABIC_LETTER_SHARE * (n_ar + n_lat) else "en"
 
 
@@ -605,7 +599,8 @@ def read_article(
     return Article(text=text, lang=language, segments=tuple(segs), source=source)
 
 
-def _letters_or_fail(text: str) -> None:
+def _letters_or_fail(text: str) -> tuple[int, int]:
+    """Arabic and Latin letter counts; an error when there are none."""
     n_ar, n_lat = _letter_counts(text)
     if n_ar + n_lat == 0:
         raise LanguageError(
@@ -613,3 +608,4 @@ def _letters_or_fail(text: str) -> None:
             text,
             found=None,
         )
+    return n_ar, n_lat
