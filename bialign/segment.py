@@ -24,7 +24,7 @@ from typing import Literal, overload
 import regex
 
 from ._resources import read_toml, resource_dir
-from .errors import EmptyInputError, InputTypeError, LanguageError, ResourceError
+from .errors import EmptyInputError, InputError, InputTypeError, LanguageError, ResourceError
 
 __all__ = [
     "ROLES",
@@ -148,7 +148,7 @@ class Article:
         if not sentences:
             raise EmptyInputError("the list of sentences is empty", sentences)
         if roles is not None and len(roles) != len(sentences):
-            raise EmptyInputError(f"{len(roles)} roles for {len(sentences)} sentences", roles)
+            raise InputError(f"{len(roles)} roles for {len(sentences)} sentences", roles)
         for i, s in enumerate(sentences):
             if not isinstance(s, str):
                 raise InputTypeError(
