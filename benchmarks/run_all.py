@@ -9,6 +9,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 SCRIPTS = [
     "bench_segment.py",
+    "bench_scorers.py",
     "bench_align.py",
     "bench_names.py",
     "bench_translation.py",
