@@ -95,6 +95,13 @@ class Weights:
         max_gap: Farthest apart two sentences of one merged side may be.
         gap_threshold: Probability a one-to-one pair needs when both sentences
             lie in the same gap between two consecutive links (1.0: no gap filling).
+        max_fill: The widest gap (sentences on each side) that is filled.
+        dp_threshold: Per-link cost of the monotone pass: links of the best
+            monotone path (maximising the sum of ``p - dp_threshold``) whose
+            sentences the search left free are added (1.0: no monotone pass).
+        dp_min_coverage: The monotone pass runs only when the links found so far
+            hold at least this share of both articles' sentences (a largely
+            parallel pair); a loosely related pair gets no links from it.
         translation_scale: ``(intercept, slope)`` putting the translation
             scorer's chrF on the encoder's cosine scale, which the model was fitted on.
     """
@@ -109,6 +116,9 @@ class Weights:
     max_merge: int = 3
     max_gap: int = 3
     gap_threshold: float = 1.0
+    max_fill: int = 3
+    dp_threshold: float = 1.0
+    dp_min_coverage: float = 0.0
     translation_scale: tuple[float, float] = (0.0, 1.0)
     note: str = ""
 
@@ -132,6 +142,9 @@ class Weights:
                 "max_merge": self.max_merge,
                 "max_gap": self.max_gap,
                 "gap_threshold": self.gap_threshold,
+                "max_fill": self.max_fill,
+                "dp_threshold": self.dp_threshold,
+                "dp_min_coverage": self.dp_min_coverage,
                 "translation_scale": list(self.translation_scale),
                 "note": self.note,
             },
@@ -158,6 +171,9 @@ def load_weights(path: str | None = None) -> Weights:
             max_merge=int(data.get("max_merge", 3)),
             max_gap=int(data.get("max_gap", 3)),
             gap_threshold=float(data.get("gap_threshold", 1.0)),
+            max_fill=int(data.get("max_fill", 3)),
+            dp_threshold=float(data.get("dp_threshold", 1.0)),
+            dp_min_coverage=float(data.get("dp_min_coverage", 0.0)),
             translation_scale=tuple(float(x) for x in data.get("translation_scale", (0.0, 1.0))),
             note=str(data.get("note", "")),
         )
@@ -410,14 +426,16 @@ def _score(ctx: _Context) -> None:
     col_best = (sim >= sim.max(axis=0, keepdims=True)) & ctx.mask
     head = np.array([s.role in _HEADER_ROLES for s in ctx.ar.segments], dtype=np.float64)
     best = np.concatenate([sim.max(axis=1), sim.max(axis=0)]) if sim.size else np.zeros(1)
+    anchors = _anchor_path(sim, row_best & col_best)
     ctx.single = {
+        "anchors": anchors,
         "doc_level": float(np.median(best)),
         "row_norm": _knn_mean(sim, k, axis=1),
         "col_norm": _knn_mean(sim, k, axis=0),
         "row_best": row_best.astype(np.float64),
         "col_best": col_best.astype(np.float64),
         "header": np.repeat(head[:, None], m, axis=1),
-        "path": _path_feature(n, m, *_anchor_path(sim, row_best & col_best)),
+        "path": _path_feature(n, m, *anchors),
     }
     singles_a = tuple((i,) for i in range(n))
     singles_e = tuple((j,) for j in range(m))
@@ -536,7 +554,98 @@ def _search(ctx: _Context) -> list[_Bead]:
                 bead.p = pm
                 changed = True
     _fill_gaps(ctx, beads, ar_bead, en_bead)
+    _monotone_pass(ctx, beads, ar_bead, en_bead)
     return beads
+
+
+#: Above this many cells, the monotone pass only looks within this many
+#: sentences of the anchor path, which keeps long documents linear.
+_DP_FULL_CELLS = 250_000
+_DP_BAND = 40
+
+
+def _monotone_pass(
+    ctx: _Context, beads: list[_Bead], ar_bead: dict[int, _Bead], en_bead: dict[int, _Bead]
+) -> None:
+    """Add the links of the best monotone path whose sentences are still free.
+
+    A dynamic programme over the candidate probabilities (1-1, 2-1, 1-2 links and
+    one-sided sentences) finds the monotone path that maximises the sum of
+    ``p - dp_threshold`` over its links, as a monotone aligner would; its links
+    that do not clash with the links already made are added. This brings back
+    the global consistency of a monotone path without giving up crossing links.
+    """
+    w = ctx.weights
+    if w.dp_threshold >= 1.0:
+        return
+    total = len(ctx.ar.segments) + len(ctx.en.segments)
+    if total == 0 or (len(ar_bead) + len(en_bead)) / total < w.dp_min_coverage:
+        return
+    p11, p21, p12 = (ctx.blocks[k].p for k in ("1-1", "2-1", "1-2"))
+    n, m = p11.shape
+    if n == 0 or m == 0:
+        return
+    theta = w.dp_threshold
+    if n * m <= _DP_FULL_CELLS:
+        lo = np.zeros(n + 1, dtype=np.int64)
+        hi = np.full(n + 1, m, dtype=np.int64)
+    else:
+        centre = np.interp(np.arange(n + 1) - 0.5, *ctx.single["anchors"])
+        lo = np.clip(np.floor(centre) - _DP_BAND, 0, m).astype(np.int64)
+        hi = np.clip(np.ceil(centre) + _DP_BAND, 0, m).astype(np.int64)
+    neg = -1e18
+    score = np.full((n + 1, m + 1), neg)
+    back = np.zeros((n + 1, m + 1), dtype=np.int8)  # 1 skip-ar, 2 skip-en, 3 1-1, 4 2-1, 5 1-2
+    score[0, 0] = 0.0
+    for i in range(n + 1):
+        for j in range(max(0, int(lo[i]) - 2), min(m, int(hi[i]) + 2) + 1):
+            if i == 0 and j == 0:
+                continue
+            best, move = neg, 0
+            if i > 0 and score[i - 1, j] > best:
+                best, move = score[i - 1, j], 1
+            if j > 0 and score[i, j - 1] > best:
+                best, move = score[i, j - 1], 2
+            if i > 0 and j > 0:
+                v = score[i - 1, j - 1] + p11[i - 1, j - 1] - theta
+                if v > best:
+                    best, move = v, 3
+            if i > 1 and j > 0:
+                v = score[i - 2, j - 1] + p21[i - 2, j - 1] - theta
+                if v > best:
+                    best, move = v, 4
+            if i > 0 and j > 1:
+                v = score[i - 1, j - 2] + p12[i - 1, j - 2] - theta
+                if v > best:
+                    best, move = v, 5
+            score[i, j] = best
+            back[i, j] = move
+    i, j = n, m
+    path: list[tuple[list[int], list[int], float]] = []
+    while i > 0 or j > 0:
+        move = int(back[i, j])
+        if move == 1:
+            i -= 1
+        elif move == 2:
+            j -= 1
+        elif move == 3:
+            path.append(([i - 1], [j - 1], float(p11[i - 1, j - 1])))
+            i, j = i - 1, j - 1
+        elif move == 4:
+            path.append(([i - 2, i - 1], [j - 1], float(p21[i - 2, j - 1])))
+            i, j = i - 2, j - 1
+        elif move == 5:
+            path.append(([i - 1], [j - 2, j - 1], float(p12[i - 1, j - 2])))
+            i, j = i - 1, j - 2
+        else:  # unreachable cell outside the band: stop
+            break
+    for a, e, pb in reversed(path):
+        if any(x in ar_bead for x in a) or any(y in en_bead for y in e):
+            continue
+        bead = _Bead(a, e, pb)
+        beads.append(bead)
+        ar_bead.update(dict.fromkeys(a, bead))
+        en_bead.update(dict.fromkeys(e, bead))
 
 
 def _fill_gaps(
@@ -547,7 +656,7 @@ def _fill_gaps(
     Walking the links in Arabic order, a gap is the run of unlinked Arabic
     sentences between two links that also follow each other in English, and
     the unlinked English sentences between them (also before the first and
-    after the last link). Inside a gap of at most ``max_gap`` sentences on each
+    after the last link). Inside a gap of at most ``max_fill`` sentences on each
     side, a one-to-one pair needs only the gap threshold: its position is
     already supported by the links around it.
     """
@@ -566,7 +675,7 @@ def _fill_gaps(
             continue  # the links cross: no gap between them
         gap_a = [i for i in range(a0 + 1, a1) if i not in ar_bead]
         gap_e = [j for j in range(e0 + 1, e1) if j not in en_bead]
-        if len(gap_a) > w.max_gap or len(gap_e) > w.max_gap:
+        if len(gap_a) > w.max_fill or len(gap_e) > w.max_fill:
             continue  # a wide gap between sparse links says nothing about position
         cands = sorted(
             ((float(p[i, j]), i, j) for i in gap_a for j in gap_e if p[i, j] >= w.gap_threshold),
@@ -756,7 +865,8 @@ def _signature(ctx: _Context) -> str:
         f"extend:{w.extend_threshold:g}",
         f"merge-tol:{w.merge_tolerance:g}",
         f"max-merge:{w.max_merge}",
-        f"gap:{w.gap_threshold:g}",
+        f"gap:{w.gap_threshold:g}/{w.max_fill}",
+        f"dp:{w.dp_threshold:g}/{w.dp_min_coverage:g}",
         f"version:{__version__}",
     ]
     return "bialign|" + "|".join(parts)
