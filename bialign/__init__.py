@@ -21,6 +21,7 @@ from .errors import (
     ModelError,
     OutputError,
     ResourceError,
+    TruncationWarning,
     UnknownNameError,
 )
 from .normalize import normalize_arabic, normalize_english
@@ -82,6 +83,7 @@ __all__ = [
     "TranslationCache",
     "TranslationScorer",
     "Translator",
+    "TruncationWarning",
     "UnknownNameError",
     "Weights",
     "__version__",

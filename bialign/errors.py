@@ -22,6 +22,7 @@ __all__ = [
     "ModelError",
     "OutputError",
     "ResourceError",
+    "TruncationWarning",
     "UnknownNameError",
 ]
 
@@ -157,6 +158,10 @@ class OutputError(BialignError, OSError):
     def __init__(self, message: str, path: str) -> None:
         super().__init__(message)
         self.path = path
+
+
+class TruncationWarning(UserWarning):
+    """Some inputs were longer than a model accepts and were cut (a warning, not an error)."""
 
 
 def _shorten(value: Any, limit: int = 200) -> Any:

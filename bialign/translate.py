@@ -48,6 +48,7 @@ from .errors import (
     ModelError,
     OutputError,
     ResourceError,
+    TruncationWarning,
     UnknownNameError,
 )
 from .scorers.base import check_matrix
@@ -77,10 +78,6 @@ _CHRF_BETA = 2  # whitespace removed, case kept, effective-order averaging
 _BLEU_ORDER = 4
 _FEATURE_MEMO_LIMIT = 100_000
 _TRUE_VALUES = {"1", "on", "yes", "true"}
-
-
-class TruncationWarning(UserWarning):
-    """Some inputs were longer than the model accepts and were cut before translation."""
 
 
 @runtime_checkable

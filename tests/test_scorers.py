@@ -13,6 +13,7 @@ from bialign import (
     EmbeddingScorer,
     FunctionScorer,
     InputTypeError,
+    TruncationWarning,
     UnknownNameError,
     available_scorers,
     extract_anchors,
@@ -75,8 +76,9 @@ class TestEmbedding:
         assert emb.score([], ["a"]).shape == (0, 1)
         assert emb.score([""], ["Syria"])[0, 0] == 0.0
 
-    def test_very_long_text_is_cut_not_crashed(self, emb: EmbeddingScorer) -> None:
-        assert emb.score(["سوريا " * 20000], ["Syria"]).shape == (1, 1)
+    def test_very_long_text_is_cut_with_a_warning(self, emb: EmbeddingScorer) -> None:
+        with pytest.warns(TruncationWarning, match="longer than"):
+            assert emb.score(["سوريا " * 20000], ["Syria"]).shape == (1, 1)
 
     def test_span_vectors_are_normalised(self, emb: EmbeddingScorer) -> None:
         v = emb.span_vectors([["سوريا والصين", "اتفقتا على التعاون"], ["Syria"]])

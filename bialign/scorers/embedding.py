@@ -15,11 +15,12 @@ from __future__ import annotations
 import functools
 import os
 import threading
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
 
-from ..errors import InputTypeError, MissingDependencyError, ModelError
+from ..errors import InputTypeError, MissingDependencyError, ModelError, TruncationWarning
 from .base import check_matrix
 
 __all__ = ["EmbeddingScorer", "load_encoder"]
@@ -78,6 +79,14 @@ class EmbeddingScorer:
             if not isinstance(t, str):
                 raise InputTypeError(f"expected str, got {type(t).__name__}", t)
         todo = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        long = sum(len(t) > MAX_CHARS for t in todo)
+        if long:
+            warnings.warn(
+                f"{long} of {len(todo)} texts were longer than {MAX_CHARS} characters and were "
+                "cut before embedding",
+                TruncationWarning,
+                stacklevel=2,
+            )
         if todo:
             enc = load_encoder(self.threads)
             with self._lock:
