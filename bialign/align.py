@@ -419,8 +419,8 @@ class _Context:
 def _score(ctx: _Context) -> None:
     """Sentence-level statistics, then the 1-1, 2-1 and 1-2 candidate blocks."""
     n, m = len(ctx.ar.segments), len(ctx.en.segments)
-    sim, _ = ctx.sim(tuple((i,) for i in range(n)), tuple((j,) for j in range(m)))
-    sim = np.where(ctx.mask, sim, 0.0)
+    raw, _ = ctx.sim(tuple((i,) for i in range(n)), tuple((j,) for j in range(m)))
+    sim = np.where(ctx.mask, raw, 0.0)
     k = ctx.weights.knn
     row_best = (sim >= sim.max(axis=1, keepdims=True)) & ctx.mask
     col_best = (sim >= sim.max(axis=0, keepdims=True)) & ctx.mask
@@ -430,8 +430,10 @@ def _score(ctx: _Context) -> None:
     ctx.single = {
         "anchors": anchors,
         "doc_level": float(np.median(best)),
-        "row_norm": _knn_mean(sim, k, axis=1),
-        "col_norm": _knn_mean(sim, k, axis=0),
+        # The margin's neighbours are taken over all sentences, roles ignored: a
+        # header with a single allowed counterpart must still stand out from the rest.
+        "row_norm": _knn_mean(raw, k, axis=1),
+        "col_norm": _knn_mean(raw, k, axis=0),
         "row_best": row_best.astype(np.float64),
         "col_best": col_best.astype(np.float64),
         "header": np.repeat(head[:, None], m, axis=1),
