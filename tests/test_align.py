@@ -133,19 +133,17 @@ class TestAccuracy:
         assert s.link_precision >= 0.90
         assert s.link_f1 >= 0.75
 
-    def test_al_jazeera_article_gets_few_links(self) -> None:
-        """Measured: 3 links, one sure (Arabic 14 ↔ 9, One-China) and two not in the gold
-        (the two headlines on the same visit; Arabic 20 ↔ 21, loosely related)."""
+    def test_al_jazeera_article_gets_no_invented_links(self) -> None:
         g = load_gold(DATA / "aljazeera_seed_gold.json")
         res = align(seed("002_f2c150e3c700ff1f.txt"), seed("001_99910efe81c56d20.txt"))
         pred = {ij for p in res.pairs for ij in p.index_pairs}
-        assert len(pred - g.possible) <= 2
-        assert len(pred) <= 4
+        assert not pred - g.possible
+        conserved(res)
 
-    def test_unrelated_story_gets_few_links(self) -> None:
+    def test_unrelated_story_is_not_taken_for_a_counterpart(self) -> None:
         res = align(seed("002_f2c150e3c700ff1f.txt"), seed("003_360714d64b266035.txt"))
         conserved(res)
-        assert len(res.pairs) <= 3
+        assert res.pairs == ()
 
     @pytest.mark.slow
     @pytest.mark.skipif(not NTREX.is_dir(), reason="NTREX dev data not beside the repository")
