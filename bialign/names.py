@@ -30,7 +30,7 @@ import functools
 import itertools
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -530,10 +530,8 @@ def _skeletons(classes: list[str]) -> frozenset[str]:
     return frozenset(out)
 
 
-@functools.lru_cache(maxsize=1 << 17)
-def _ar_skeletons(bw: str) -> frozenset[str]:
-    table = _tables().skeleton_ar
-    _, stem = _split_article_bw(bw)
+def _letter_classes(stem: str, table: Mapping[str, str], *, drop_final_h: bool) -> list[str]:
+    """Consonant classes of a stem: two-letter table entries first, then single letters."""
     classes = []
     i = 0
     while i < len(stem):
@@ -544,32 +542,25 @@ def _ar_skeletons(bw: str) -> frozenset[str]:
             continue
         ch = stem[i]
         i += 1
-        if ch == "h" and (i == len(stem) or stem[i] == " "):
+        if drop_final_h and ch == "h" and (i == len(stem) or stem[i] == " "):
             continue  # final ه is often not written in English
         cls = table.get(ch)
         if cls:
             classes.append(cls)
-    return _skeletons(classes)
+    return classes
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _ar_skeletons(bw: str) -> frozenset[str]:
+    _, stem = _split_article_bw(bw)
+    return _skeletons(_letter_classes(stem, _tables().skeleton_ar, drop_final_h=True))
 
 
 @functools.lru_cache(maxsize=1 << 17)
 def _lat_skeletons(english: str) -> frozenset[str]:
-    table = _tables().skeleton_lat
     _, stem, _ = _latin_parts(english)
     stem = _DOUBLED.sub(r"\1", stem)  # Assad, Hassan: doubled letters are one Arabic letter
-    classes = []
-    i = 0
-    while i < len(stem):
-        two = stem[i : i + 2]
-        if len(two) == 2 and two in table:
-            classes.append(table[two])
-            i += 2
-            continue
-        cls = table.get(stem[i])
-        if cls:
-            classes.append(cls)
-        i += 1
-    return _skeletons(classes)
+    return _skeletons(_letter_classes(stem, _tables().skeleton_lat, drop_final_h=False))
 
 
 def _block_keys(skeletons: Iterable[str], deletions: bool) -> set[str]:
