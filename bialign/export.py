@@ -42,6 +42,7 @@ from typing import IO, Any
 
 import regex
 
+from ._version import __version__
 from .errors import EncodingError, InputError, InputTypeError, OutputError, UnknownNameError
 from .result import AlignedPair, Alignment, Evidence, NameEvidence
 from .segment import Article, Segment
@@ -374,15 +375,6 @@ def _reason(exc: OSError) -> str:
 def _remove_quietly(path: Path) -> None:
     with contextlib.suppress(OSError):
         os.unlink(path)
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("bialign")
-    except PackageNotFoundError:
-        return "unknown"
 
 
 # --------------------------------------------------------------------------- CSV
@@ -842,7 +834,7 @@ def to_tmx(
         "header",
         {
             "creationtool": "bialign",
-            "creationtoolversion": _version(),
+            "creationtoolversion": __version__,
             "datatype": "plaintext",
             "segtype": "sentence",
             "adminlang": "en",
@@ -986,7 +978,7 @@ def to_html(
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f'<meta name="generator" content="bialign {esc(_version())}">',
+        f'<meta name="generator" content="bialign {esc(__version__)}">',
         f"<title>{esc(page_title)}</title>",
         "<style>" + _css() + "</style>",
         "</head>",
