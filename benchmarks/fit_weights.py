@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import sys
 import time
 from dataclasses import replace
@@ -254,8 +255,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     if base.translation_scale != (0.0, 1.0):
         note += " " + base.note[base.note.find("translation_scale") :]
-    version = f"fit-{dt.date.today().isoformat()}"
-    weights = replace(weights, version=version, note=note)
+    # The date and a digest of the fitted values: two fits of one day differ.
+    weights = replace(weights, version="", note=note)
+    digest = hashlib.sha256(weights.to_json().encode("utf-8")).hexdigest()[:8]
+    weights = replace(weights, version=f"fit-{dt.date.today().isoformat()}-{digest}")
     if not args.dry_run:
         args.out.write_text(weights.to_json() + "\n", encoding="utf-8")
         print(f"wrote {args.out}")

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from .scorers import FunctionScorer, Scorer, available_scorers, get_scorer, register_scorer
     from .scorers.anchors import AnchorScorer, extract_anchors
     from .scorers.embedding import EmbeddingScorer
+    from .scorers.lexical import LexicalScorer
     from .translate import (
         FunctionTranslator,
         TransformersTranslator,
@@ -69,6 +70,7 @@ __all__ = [
     "InputTypeError",
     "LanguageError",
     "LayoutPatterns",
+    "LexicalScorer",
     "MissingDependencyError",
     "ModelError",
     "NameEvidence",
@@ -127,6 +129,7 @@ _LAZY = {
     "AnchorScorer": "scorers.anchors",
     "extract_anchors": "scorers.anchors",
     "EmbeddingScorer": "scorers.embedding",
+    "LexicalScorer": "scorers.lexical",
     "FunctionTranslator": "translate",
     "TransformersTranslator": "translate",
     "TranslationCache": "translate",

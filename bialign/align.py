@@ -7,11 +7,13 @@ The search does not assume one monotone path. It works in three steps:
    model, that the candidate is exactly a right link. Its signals: the
    cross-lingual similarity (the multilingual encoder and/or a translation
    model; a merged span is scored as one text), its margin over each
-   sentence's nearest neighbours, whether it is each side's best, matched
-   names, number/date anchors, relative position, distance from the monotone
-   path through confident anchors, length ratio, page role, and for merges how
-   much the merge raises similarity and evens out lengths (for 1–1 candidates:
-   how much the best neighbouring merge would). Pairs whose page roles differ
+   sentence's nearest neighbours, the soft overlap of their content words
+   (each word embedded by the same encoder; see ``bialign.scorers.lexical``),
+   whether it is each side's best, matched names, number/date anchors,
+   relative position, distance from the monotone path through confident
+   anchors, length ratio, page role, and for merges how much the merge raises
+   similarity and evens out lengths (for 1–1 candidates: how much the best
+   neighbouring merge would). Pairs whose page roles differ
    (a byline and a body sentence) are ruled out.
 2. **Links**: the most probable candidates first, as long as none of their
    sentences is taken and the probability reaches the link threshold.
@@ -65,6 +67,8 @@ FEATURES = (
     "length_gain",
     "neighbour_gain",
     "sim_doc",
+    "lexical",
+    "lexical_margin",
 )
 
 #: Above this many sentences (both sides together), merged spans are scored with
@@ -313,9 +317,11 @@ class _Context:
     anchors: Scorer | None
     weights: Weights
     mask: np.ndarray
+    lexical: Scorer | None = None
     settings: dict[str, Any] = field(default_factory=dict)
     single: dict[str, np.ndarray] = field(default_factory=dict)
     blocks: dict[str, _Block] = field(default_factory=dict)
+    _lexical_cache: dict[tuple[Groups, Groups], np.ndarray] = field(default_factory=dict)
 
     def reweight(self, weights: Weights) -> None:
         """Use other weights (recomputes the link probabilities, not the signals)."""
@@ -348,6 +354,16 @@ class _Context:
             for name, v in parts.items()
         ]
         return np.mean(on_scale, axis=0), parts
+
+    def lexical_sim(self, a_groups: Groups, e_groups: Groups) -> np.ndarray:
+        """Word-level overlap of spans (needs the lexical scorer), computed once per shape."""
+        assert self.lexical is not None
+        key = (a_groups, e_groups)
+        if key not in self._lexical_cache:
+            self._lexical_cache[key] = np.asarray(
+                self.lexical.score(self.texts(a_groups, "ar"), self.texts(e_groups, "en"))
+            )
+        return self._lexical_cache[key]
 
     def spans(self, groups: Groups, side: str) -> list[list[str]]:
         segs = self.ar.segments if side == "ar" else self.en.segments
@@ -409,8 +425,20 @@ class _Context:
         # Similarity relative to this document pair's typical best match: translated
         # text and separately written news live on different similarity scales.
         feats["sim_doc"] = sim - s.get("doc_level", 0.0)
+        # Soft overlap of content words (see bialign.scorers.lexical).
+        if self.lexical is None:
+            # No word signal: the sentence signal stands in (shared, no extra memory).
+            feats["lexical"], feats["lexical_margin"] = feats["sim"], feats["margin"]
+        else:
+            lex = np.where(mask, self.lexical_sim(a_groups, e_groups), 0.0)
+            lrn = np.array([s["lexical_row_norm"][list(g)].mean() for g in a_groups])
+            lcn = np.array([s["lexical_col_norm"][list(g)].mean() for g in e_groups])
+            feats["lexical"] = lex
+            feats["lexical_margin"] = lex / np.maximum((lrn[:, None] + lcn[None, :]) / 2, 1e-3)
         # float32 halves the memory of long documents (2,000 x 2,000 x 15 features).
-        feats = {k: v.astype(np.float32, copy=False) for k, v in feats.items()}
+        cast: dict[int, np.ndarray] = {}
+        for k, v in feats.items():
+            feats[k] = cast.setdefault(id(v), v.astype(np.float32, copy=False))
         block = _Block(a_groups, e_groups, feats, parts, mask)
         block.p = np.where(mask, self.weights.predict(feats), 0.0)
         return block
@@ -441,6 +469,10 @@ def _score(ctx: _Context) -> None:
     }
     singles_a = tuple((i,) for i in range(n))
     singles_e = tuple((j,) for j in range(m))
+    if ctx.lexical is not None:
+        lexical = np.where(ctx.mask, ctx.lexical_sim(singles_a, singles_e), 0.0)
+        ctx.single["lexical_row_norm"] = _knn_mean(lexical, k, axis=1)
+        ctx.single["lexical_col_norm"] = _knn_mean(lexical, k, axis=0)
     one = ctx.block(singles_a, singles_e)
     ctx.single["sim"] = one.feats["sim"]
     ctx.single["length"] = one.feats["length"]
@@ -820,6 +852,11 @@ def prepare(
     if translator is not None:
         sim_parts.append(("translation", _translation_scorer(translator)))
     long_pair = len(ar.segments) + len(en.segments) > LONG_DOCUMENT
+    lexical = None
+    if use_embedding and not long_pair:
+        from .scorers.lexical import LexicalScorer
+
+        lexical = LexicalScorer(_Signals.embedding())
     ctx = _Context(
         ar=ar,
         en=en,
@@ -828,6 +865,7 @@ def prepare(
         anchors=AnchorScorer() if anchors else None,
         weights=weights or load_weights(),
         mask=_role_mask(ar, en, roles),
+        lexical=lexical,
         settings={
             "translator": translator,
             "embedding": use_embedding,
@@ -878,6 +916,8 @@ def _evidence(ctx: _Context, b: _Bead) -> Evidence:
     block = ctx.block((tuple(b.ar),), (tuple(b.en),))
     sig = {k: float(block.feats[k][0, 0]) for k in ("sim", "margin", "names", "position")}
     sig["anchors"] = float(block.feats["anchors"][0, 0]) + 0.5
+    if ctx.lexical is not None:
+        sig["lexical"] = float(block.feats["lexical"][0, 0])
     sig.update({k: float(v[0, 0]) for k, v in block.parts.items()})
     names: list[NameEvidence] = []
     if ctx.names is not None:

@@ -91,7 +91,10 @@ class TestResult:
     def test_evidence_names_and_signals(self, result: Alignment) -> None:
         headline = next(p for p in result.pairs if p.arabic == (1,))
         assert {n.english for n in headline.evidence.names} >= {"Syria", "China"}
-        assert {"sim", "margin", "names", "anchors", "embedding"} <= set(headline.evidence.signals)
+        assert {"sim", "margin", "names", "anchors", "embedding", "lexical"} <= set(
+            headline.evidence.signals
+        )
+        assert 0.0 < headline.evidence.signals["lexical"] <= 1.0
         for n in headline.evidence.names:
             a, b = n.arabic_span
             assert result.arabic.segments[n.arabic_segment].text[a:b] == n.arabic
@@ -177,6 +180,8 @@ class TestTranslator:
         assert {(p.arabic, p.english) for p in res.pairs} == {((k,), (k,)) for k in range(3)}
         assert "sim:translation" in res.signature
         assert "translation" in res.pairs[0].evidence.signals
+        # No encoder, so no word-level signal either: the sentence signal stands in.
+        assert "lexical" not in res.pairs[0].evidence.signals
         conserved(res)
 
     def test_needs_some_similarity(self) -> None:

@@ -69,6 +69,7 @@ _REGISTRY: dict[str, str | Callable[..., Scorer]] = {
     "embedding": "bialign.scorers.embedding:EmbeddingScorer",
     "use": "bialign.scorers.embedding:EmbeddingScorer",
     "anchors": "bialign.scorers.anchors:AnchorScorer",
+    "lexical": "bialign.scorers.lexical:LexicalScorer",
     "names": "bialign.names:NameScorer",
     "translation": "bialign.translate:TranslationScorer",
 }
