@@ -355,6 +355,12 @@ class _Context:
         ]
         return np.mean(on_scale, axis=0), parts
 
+    def margin(self, x: np.ndarray, prefix: str, a_groups: Groups, e_groups: Groups) -> np.ndarray:
+        """``x`` over the mean of its spans' typical scores (``<prefix>row_norm``/``col_norm``)."""
+        rn = np.array([self.single[prefix + "row_norm"][list(g)].mean() for g in a_groups])
+        cn = np.array([self.single[prefix + "col_norm"][list(g)].mean() for g in e_groups])
+        return x / np.maximum((rn[:, None] + cn[None, :]) / 2, 1e-3)
+
     def lexical_sim(self, a_groups: Groups, e_groups: Groups) -> np.ndarray:
         """Word-level overlap of spans (needs the lexical scorer), computed once per shape."""
         assert self.lexical is not None
@@ -385,8 +391,6 @@ class _Context:
         mask = _reduce(self.mask, a, e, np.logical_and)
         sim, parts = self.sim(a_groups, e_groups)
         sim = np.where(mask, sim, 0.0)
-        rn = np.array([s["row_norm"][list(g)].mean() for g in a_groups])
-        cn = np.array([s["col_norm"][list(g)].mean() for g in e_groups])
         n_ar, n_en = len(self.ar.segments), len(self.en.segments)
         a_pos = np.array([(np.mean(g) + 0.5) / n_ar for g in a_groups])
         e_pos = np.array([(np.mean(g) + 0.5) / n_en for g in e_groups])
@@ -395,7 +399,7 @@ class _Context:
         merged = np.add.outer([len(g) for g in a_groups], [len(g) for g in e_groups]) > 2
         feats = {
             "sim": sim,
-            "margin": sim / np.maximum((rn[:, None] + cn[None, :]) / 2, 1e-3),
+            "margin": self.margin(sim, "", a_groups, e_groups),
             "row_best": _reduce(s["row_best"], a, e, np.maximum),
             "col_best": _reduce(s["col_best"], a, e, np.maximum),
             "names": self.names.score(a_texts, e_texts) if self.names else np.zeros(shape),
@@ -431,11 +435,9 @@ class _Context:
             feats["lexical"], feats["lexical_margin"] = feats["sim"], feats["margin"]
         else:
             lex = np.where(mask, self.lexical_sim(a_groups, e_groups), 0.0)
-            lrn = np.array([s["lexical_row_norm"][list(g)].mean() for g in a_groups])
-            lcn = np.array([s["lexical_col_norm"][list(g)].mean() for g in e_groups])
             feats["lexical"] = lex
-            feats["lexical_margin"] = lex / np.maximum((lrn[:, None] + lcn[None, :]) / 2, 1e-3)
-        # float32 halves the memory of long documents (2,000 x 2,000 x 15 features).
+            feats["lexical_margin"] = self.margin(lex, "lexical_", a_groups, e_groups)
+        # float32 halves the memory of long documents (2,000 x 2,000 x 17 features).
         cast: dict[int, np.ndarray] = {}
         for k, v in feats.items():
             feats[k] = cast.setdefault(id(v), v.astype(np.float32, copy=False))
