@@ -472,7 +472,8 @@ def _score(ctx: _Context) -> None:
     singles_a = tuple((i,) for i in range(n))
     singles_e = tuple((j,) for j in range(m))
     if ctx.lexical is not None:
-        lexical = np.where(ctx.mask, ctx.lexical_sim(singles_a, singles_e), 0.0)
+        # Over all sentences, roles ignored, as for the sentence margin above.
+        lexical = ctx.lexical_sim(singles_a, singles_e)
         ctx.single["lexical_row_norm"] = _knn_mean(lexical, k, axis=1)
         ctx.single["lexical_col_norm"] = _knn_mean(lexical, k, axis=0)
     one = ctx.block(singles_a, singles_e)
@@ -675,13 +676,25 @@ def _monotone_pass(
             i, j = i - 1, j - 2
         else:  # unreachable cell outside the band: stop
             break
+    # Headers are placed by their role, not by the path (see _fill_gaps).
+    header_a, header_e = _headers(ctx)
     for a, e, pb in reversed(path):
         if any(x in ar_bead for x in a) or any(y in en_bead for y in e):
+            continue
+        if any(x in header_a for x in a) or any(y in header_e for y in e):
             continue
         bead = _Bead(a, e, pb)
         beads.append(bead)
         ar_bead.update(dict.fromkeys(a, bead))
         en_bead.update(dict.fromkeys(e, bead))
+
+
+def _headers(ctx: _Context) -> tuple[set[int], set[int]]:
+    """Indices of the page-furniture segments (headline, byline, caption, ...) of each side."""
+    return (
+        {s.index for s in ctx.ar.segments if s.role in _HEADER_ROLES},
+        {s.index for s in ctx.en.segments if s.role in _HEADER_ROLES},
+    )
 
 
 def _fill_gaps(
@@ -701,6 +714,10 @@ def _fill_gaps(
         return
     p = ctx.blocks["1-1"].p
     n, m = p.shape
+    # Page furniture is placed by its role, not by its neighbours: a header's
+    # only candidates are the other side's headers of that role, so the links
+    # around it add no evidence, and it pairs only on its own probability.
+    header_a, header_e = _headers(ctx)
     order = sorted(beads, key=lambda b: (min(b.ar), min(b.en)))
     bounds = [(-1, -1), *((max(b.ar), max(b.en)) for b in order), (n, m)]
     starts = [(-1, -1), *((min(b.ar), min(b.en)) for b in order), (n, m)]
@@ -709,12 +726,17 @@ def _fill_gaps(
         a1, e1 = starts[k + 1]
         if e1 <= e0:
             continue  # the links cross: no gap between them
-        gap_a = [i for i in range(a0 + 1, a1) if i not in ar_bead]
-        gap_e = [j for j in range(e0 + 1, e1) if j not in en_bead]
+        gap_a = [i for i in range(a0 + 1, a1) if i not in ar_bead and i not in header_a]
+        gap_e = [j for j in range(e0 + 1, e1) if j not in en_bead and j not in header_e]
         if len(gap_a) > w.max_fill or len(gap_e) > w.max_fill:
             continue  # a wide gap between sparse links says nothing about position
         cands = sorted(
-            ((float(p[i, j]), i, j) for i in gap_a for j in gap_e if p[i, j] >= w.gap_threshold),
+            (
+                (float(p[i, j]), i, j)
+                for i in gap_a
+                for j in gap_e
+                if ctx.mask[i, j] and p[i, j] >= w.gap_threshold
+            ),
             key=lambda c: (-c[0], c[1], c[2]),
         )
         for pij, i, j in cands:

@@ -105,6 +105,58 @@ class TestResult:
             assert part in sig
         assert sig.endswith(bialign.__version__)
 
+    def test_margins_compare_headers_with_all_sentences(self, seed_pair: tuple[str, str]) -> None:
+        # A header may only pair with the header of its role, but both margins
+        # (sentence and word level) measure it against every sentence: with the
+        # other roles masked out, a standfirst's typical score would be near 0 and
+        # its margin would explode (the word-level one once reached 4.0 there).
+        from bialign.align import _knn_mean, prepare
+
+        ctx = prepare(*seed_pair)
+        assert ctx.lexical is not None and not ctx.mask.all()
+        singles_a = tuple((i,) for i in range(len(ctx.ar.segments)))
+        singles_e = tuple((j,) for j in range(len(ctx.en.segments)))
+        lex = ctx.lexical.score(ctx.texts(singles_a, "ar"), ctx.texts(singles_e, "en"))
+        k = ctx.weights.knn
+        assert ctx.single["lexical_row_norm"] == pytest.approx(_knn_mean(lex, k, axis=1))
+        assert ctx.single["lexical_col_norm"] == pytest.approx(_knn_mean(lex, k, axis=0))
+        one = ctx.blocks["1-1"]
+        header = [s.index for s in ctx.ar.segments if s.role == "standfirst"]
+        for i in header:
+            allowed = one.mask[i]
+            assert one.feats["lexical_margin"][i][allowed].max() < 2.0
+
+    def test_headers_pair_only_on_their_own_probability(self, seed_pair: tuple[str, str]) -> None:
+        # Gap filling and the monotone pass place segments by their neighbours;
+        # page furniture is placed by its role, so it never joins a link that way,
+        # even with both steps as permissive as they go.
+        from dataclasses import replace
+
+        from bialign.align import _HEADER_ROLES, prepare
+
+        ctx = prepare(*seed_pair)
+        # Only near-certain core links; every other pair would pass gap filling
+        # and the monotone pass.
+        strict = replace(
+            ctx.weights, link_threshold=0.95, gap_threshold=1e-6, max_fill=50, dp_threshold=0.0
+        )
+        ctx.reweight(strict)
+        res = ctx.run()
+        headers = body = 0
+        for p in res.pairs:
+            if res.arabic.segments[p.arabic[0]].role in _HEADER_ROLES:
+                headers += 1
+                assert p.score >= strict.link_threshold, p
+            else:
+                body += 1
+        assert headers >= 1  # the headline is certain enough
+        # The permissive steps did run: more body links than core links alone give.
+        ctx.reweight(replace(strict, gap_threshold=1.0, dp_threshold=1.0))
+        core = ctx.run()
+        assert body > sum(
+            core.arabic.segments[p.arabic[0]].role not in _HEADER_ROLES for p in core.pairs
+        )
+
     def test_passages_group_neighbours(self, result: Alignment) -> None:
         for passage in result.english_passages:
             idx = passage.indices
