@@ -690,7 +690,13 @@ def _monotone_pass(
 
 
 def _headers(ctx: _Context) -> tuple[set[int], set[int]]:
-    """Indices of the page-furniture segments (headline, byline, caption, ...) of each side."""
+    """Indices of the page-furniture segments (headline, byline, caption, ...) of each side.
+
+    Empty when the role rule does not apply (``roles=False``, or a side without
+    page roles): then a header may pair with anything, like a body sentence.
+    """
+    if ctx.mask.all():
+        return set(), set()
     return (
         {s.index for s in ctx.ar.segments if s.role in _HEADER_ROLES},
         {s.index for s in ctx.en.segments if s.role in _HEADER_ROLES},
