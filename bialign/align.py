@@ -930,6 +930,8 @@ def _signature(ctx: _Context) -> str:
         f"names:{'yes' if names and ctx.names else 'no'}",
         f"anchors:{'yes' if anchors else 'no'}",
         f"roles:{'strict' if roles else 'off'}",
+        # The word-level signal, which long pairs and embedding=False go without.
+        f"words:{'encoder' if ctx.lexical is not None else 'none'}",
         f"weights:{w.version}",
         f"link:{w.link_threshold:g}",
         f"extend:{w.extend_threshold:g}",

@@ -103,6 +103,7 @@ class TestResult:
         sig = result.signature
         for part in ("sim:embedding", "translator:none", "weights:", "link:", "version:"):
             assert part in sig
+        assert "|words:encoder|" in sig  # the word-level signal was used
         assert sig.endswith(bialign.__version__)
 
     def test_margins_compare_headers_with_all_sentences(self, seed_pair: tuple[str, str]) -> None:
@@ -234,6 +235,7 @@ class TestTranslator:
         assert "translation" in res.pairs[0].evidence.signals
         # No encoder, so no word-level signal either: the sentence signal stands in.
         assert "lexical" not in res.pairs[0].evidence.signals
+        assert "|words:none|" in res.signature
         conserved(res)
 
     def test_needs_some_similarity(self) -> None:
