@@ -104,7 +104,7 @@ def speed(ntrex: Path, results: dict, scale: bool) -> None:
     # every one of the 4,000 sentences is really embedded.
     ar_s = [f"{s} ({k // len(ar_s) + 1})" for k, s in enumerate(ar_s * 3)][:2000]
     en_s = [f"{s} ({k // len(en_s) + 1})" for k, s in enumerate(en_s * 3)][:2000]
-    from bialign.align import _Signals
+    from bialign.aligner import _Signals
 
     _Signals._embedding = None
     t0 = time.perf_counter()

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bialign import read_article  # noqa: E402
-from bialign.align import prepare  # noqa: E402
+from bialign.aligner import prepare  # noqa: E402
 from bialign.evaluate import load_gold  # noqa: E402
 from bialign.names import NameScorer  # noqa: E402
 from bialign.scorers.anchors import AnchorScorer  # noqa: E402

@@ -235,7 +235,7 @@ def _row(
 
 
 def bialign_row(golds: Sequence[Gold]) -> Row:
-    from bialign.align import _Signals, load_weights
+    from bialign.aligner import _Signals, load_weights
 
     _Signals._embedding = None  # a fresh cache: the first run embeds everything it needs
     t0 = time.perf_counter()

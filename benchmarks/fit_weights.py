@@ -40,10 +40,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bialign.align import FEATURES, Weights, load_weights, prepare  # noqa: E402
+from bialign.aligner import FEATURES, Weights, load_weights, prepare  # noqa: E402
 from bialign.errors import ResourceError  # noqa: E402
 from bialign.evaluate import Gold, load_gold, score_alignment, sum_scores  # noqa: E402
-from bialign.segment import read_article  # noqa: E402
+from bialign.segmentation import read_article  # noqa: E402
 
 NTREX = ROOT.parent / "shared" / "data" / "ntrex-comparable-dev"
 SEED_GOLD = ROOT / "tests" / "data" / "anadolu_seed_gold.json"

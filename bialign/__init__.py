@@ -17,8 +17,10 @@ from .errors import (
     InputError,
     InputTypeError,
     LanguageError,
+    LanguageWarning,
     MissingDependencyError,
     ModelError,
+    OptionError,
     OutputError,
     ResourceError,
     TruncationWarning,
@@ -26,7 +28,7 @@ from .errors import (
 )
 from .normalize import normalize_arabic, normalize_english
 from .result import AlignedPair, Alignment, Evidence, NameEvidence, Passage
-from .segment import (
+from .segmentation import (
     ROLES,
     Article,
     LayoutPatterns,
@@ -38,7 +40,7 @@ from .segment import (
 )
 
 if TYPE_CHECKING:
-    from .align import Weights, align, load_weights
+    from .aligner import Weights, align, load_weights
     from .export import load_json, write
     from .names import NameMatch, NameScorer, match_names, name_similarity, romanize
     from .scorers import FunctionScorer, Scorer, available_scorers, get_scorer, register_scorer
@@ -69,6 +71,7 @@ __all__ = [
     "InputError",
     "InputTypeError",
     "LanguageError",
+    "LanguageWarning",
     "LayoutPatterns",
     "LexicalScorer",
     "MissingDependencyError",
@@ -76,6 +79,7 @@ __all__ = [
     "NameEvidence",
     "NameMatch",
     "NameScorer",
+    "OptionError",
     "OutputError",
     "Passage",
     "ResourceError",
@@ -111,9 +115,9 @@ __all__ = [
 # Heavier modules load on first use, so `import bialign` stays fast and never
 # imports numpy-heavy models, transformers or torch.
 _LAZY = {
-    "Weights": "align",
-    "align": "align",
-    "load_weights": "align",
+    "Weights": "aligner",
+    "align": "aligner",
+    "load_weights": "aligner",
     "load_json": "export",
     "write": "export",
     "NameMatch": "names",

@@ -64,7 +64,7 @@ def _progress(args: argparse.Namespace, message: str) -> None:
 
 
 def _cmd_segment(args: argparse.Namespace, out: TextIO) -> int:
-    from .segment import read_article
+    from .segmentation import read_article
 
     art = read_article(_read_text(args.file), lang=args.lang, source=args.file)
     if args.format == "json":
@@ -115,7 +115,7 @@ def _format_for(args: argparse.Namespace) -> str:
 
 def _cmd_align(args: argparse.Namespace, out: TextIO) -> int:
     from . import export
-    from .align import align
+    from .aligner import align
 
     fmt = _format_for(args)
     if not 0.0 <= args.min_score <= 1.0:
@@ -171,7 +171,7 @@ def _find_seeds(explicit: str | None) -> Path:
 
 def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
     from . import export
-    from .align import align
+    from .aligner import align
 
     seeds = _find_seeds(args.seeds)
     outdir = Path(args.out)

@@ -18,8 +18,10 @@ __all__ = [
     "InputError",
     "InputTypeError",
     "LanguageError",
+    "LanguageWarning",
     "MissingDependencyError",
     "ModelError",
+    "OptionError",
     "OutputError",
     "ResourceError",
     "TruncationWarning",
@@ -81,6 +83,23 @@ class LanguageError(InputError):
         super().__init__(message, value)
         self.expected = expected
         self.found = found
+
+
+class OptionError(InputError):
+    """A keyword option with a value bialign does not accept (``roles="off"``, a NaN threshold …).
+
+    Raised before any work is done. The message names the option and what it accepts.
+
+    Attributes:
+        option: The option's name (``"roles"``, ``"weights.link_threshold"`` …).
+        value: The offending value (shortened).
+        accepted: A short description of what would be accepted.
+    """
+
+    def __init__(self, option: str, value: Any, accepted: str, message: str | None = None) -> None:
+        super().__init__(message or f"{option}={value!r} is not accepted: {accepted}", value)
+        self.option = option
+        self.accepted = accepted
 
 
 class EncodingError(InputError):
@@ -162,6 +181,14 @@ class OutputError(BialignError, OSError):
 
 class TruncationWarning(UserWarning):
     """Some inputs were longer than a model accepts and were cut (a warning, not an error)."""
+
+
+class LanguageWarning(UserWarning):
+    """A text is in the expected script but does not read as the expected language.
+
+    For example French given as the English side, or Persian as the Arabic side.
+    The message gives the evidence (which words or letters).
+    """
 
 
 def _shorten(value: Any, limit: int = 200) -> Any:

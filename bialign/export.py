@@ -45,7 +45,7 @@ import regex
 from ._version import __version__
 from .errors import EncodingError, InputError, InputTypeError, OutputError, UnknownNameError
 from .result import AlignedPair, Alignment, Evidence, NameEvidence
-from .segment import Article, Segment
+from .segmentation import Article, Segment
 
 __all__ = [
     "CSV_COLUMNS",

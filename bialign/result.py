@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from .segment import Article, Segment
+from .segmentation import Article, Segment
 
 if TYPE_CHECKING:
     from os import PathLike

@@ -111,7 +111,7 @@ class TestResult:
         # (sentence and word level) measure it against every sentence: with the
         # other roles masked out, a standfirst's typical score would be near 0 and
         # its margin would explode (the word-level one once reached 4.0 there).
-        from bialign.align import _knn_mean, prepare
+        from bialign.aligner import _knn_mean, prepare
 
         ctx = prepare(*seed_pair)
         assert ctx.lexical is not None and not ctx.mask.all()
@@ -133,7 +133,7 @@ class TestResult:
         # even with both steps as permissive as they go.
         from dataclasses import replace
 
-        from bialign.align import _HEADER_ROLES, prepare
+        from bialign.aligner import _HEADER_ROLES, prepare
 
         ctx = prepare(*seed_pair)
         # Only near-certain core links; every other pair would pass gap filling

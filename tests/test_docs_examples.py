@@ -180,7 +180,7 @@ def test_cli_page_names_every_option() -> None:
 
 def test_alignment_page_describes_every_feature() -> None:
     """docs/concepts/alignment.md has a row for every feature of the link model."""
-    from bialign.align import FEATURES
+    from bialign.aligner import FEATURES
 
     page = (DOCS / "concepts" / "alignment.md").read_text(encoding="utf-8")
     missing = [f for f in FEATURES if f"| `{f}` |" not in page]

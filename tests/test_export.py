@@ -32,7 +32,7 @@ from bialign.export import (
     write,
 )
 from bialign.result import AlignedPair, Alignment, Evidence, NameEvidence
-from bialign.segment import Article, Segment, read_article
+from bialign.segmentation import Article, Segment, read_article
 
 ROOT = Path(__file__).resolve().parent.parent
 SIGNATURE = "scorer:fixture|names:on|min_score:0.3|search:dp|version:0.1.0"

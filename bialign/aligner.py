@@ -46,7 +46,7 @@ from .errors import InputTypeError, LanguageError, ResourceError
 from .result import AlignedPair, Alignment, Evidence, NameEvidence
 from .scorers.anchors import AnchorScorer, shared_anchors
 from .scorers.base import Scorer
-from .segment import Article, Segment, read_article
+from .segmentation import Article, Segment, read_article
 
 __all__ = ["FEATURES", "Weights", "align", "load_weights", "prepare"]
 
