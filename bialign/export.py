@@ -947,7 +947,7 @@ def to_html(
     """A self-contained side-by-side HTML report (inline CSS, no script, no external URL).
 
     At the top, a summary: pairs by link type, one-sided segments per side,
-    coverage (:meth:`Alignment.coverage`) and the signature, then a legend. Below,
+    coverage (`Alignment.coverage`) and the signature, then a legend. Below,
     one table row per pair in English order: the Arabic cell (``dir="rtl"``,
     right-aligned), the link type, score and segment ids, and the English cell;
     the row's background shows the score band; matched names are ``<mark>``-ed in
@@ -1018,7 +1018,7 @@ def _html_summary(res: Alignment, min_score: float) -> list[str]:
     for p in res.pairs:
         types[p.link_type] = types.get(p.link_type, 0) + 1
     kinds = ", ".join(f"{k}: {v}" for k, v in sorted(types.items())) or "none"
-    cov = res.coverage()
+    cov = res.coverage
     lines = [
         '<section class="summary" id="summary">',
         "<h2>Summary</h2>",

@@ -160,6 +160,7 @@ class Alignment:
         """English one-language content grouped into runs of neighbouring segments."""
         return _passages(self.english_only, "en")
 
+    @property
     def coverage(self) -> dict[str, float]:
         """Share of each side's segments (and characters) that are in a pair."""
         out = {}
@@ -178,7 +179,7 @@ class Alignment:
         types: dict[str, int] = {}
         for p in self.pairs:
             types[p.link_type] = types.get(p.link_type, 0) + 1
-        cov = self.coverage()
+        cov = self.coverage
         kinds = ", ".join(f"{k}: {v}" for k, v in sorted(types.items()))
         return (
             f"{len(self.pairs)} pairs ({kinds}); "
