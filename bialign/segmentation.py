@@ -13,9 +13,11 @@ or by passing ``patterns=load_layout_patterns(extra)``.
 
 from __future__ import annotations
 
+import codecs
 import functools
 import itertools
 import os
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +26,15 @@ from typing import Literal, overload
 import regex
 
 from ._resources import read_toml, resource_dir
-from .errors import EmptyInputError, InputError, InputTypeError, LanguageError, ResourceError
+from .errors import (
+    EmptyInputError,
+    EncodingError,
+    InputError,
+    InputTypeError,
+    LanguageError,
+    ResourceError,
+    UnknownNameError,
+)
 
 __all__ = [
     "ROLES",
@@ -33,9 +43,12 @@ __all__ = [
     "LayoutPatterns",
     "Role",
     "Segment",
+    "decode_text",
     "detect_language",
     "load_layout_patterns",
+    "outlet_names",
     "read_article",
+    "read_text_file",
     "segment",
 ]
 
@@ -221,12 +234,187 @@ def _check_text(text: object) -> None:
         raise InputTypeError(f"expected text (str), got {type(text).__name__}", text)
     if not text.strip():
         raise EmptyInputError("the text is empty or only white space", text)
+    m = _SURROGATE.search(text)
+    if m is not None:
+        raise InputError(
+            f"the text holds a lone surrogate {ascii(m.group(0))[1:-1]} at character {m.start()}, "
+            "which is not a character: fix the text where it was decoded "
+            "(e.g. with errors='replace')",
+            text,
+        )
+
+
+_SURROGATE = regex.compile(r"[\ud800-\udfff]")
 
 
 def _check_lang(lang: str) -> str:
     if lang not in ("ar", "en"):
         raise LanguageError(f"language must be 'ar' or 'en', not {lang!r}", lang, found=lang)
     return lang
+
+
+# --------------------------------------------------------------------------- files
+
+_UTF32_BOMS = ((codecs.BOM_UTF32_LE, "UTF-32LE"), (codecs.BOM_UTF32_BE, "UTF-32BE"))
+_UTF16_BOMS = ((codecs.BOM_UTF16_LE, "UTF-16LE"), (codecs.BOM_UTF16_BE, "UTF-16BE"))
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """``"UTF-16LE"`` and the like when ``data`` looks like UTF-16/UTF-32, else ``None``.
+
+    A byte-order mark decides; without one, the pattern of NUL bytes does: in
+    UTF-16 text of Latin or Arabic letters one byte of most pairs is NUL (Arabic
+    letters U+06xx have the byte 0x06 instead, so any regular zero column counts).
+    """
+    for bom, name in _UTF32_BOMS:  # before UTF-16: the UTF-32LE mark starts like UTF-16LE's
+        if data.startswith(bom):
+            return name
+    for bom, name in _UTF16_BOMS:
+        if data.startswith(bom):
+            return name
+    sample = data[:4096]
+    if len(sample) < 4 or b"\x00" not in sample:
+        return None
+    n4 = len(sample) // 4 * 4
+    quads = [sample[k:n4:4].count(0) / (n4 // 4) for k in range(4)]
+    if quads[2] > 0.9 and quads[3] > 0.9:
+        return "UTF-32LE"
+    if quads[0] > 0.9 and quads[1] > 0.9:
+        return "UTF-32BE"
+    n2 = len(sample) // 2 * 2
+    low, high = sample[0:n2:2], sample[1:n2:2]
+    if _high_byte_column(high, low):
+        return "UTF-16LE"
+    if _high_byte_column(low, high):
+        return "UTF-16BE"
+    return None
+
+
+def _high_byte_column(col: bytes, other: bytes) -> bool:
+    """Whether ``col`` looks like the high bytes of UTF-16 code units and ``other`` the low ones.
+
+    High bytes of text in one or two scripts take very few values (0x00 for
+    ASCII, 0x06 for Arabic …) and include NULs; low bytes are almost never NUL.
+    """
+    if not col or col.count(0) < 0.05 * len(col) or other.count(0) > 0.02 * len(other):
+        return False
+    counts = sorted((col.count(b) for b in set(col)), reverse=True)
+    return sum(counts[:3]) >= 0.9 * len(col)
+
+
+def decode_text(data: bytes, source: str) -> str:
+    """Decode the bytes of a text file, which must be UTF-8 (a byte-order mark is allowed).
+
+    The errors say what the bytes really are, so the user knows how to convert them.
+
+    Args:
+        data: The file's bytes.
+        source: The file name (or ``"-"`` for standard input), used in messages.
+
+    Returns:
+        The text, without a UTF-8 byte-order mark.
+
+    Raises:
+        InputTypeError: ``data`` is not ``bytes``.
+        EncodingError: the bytes are UTF-16 or UTF-32 (told as such, with the
+            ``iconv`` command that converts them), hold NUL bytes (a binary file),
+            or are not valid UTF-8 (with the offset of the first bad byte).
+
+    Examples:
+        >>> decode_text("سوريا".encode("utf-8-sig"), "a.txt")
+        'سوريا'
+    """
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise InputTypeError(
+            f"decode_text expects bytes, got {type(data).__name__}", data, expected="bytes"
+        )
+    data = bytes(data)
+    wide = _wide_encoding(data)
+    if wide is not None:
+        family = wide[:6]
+        raise EncodingError(
+            f"{source}: the file is {family} text ({wide}), not UTF-8; "
+            f"convert it first, e.g. iconv -f {family} -t UTF-8",
+            source,
+            0,
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise EncodingError(
+            f"{source}: not UTF-8 text (invalid byte 0x{data[exc.start]:02x} at offset "
+            f"{exc.start}); {_conversion_hint(data)}",
+            source,
+            exc.start,
+        ) from None
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise EncodingError(
+            f"{source}: holds a NUL byte at offset {data.find(0)}, so it is a binary file, "
+            "not plain text; export the article as plain UTF-8 text",
+            source,
+            data.find(0),
+        )
+    return text
+
+
+def _conversion_hint(data: bytes) -> str:
+    """How to convert bytes that are not UTF-8: Windows-1256 when they read as Arabic."""
+    high = [b for b in data[:20000] if b >= 0x80]
+    arabic = data[:20000].decode("cp1256", errors="replace")
+    n_ar = sum(1 for _ in _AR_LETTER.finditer(arabic))
+    if high and n_ar >= 0.6 * len(high):
+        return "it reads as Windows-1256 Arabic: convert it, e.g. iconv -f WINDOWS-1256 -t UTF-8"
+    return (
+        "convert it to UTF-8 first, e.g. iconv -f WINDOWS-1252 -t UTF-8 (use the file's encoding)"
+    )
+
+
+def read_text_file(path: str | os.PathLike[str]) -> str:
+    """Read a UTF-8 text file; ``"-"`` reads standard input.
+
+    Args:
+        path: The file.
+
+    Returns:
+        Its text (see `decode_text`).
+
+    Raises:
+        InputTypeError: ``path`` is not a string or path.
+        InputError: the file or its folder does not exist, ``path`` is a folder,
+            or the file cannot be read (permissions …).
+        EncodingError: the file is not UTF-8 text (see `decode_text`).
+    """
+    if not isinstance(path, str | os.PathLike):
+        raise InputTypeError(
+            f"path must be a str or pathlib.Path, not {type(path).__name__}", path, "path"
+        )
+    name = os.fspath(path)
+    if not isinstance(name, str):
+        raise InputTypeError("path must be a text path, not bytes", name, "path")
+    if isinstance(path, str) and path == "-":
+        return decode_text(sys.stdin.buffer.read(), "-")
+    p = Path(name)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        parent = p.parent
+        if str(parent) not in ("", ".") and not parent.is_dir():
+            raise InputError(
+                f"{name}: no such file (the folder {parent} does not exist)", name
+            ) from None
+        raise InputError(f"{name}: no such file", name) from None
+    except IsADirectoryError:
+        raise InputError(f"{name}: is a folder, not a file", name) from None
+    except NotADirectoryError:
+        raise InputError(
+            f"{name}: no such file (a part of the path is a file, not a folder)", name
+        ) from None
+    except PermissionError:
+        raise InputError(f"{name}: cannot read the file (permission denied)", name) from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read ({exc.strerror or exc})", name) from None
+    return decode_text(data, name)
 
 
 # --------------------------------------------------------------------------- layout data
@@ -326,6 +514,53 @@ def load_layout_patterns(*extra: str | os.PathLike[str]) -> LayoutPatterns:
 @functools.cache
 def _default_patterns() -> LayoutPatterns:
     return load_layout_patterns()
+
+
+def _outlet_files() -> dict[str, Path]:
+    """Outlet name (file stem) → file, shipped ones first, then ``BIALIGN_OUTLETS``."""
+    files = {p.stem: p for p in sorted((resource_dir() / "outlets").glob("*.toml"))}
+    env = os.environ.get("BIALIGN_OUTLETS", "")
+    for item in (p for p in env.split(os.pathsep) if p):
+        q = Path(item)
+        for f in sorted(q.glob("*.toml")) if q.is_dir() else [q] if q.is_file() else []:
+            files.setdefault(f.stem, f)
+    return files
+
+
+def outlet_names() -> tuple[str, ...]:
+    """The outlet names `segment` and `read_article` accept as ``patterns``.
+
+    They are the stems of the files in ``resources/outlets/`` (and in the
+    folders named by ``BIALIGN_OUTLETS``), e.g. ``"generic"``, ``"anadolu"``.
+    """
+    return tuple(sorted(_outlet_files()))
+
+
+@functools.cache
+def _named_patterns(name: str, path: Path) -> LayoutPatterns:
+    generic = LayoutPatterns.from_toml(resource_dir() / "outlets" / "generic.toml")
+    if name == "generic":
+        return generic
+    return generic.merged(LayoutPatterns.from_toml(path))
+
+
+def _resolve_patterns(patterns: object) -> LayoutPatterns:
+    """The `LayoutPatterns` for a ``patterns`` argument (None, a name or patterns)."""
+    if patterns is None:
+        return _default_patterns()
+    if isinstance(patterns, LayoutPatterns):
+        return patterns
+    if isinstance(patterns, str):
+        files = _outlet_files()
+        if patterns not in files:
+            raise UnknownNameError("outlet", patterns, files)
+        return _named_patterns(patterns, files[patterns])
+    raise InputTypeError(
+        "patterns must be an outlet name (one of "
+        f"{', '.join(outlet_names())}) or a LayoutPatterns, not {type(patterns).__name__}",
+        patterns,
+        expected="str | LayoutPatterns",
+    )
 
 
 @functools.cache
@@ -513,10 +748,10 @@ def _assign_roles(lines: list[_Line], pat: LayoutPatterns) -> None:
 
 
 def segment(
-    text: str,
+    text: str | os.PathLike[str],
     *,
     lang: str | None = None,
-    patterns: LayoutPatterns | None = None,
+    patterns: LayoutPatterns | str | None = None,
 ) -> list[Segment]:
     """Split an article into sentences with their roles and offsets.
 
@@ -529,31 +764,40 @@ def segment(
     ``17.11.2025`` and ``3.5`` stay whole.
 
     Args:
-        text: The article as plain text.
+        text: The article as plain text, or a `pathlib.Path` to a UTF-8 file.
         lang: ``"ar"`` or ``"en"``; detected from the script when omitted.
-        patterns: Layout patterns; the shipped outlets when omitted.
+        patterns: Layout patterns: an outlet name (see `outlet_names`, e.g.
+            ``"anadolu"``: the generic patterns plus that outlet's), a
+            `LayoutPatterns`, or ``None`` for all the shipped outlets.
 
     Returns:
         The segments in source order.
 
     Raises:
-        InputTypeError: ``text`` is not a ``str`` (for example ``bytes``).
+        InputTypeError: ``text`` is not a ``str`` or path (for example ``bytes``),
+            or ``patterns`` is neither a name nor a `LayoutPatterns`.
+        UnknownNameError: ``patterns`` names no outlet.
         EmptyInputError: ``text`` is empty or only white space.
+        InputError: ``text`` holds a lone surrogate, or the file cannot be read.
+        EncodingError: the file is not UTF-8.
         LanguageError: ``text`` has no Arabic or Latin letters, or ``lang`` is unknown.
     """
     return list(read_article(text, lang=lang, patterns=patterns).segments)
 
 
 def read_article(
-    text: str,
+    text: str | os.PathLike[str],
     *,
     lang: str | None = None,
-    patterns: LayoutPatterns | None = None,
+    patterns: LayoutPatterns | str | None = None,
     source: str | None = None,
 ) -> Article:
-    """Segment an article and return it as an :class:`Article`.
+    """Segment an article and return it as an `Article`.
 
-    See :func:`segment` for the rules and errors.
+    See `segment` for the rules and errors. A `pathlib.Path` (any
+    ``os.PathLike``) is read as a UTF-8 file (see `read_text_file`) and its
+    name becomes ``source`` unless ``source`` is given; a ``str`` is always the
+    text itself.
 
     Examples:
         >>> art = read_article(
@@ -570,11 +814,17 @@ def read_article(
         body 84 114 Syria and China agreed Monday.
         body 115 130 Mr. Wang spoke.
     """
+    pat = _resolve_patterns(patterns)
+    if lang is not None:
+        _check_lang(lang)
+    if isinstance(text, os.PathLike):
+        if source is None:
+            source = os.fspath(text) if isinstance(os.fspath(text), str) else None
+        text = read_text_file(text)
     _check_text(text)
-    language = _check_lang(lang) if lang is not None else detect_language(text)
+    language = lang if lang is not None else detect_language(text)
     if lang is not None:
         _letters_or_fail(text)
-    pat = patterns if patterns is not None else _default_patterns()
     lines = _lines(text)
     _assign_roles(lines, pat)
     segs: list[Segment] = []

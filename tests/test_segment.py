@@ -321,3 +321,119 @@ def test_no_non_space_character_is_lost(text: str) -> None:
     segs = segment(text)
     kept = "".join(s.text for s in segs)
     assert "".join(text.split()) == "".join(kept.split())
+
+
+# --------------------------------------------------------------------------- issue 12
+
+
+class TestOutletNames:
+    """``patterns`` takes an outlet name (file stem in resources/outlets/) or `LayoutPatterns`."""
+
+    def test_outlet_names_are_the_file_stems(self) -> None:
+        stems = {p.stem for p in (ROOT / "resources" / "outlets").glob("*.toml")}
+        assert stems <= set(bialign.segmentation.outlet_names())
+
+    @pytest.mark.parametrize("name", ["generic", "anadolu"])
+    def test_segment_accepts_an_outlet_name(self, name: str) -> None:
+        text = "Syria and China agreed.\n\nRelated topics"
+        assert segment(text, patterns=name)[-1].role == "boilerplate"
+
+    def test_named_outlet_uses_its_own_patterns(self) -> None:
+        text = "Syria and China agreed.\n\nBu haberi paylaşın"
+        assert read_article(text, patterns="anadolu").segments[-1].role == "boilerplate"
+        assert read_article(text, patterns="generic").segments[-1].role == "body"
+
+    def test_unknown_outlet_lists_the_outlets(self) -> None:
+        with pytest.raises(bialign.UnknownNameError, match=r"anadolu.*generic") as info:
+            segment("Syria and China agreed.", patterns="reuters")
+        assert info.value.name == "reuters"
+        assert "generic" in info.value.choices
+
+    @pytest.mark.parametrize("bad", [42, ["generic"], {"boilerplate": []}])
+    def test_other_types_are_input_type_errors(self, bad: object) -> None:
+        with pytest.raises(InputTypeError, match="patterns"):
+            read_article("Syria and China agreed.", patterns=bad)  # type: ignore[arg-type]
+
+
+class TestFiles:
+    """Paths are read as UTF-8 files; the errors name the real cause."""
+
+    def test_read_article_reads_a_path(self, tmp_path: Path) -> None:
+        f = tmp_path / "a.txt"
+        f.write_text("اتفقت سوريا والصين على التعاون.", encoding="utf-8")
+        art = read_article(f)
+        assert art.source == str(f)
+        assert art.lang == "ar"
+        assert art.sentences == ("اتفقت سوريا والصين على التعاون.",)
+
+    def test_segment_reads_a_path_and_source_can_be_overridden(self, tmp_path: Path) -> None:
+        f = tmp_path / "a.txt"
+        f.write_bytes("\ufeffSyria and China agreed.".encode())
+        assert [s.text for s in segment(f)] == ["Syria and China agreed."]
+        assert read_article(f, source="mine").source == "mine"
+
+    @pytest.mark.parametrize(
+        ("encoding", "family"),
+        [
+            ("utf-16", "UTF-16"),
+            ("utf-16-le", "UTF-16"),
+            ("utf-16-be", "UTF-16"),
+            ("utf-32", "UTF-32"),
+            ("utf-32-le", "UTF-32"),
+        ],
+    )
+    @pytest.mark.parametrize("text", ["Syria and China agreed.", "اتفقت سوريا والصين على التعاون."])
+    def test_wide_encodings_are_named(self, encoding: str, family: str, text: str) -> None:
+        with pytest.raises(bialign.EncodingError, match=f"is {family} text") as info:
+            bialign.segmentation.decode_text(text.encode(encoding), "x.txt")
+        assert "WINDOWS-1256" not in str(info.value)
+        assert f"iconv -f {family}" in str(info.value)
+
+    def test_windows_1256_arabic_is_named(self) -> None:
+        data = "اتفقت سوريا والصين على التعاون.".encode("cp1256")
+        with pytest.raises(bialign.EncodingError, match="Windows-1256") as info:
+            bialign.segmentation.decode_text(data, "x.txt")
+        assert info.value.position == 0
+
+    def test_latin1_is_not_called_arabic(self) -> None:
+        with pytest.raises(bialign.EncodingError, match="not UTF-8") as info:
+            bialign.segmentation.decode_text("Café in Zürich.".encode("latin-1"), "x.txt")
+        assert "1256" not in str(info.value)
+
+    def test_binary_file(self) -> None:
+        with pytest.raises(bialign.EncodingError, match="binary"):
+            bialign.segmentation.decode_text(b"PK\x03\x04" + b"\x00" * 3 + b"abc" * 50, "x.docx")
+
+    def test_utf8_with_bom_decodes(self) -> None:
+        assert bialign.segmentation.decode_text("\ufeffنص".encode(), "x") == "نص"
+
+    def test_decode_text_wants_bytes(self) -> None:
+        with pytest.raises(InputTypeError, match="bytes"):
+            bialign.segmentation.decode_text("text", "x")  # type: ignore[arg-type]
+
+    def test_missing_file(self, tmp_path: Path) -> None:
+        with pytest.raises(bialign.InputError, match="no such file"):
+            read_article(tmp_path / "none.txt")
+
+    def test_missing_folder_is_named(self, tmp_path: Path) -> None:
+        with pytest.raises(bialign.InputError, match=r"folder .*nowhere does not exist"):
+            bialign.segmentation.read_text_file(tmp_path / "nowhere" / "a.txt")
+
+    def test_folder_is_not_a_file(self, tmp_path: Path) -> None:
+        with pytest.raises(bialign.InputError, match="is a folder"):
+            read_article(tmp_path)
+
+    def test_bad_path_type(self) -> None:
+        with pytest.raises(InputTypeError, match="path"):
+            bialign.segmentation.read_text_file(3)  # type: ignore[arg-type]
+
+
+class TestSurrogates:
+    def test_lone_surrogate_is_an_input_error_with_its_position(self) -> None:
+        text = "Syria and China agreed.\ud800 More."
+        with pytest.raises(bialign.InputError, match=r"lone surrogate \\ud800 at character 23"):
+            segment(text)
+
+    def test_lone_surrogate_refused_with_lang_given(self) -> None:
+        with pytest.raises(bialign.InputError, match="surrogate"):
+            segment("اتفقت \udc80 سوريا", lang="ar")
