@@ -32,21 +32,26 @@ on those data (not a guarantee on other text).
 from __future__ import annotations
 
 import json
+import math
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ._resources import resource_path
 from ._version import __version__
-from .errors import InputTypeError, LanguageError, ResourceError
+from .errors import InputTypeError, LanguageError, OptionError, ResourceError
 from .result import AlignedPair, Alignment, Evidence, NameEvidence
 from .scorers.anchors import AnchorScorer, shared_anchors
 from .scorers.base import Scorer
 from .segmentation import Article, Segment, read_article
+
+if TYPE_CHECKING:
+    from .translate import Translator
 
 __all__ = ["FEATURES", "Weights", "align", "load_weights", "prepare"]
 
@@ -126,6 +131,9 @@ class Weights:
     translation_scale: tuple[float, float] = (0.0, 1.0)
     note: str = ""
 
+    def __post_init__(self) -> None:
+        _check_weights(self)
+
     def predict(self, feats: dict[str, np.ndarray]) -> np.ndarray:
         z = np.full(next(iter(feats.values())).shape, self.intercept, dtype=np.float32)
         for name, c in zip(FEATURES, self.coef, strict=True):
@@ -157,13 +165,81 @@ class Weights:
         )
 
 
-def load_weights(path: str | None = None) -> Weights:
-    """Read the link model and thresholds (the shipped ``resources/weights.json`` by default)."""
+#: The probabilities and similarities of a `Weights` (each must lie in [0, 1]).
+_UNIT_FIELDS = (
+    "link_threshold",
+    "extend_threshold",
+    "gap_threshold",
+    "dp_threshold",
+    "dp_min_coverage",
+)
+#: The counts of a `Weights` and their smallest value.
+_COUNT_FIELDS = (("knn", 1), ("max_merge", 1), ("max_gap", 1), ("max_fill", 0))
+
+
+def _finite(value: object) -> bool:
+    return (
+        isinstance(value, int | float | np.floating | np.integer)
+        and not isinstance(value, bool)
+        and math.isfinite(float(value))
+    )
+
+
+def _check_weights(w: Weights) -> None:
+    """Refuse a link model that cannot work, naming the field (an `OptionError`)."""
+    if not isinstance(w.coef, tuple) or len(w.coef) != len(FEATURES):
+        n = f"{len(w.coef)} numbers" if isinstance(w.coef, Sequence) else type(w.coef).__name__
+        accepted = f"a tuple of {len(FEATURES)} finite numbers, one per feature"
+        raise OptionError(
+            "weights.coef", w.coef, accepted, f"weights.coef has {n}; expected {accepted}"
+        )
+    for name, c in zip(FEATURES, w.coef, strict=True):
+        if not _finite(c):
+            raise OptionError(f"weights.coef[{name}]", c, "a finite number")
+    if not _finite(w.intercept):
+        raise OptionError("weights.intercept", w.intercept, "a finite number")
+    for name in _UNIT_FIELDS:
+        value = getattr(w, name)
+        if not _finite(value) or not 0.0 <= float(value) <= 1.0:
+            raise OptionError(f"weights.{name}", value, "a number between 0 and 1")
+    if not _finite(w.merge_tolerance) or not 0.0 <= float(w.merge_tolerance) <= 1.0:
+        raise OptionError("weights.merge_tolerance", w.merge_tolerance, "a number between 0 and 1")
+    for name, low in _COUNT_FIELDS:
+        value = getattr(w, name)
+        if not isinstance(value, int) or isinstance(value, bool) or value < low:
+            raise OptionError(f"weights.{name}", value, f"a whole number >= {low}")
+    scale = w.translation_scale
+    if (
+        not (isinstance(scale, tuple) and len(scale) == 2 and all(_finite(x) for x in scale))
+        or not float(scale[1]) > 0
+    ):
+        raise OptionError(
+            "weights.translation_scale",
+            scale,
+            "a pair (intercept, slope) of finite numbers, slope > 0",
+        )
+    if not isinstance(w.version, str) or not w.version or "|" in w.version:
+        raise OptionError("weights.version", w.version, "a non-empty string without '|'")
+
+
+def load_weights(path: str | os.PathLike[str] | None = None) -> Weights:
+    """Read the link model and thresholds (the shipped ``resources/weights.json`` by default).
+
+    Raises:
+        ResourceError: The file is missing, is not JSON, lists other features
+            than `FEATURES`, or holds a value a `Weights` does not accept.
+    """
     p = resource_path("weights.json") if path is None else Path(path)
     try:
         data = json.loads(p.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise ResourceError(f"{p}: expected a JSON object", str(p))
         if list(data["features"]) != list(FEATURES):
             raise ResourceError(f"{p}: features {data['features']} differ from {FEATURES}", str(p))
+        if len(data["coef"]) != len(FEATURES):
+            raise ResourceError(
+                f"{p}: {len(data['coef'])} coefficients for {len(FEATURES)} features", str(p)
+            )
         return Weights(
             version=str(data["version"]),
             coef=tuple(float(c) for c in data["coef"]),
@@ -181,7 +257,11 @@ def load_weights(path: str | None = None) -> Weights:
             translation_scale=tuple(float(x) for x in data.get("translation_scale", (0.0, 1.0))),
             note=str(data.get("note", "")),
         )
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except ResourceError:
+        raise
+    except KeyError as exc:
+        raise ResourceError(f"cannot read weights {p}: no field {exc}", str(p)) from exc
+    except (OSError, ValueError, TypeError) as exc:
         raise ResourceError(f"cannot read weights {p}: {exc}", str(p)) from exc
 
 
@@ -762,6 +842,8 @@ def _as_article(value: Any, expected: str, side: str) -> Article:
         return value
     if isinstance(value, str):
         return read_article(value)
+    if isinstance(value, os.PathLike):
+        return read_article(value)  # read as a UTF-8 file; its path becomes the source
     if isinstance(value, bytes | bytearray):
         raise InputTypeError(
             f"the {side} text is bytes: decode it first, e.g. data.decode('utf-8')", value
@@ -769,10 +851,53 @@ def _as_article(value: Any, expected: str, side: str) -> Article:
     if isinstance(value, Sequence):
         return Article.from_sentences(value)
     raise InputTypeError(
-        f"the {side} side must be a text, a list of sentences or an Article, "
-        f"not {type(value).__name__}",
+        f"the {side} side must be a text, a file path (pathlib.Path), a list of sentences "
+        f"or an Article, not {type(value).__name__}",
         value,
     )
+
+
+def _check_flag(name: str, value: object, *, allow_none: bool = False) -> None:
+    if isinstance(value, bool) or (allow_none and value is None):
+        return
+    accepted = "True, False or None" if allow_none else "True or False"
+    raise OptionError(name, value, accepted)
+
+
+def _check_options(
+    translator: object,
+    embedding: object,
+    names: object,
+    anchors: object,
+    roles: object,
+    weights: object,
+) -> None:
+    """Refuse option values that would be silently taken as truthy or falsy."""
+    _check_flag("embedding", embedding, allow_none=True)
+    _check_flag("names", names)
+    _check_flag("anchors", anchors)
+    _check_flag("roles", roles)
+    if weights is not None and not isinstance(weights, Weights):
+        raise OptionError(
+            "weights",
+            weights,
+            "a bialign.Weights (see bialign.load_weights) or None for the shipped ones",
+            f"weights must be a bialign.Weights or None, not {type(weights).__name__} "
+            "(load a file with bialign.load_weights(path))",
+        )
+    if translator is None or isinstance(translator, str | os.PathLike):
+        if isinstance(translator, str) and not translator.strip():
+            raise OptionError("translator", translator, "a model name or path, or None")
+        return
+    if not callable(getattr(translator, "translate", None)):
+        raise OptionError(
+            "translator",
+            translator,
+            "None, a transformers model name or path, or an object with a "
+            "translate(list[str]) -> list[str] method (bialign.Translator)",
+            f"translator must be None, a model name or path, or a bialign.Translator, "
+            f"not {type(translator).__name__} (it has no translate method)",
+        )
 
 
 def _check_languages(ar: Article, en: Article) -> None:
@@ -801,10 +926,10 @@ def _check_languages(ar: Article, en: Article) -> None:
 
 
 def align(
-    arabic: str | Sequence[str] | Article,
-    english: str | Sequence[str] | Article,
+    arabic: str | os.PathLike[str] | Sequence[str] | Article,
+    english: str | os.PathLike[str] | Sequence[str] | Article,
     *,
-    translator: Any = None,
+    translator: Translator | str | os.PathLike[str] | None = None,
     embedding: bool | None = None,
     names: bool = True,
     anchors: bool = True,
@@ -815,8 +940,9 @@ def align(
 
     Args:
         arabic: The Arabic article as raw text (segmented by
-            :func:`bialign.read_article`), a list of sentences (used as given)
-            or an :class:`~bialign.Article`.
+            `bialign.read_article`), a `pathlib.Path` to a UTF-8 file (read and
+            segmented, its path kept as the article's `source`), a list of
+            sentences (used as given) or an `Article`.
         english: The English article, likewise.
         translator: A translation model for the Bleualign-style scorer: a
             :class:`~bialign.Translator` object, or a transformers model name or
@@ -832,6 +958,8 @@ def align(
         The :class:`~bialign.Alignment`: pairs, one-language content, signature.
 
     Raises:
+        OptionError: an option with a value it does not take (``roles="off"``,
+            ``embedding="no"``, weights that are not a `Weights` …), before any work.
         InputTypeError: an argument of the wrong type (``bytes``, ``None`` …).
         EmptyInputError: an empty article.
         LanguageError: a side is not in its language, or the sides are swapped.
@@ -851,10 +979,10 @@ def align(
 
 
 def prepare(
-    arabic: str | Sequence[str] | Article,
-    english: str | Sequence[str] | Article,
+    arabic: str | os.PathLike[str] | Sequence[str] | Article,
+    english: str | os.PathLike[str] | Sequence[str] | Article,
     *,
-    translator: Any = None,
+    translator: Translator | str | os.PathLike[str] | None = None,
     embedding: bool | None = None,
     names: bool = True,
     anchors: bool = True,
@@ -866,6 +994,9 @@ def prepare(
     Split from :func:`align` so that fitting scripts can score once and search
     with many settings.
     """
+    _check_options(translator, embedding, names, anchors, roles, weights)
+    if isinstance(translator, os.PathLike):
+        translator = os.fspath(translator)
     ar = _as_article(arabic, "ar", "Arabic")
     en = _as_article(english, "en", "English")
     _check_languages(ar, en)

@@ -1,0 +1,267 @@
+"""The public API as a new user meets it: every public name imports in any order, options and
+weights are checked before any work, and files can be passed as paths."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import os
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+import bialign
+from bialign import (
+    FunctionTranslator,
+    InputTypeError,
+    OptionError,
+    ResourceError,
+    Weights,
+    load_weights,
+)
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parents[1]
+
+AR = ["قال الوزير.", "وصل الوفد إلى دمشق."]
+EN = ["The minister said.", "The delegation arrived in Damascus."]
+TABLE = dict(zip(AR, EN, strict=True))
+
+
+def table_translator() -> FunctionTranslator:
+    """A translator that knows the two test sentences (no model, no encoder)."""
+    return FunctionTranslator(lambda t: TABLE.get(t, ""), name="table")
+
+
+def align_cheaply(arabic: object = AR, english: object = EN, **kw: object) -> bialign.Alignment:
+    kw.setdefault("translator", table_translator())
+    kw.setdefault("embedding", False)
+    return bialign.align(arabic, english, **kw)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- names
+
+
+_CALL_ALIGN = (
+    "import bialign\n"
+    "from bialign import FunctionTranslator\n"
+    "t = FunctionTranslator(lambda s: 'The minister said.', name='t')\n"
+    "res = bialign.align(['قال الوزير.'], ['The minister said.'], translator=t, "
+    "embedding=False)\n"
+    "assert len(res.pairs) + len(res.arabic_only) >= 1, res\n"
+)
+
+
+def _run(code: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+
+
+class TestPublicNames:
+    def test_no_public_name_is_a_submodule(self) -> None:
+        """A submodule named like a public function would shadow it once imported."""
+        import pkgutil
+
+        submodules = {m.name for m in pkgutil.iter_modules(bialign.__path__)}
+        assert not submodules & set(bialign.__all__)
+
+    def test_every_public_name_resolves_to_what_it_names(self) -> None:
+        """Each public function is a function (not a module), in a fresh interpreter."""
+        code = (
+            "import types, bialign\n"
+            "for name in bialign.__all__:\n"
+            "    assert not isinstance(getattr(bialign, name), types.ModuleType), name\n"
+            + _CALL_ALIGN
+        )
+        proc = _run(code)
+        assert proc.returncode == 0, proc.stderr
+
+    @pytest.mark.parametrize(
+        "first",
+        ["load_weights", "Weights", "write", "load_json", "segment", "read_article", "NameScorer"],
+    )
+    def test_align_still_callable_after_importing(self, first: str) -> None:
+        """`from bialign import X` first, then `bialign.align(...)`: the bug of issue 12."""
+        proc = _run(f"from bialign import {first}\n" + _CALL_ALIGN)
+        assert proc.returncode == 0, proc.stderr
+
+    def test_all_orders_of_the_lazy_names(self) -> None:
+        """Importing the lazily loaded names in every order of a few leaves them all intact."""
+        names = ["align", "load_weights", "write", "segment", "romanize"]
+        lines = ["import types, importlib"]
+        for order in itertools.permutations(names, 3):
+            lines += [
+                "import sys",
+                "[sys.modules.pop(m) for m in list(sys.modules) if m.startswith('bialign')]",
+                "import bialign",
+            ]
+            lines += [f"getattr(bialign, {n!r})" for n in order]
+            lines += [
+                f"assert callable(bialign.{n}) and not isinstance(bialign.{n}, types.ModuleType)"
+                for n in names
+            ]
+        proc = _run("\n".join(lines) + "\n" + _CALL_ALIGN)
+        assert proc.returncode == 0, proc.stderr
+
+    def test_public_names_are_unique_and_complete(self) -> None:
+        assert len(set(bialign.__all__)) == len(bialign.__all__)
+        for name in bialign.__all__:
+            assert getattr(bialign, name) is not None
+
+
+# --------------------------------------------------------------------------- options
+
+
+class TestOptions:
+    @pytest.mark.parametrize(
+        ("option", "value"),
+        [
+            ("embedding", "no"),
+            ("embedding", 0),
+            ("roles", "off"),
+            ("roles", None),
+            ("names", "no"),
+            ("names", 1),
+            ("anchors", None),
+            ("anchors", "yes"),
+        ],
+    )
+    def test_flags_must_be_booleans(self, option: str, value: object) -> None:
+        with pytest.raises(OptionError) as err:
+            align_cheaply(**{option: value})
+        assert err.value.option == option
+        assert option in str(err.value) and "True" in str(err.value)
+        assert "\n" not in str(err.value)
+
+    def test_weights_of_another_type(self) -> None:
+        with pytest.raises(OptionError, match=r"weights must be a bialign\.Weights"):
+            align_cheaply(weights={"link_threshold": 0.5})
+
+    @pytest.mark.parametrize("translator", [42, object(), "  "])
+    def test_translator_of_another_kind(self, translator: object) -> None:
+        with pytest.raises(OptionError) as err:
+            align_cheaply(translator=translator)
+        assert err.value.option == "translator"
+
+    def test_checked_before_reading_the_input(self) -> None:
+        """A bad option is reported even when the input is also bad: no work first."""
+        with pytest.raises(OptionError):
+            bialign.align(b"bytes", None, roles="off")  # type: ignore[arg-type]
+
+    def test_valid_flags_still_work(self) -> None:
+        res = align_cheaply(names=False, anchors=False, roles=False)
+        assert "names:no" in res.signature and "roles:off" in res.signature
+
+
+class TestWeights:
+    @pytest.mark.parametrize(
+        ("field", "value"),
+        [
+            ("link_threshold", math.nan),
+            ("link_threshold", -0.1),
+            ("link_threshold", 1.5),
+            ("extend_threshold", math.inf),
+            ("gap_threshold", 2.0),
+            ("dp_min_coverage", -1.0),
+            ("merge_tolerance", math.nan),
+            ("knn", 0),
+            ("max_merge", 0),
+            ("max_merge", 2.5),
+            ("max_fill", -1),
+            ("intercept", math.nan),
+            ("translation_scale", (0.0,)),
+            ("translation_scale", (0.0, -1.0)),
+            ("version", ""),
+        ],
+    )
+    def test_nonsense_settings_are_refused(self, field: str, value: object) -> None:
+        with pytest.raises(OptionError) as err:
+            replace(load_weights(), **{field: value})
+        assert err.value.option == f"weights.{field}"
+        assert "\n" not in str(err.value)
+
+    def test_nan_coefficient(self) -> None:
+        w = load_weights()
+        with pytest.raises(OptionError, match=r"weights\.coef\[sim\]"):
+            replace(w, coef=(math.nan, *w.coef[1:]))
+
+    def test_wrong_number_of_coefficients(self) -> None:
+        w = load_weights()
+        with pytest.raises(OptionError, match=f"expected a tuple of {len(w.coef)}"):
+            replace(w, coef=w.coef[:-1])
+
+    def test_nan_threshold_never_reaches_the_signature(self) -> None:
+        """A NaN threshold used to link everything and sign the result `link:nan`."""
+        with pytest.raises(OptionError):
+            Weights(
+                version="x",
+                coef=load_weights().coef,
+                intercept=0.0,
+                link_threshold=math.nan,
+                extend_threshold=0.5,
+                merge_tolerance=0.1,
+            )
+
+    def test_short_coefficient_list_in_a_file(self, tmp_path: Path) -> None:
+        data = json.loads(load_weights().to_json())
+        data["coef"] = data["coef"][:-2]
+        path = tmp_path / "w.json"
+        path.write_text(json.dumps(data), encoding="utf-8")
+        with pytest.raises(ResourceError, match="15 coefficients for 17 features"):
+            load_weights(path)
+
+    def test_nonsense_value_in_a_file(self, tmp_path: Path) -> None:
+        data = json.loads(load_weights().to_json())
+        data["link_threshold"] = 7
+        path = tmp_path / "w.json"
+        path.write_text(json.dumps(data), encoding="utf-8")
+        with pytest.raises(ResourceError, match="link_threshold"):
+            load_weights(path)
+
+    def test_missing_field_in_a_file(self, tmp_path: Path) -> None:
+        data = json.loads(load_weights().to_json())
+        del data["intercept"]
+        path = tmp_path / "w.json"
+        path.write_text(json.dumps(data), encoding="utf-8")
+        with pytest.raises(ResourceError, match="no field 'intercept'"):
+            load_weights(path)
+
+    def test_round_trip(self, tmp_path: Path) -> None:
+        w = load_weights()
+        path = tmp_path / "w.json"
+        path.write_text(w.to_json(), encoding="utf-8")
+        assert load_weights(path) == w
+
+
+# --------------------------------------------------------------------------- paths
+
+
+class TestPaths:
+    def test_paths_are_read_as_files(self, tmp_path: Path) -> None:
+        ar, en = tmp_path / "ar.txt", tmp_path / "en.txt"
+        ar.write_text("\n\n".join(AR), encoding="utf-8")
+        en.write_text("\n\n".join(EN), encoding="utf-8")
+        res = align_cheaply(ar, en)
+        assert res.arabic.source == str(ar) and res.english.source == str(en)
+        assert res.arabic.sentences == tuple(AR)
+
+    def test_missing_file(self, tmp_path: Path) -> None:
+        with pytest.raises(bialign.InputError, match="no such file"):
+            align_cheaply(tmp_path / "nope.txt", EN)
+
+    def test_other_objects_are_refused_with_the_accepted_kinds(self) -> None:
+        with pytest.raises(InputTypeError, match=r"pathlib\.Path"):
+            align_cheaply(3.5, EN)
+
+
+def test_coverage_is_a_property() -> None:
+    res = align_cheaply()
+    assert isinstance(res.coverage, dict)
+    assert 0.0 <= res.coverage["arabic_segments"] <= 1.0
