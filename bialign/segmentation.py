@@ -18,6 +18,8 @@ import functools
 import itertools
 import os
 import sys
+import warnings
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +34,7 @@ from .errors import (
     InputError,
     InputTypeError,
     LanguageError,
+    LanguageWarning,
     ResourceError,
     UnknownNameError,
 )
@@ -43,6 +46,7 @@ __all__ = [
     "LayoutPatterns",
     "Role",
     "Segment",
+    "check_language",
     "decode_text",
     "detect_language",
     "load_layout_patterns",
@@ -202,6 +206,7 @@ _LATIN_LETTER = regex.compile(r"(?V1)[\p{Script=Latin}&&\p{L}]")
 
 
 def _letter_counts(text: str) -> tuple[int, int]:
+    text = _without_non_words(text)
     n_ar = sum(1 for _ in _AR_LETTER.finditer(text))
     n_lat = sum(1 for _ in _LATIN_LETTER.finditer(text))
     return n_ar, n_lat
@@ -210,18 +215,177 @@ def _letter_counts(text: str) -> tuple[int, int]:
 def detect_language(text: str) -> str:
     """Tell Arabic from English by script.
 
-    A text is Arabic when at least :data:`ARABIC_LETTER_SHARE` of its letters are
+    A text is Arabic when at least `ARABIC_LETTER_SHARE` of its letters are
     Arabic, so Latin names and acronyms inside an Arabic article do not change
-    its language. Any other text with Latin letters counts as English.
+    its language. Any other text with Latin letters counts as English. Web
+    addresses, e-mail addresses and ``@handles`` do not count (see ``[ignore]``
+    in ``resources/languages.toml``). Only the script is looked at: use
+    `check_language` to learn whether a text reads as the language.
 
     Raises:
         InputTypeError: ``text`` is not a ``str``.
         EmptyInputError: ``text`` is empty or only white space.
+        InputError: ``text`` holds a lone surrogate.
         LanguageError: ``text`` has no Arabic or Latin letters.
     """
     _check_text(text)
     n_ar, n_lat = _letters_or_fail(text)
     return "ar" if n_ar >= ARABIC_LETTER_SHARE * (n_ar + n_lat) else "en"
+
+
+@dataclass(frozen=True)
+class _LanguageCues:
+    ignore: regex.Pattern[str]
+    thresholds: dict[str, float]
+    # code -> (name, words[, letters, strong letters])
+    expected: dict[str, tuple[str, frozenset[str]]]
+    latin: dict[str, tuple[str, frozenset[str]]]
+    arabic_script: dict[str, tuple[str, frozenset[str], str, str]]
+
+
+@functools.cache
+def _cues() -> _LanguageCues:
+    path = resource_dir() / "languages.toml"
+    data = read_toml(path)
+    try:
+        ignore = regex.compile("|".join(f"(?:{p})" for p in data["ignore"]["patterns"]))
+        th = {k: float(v) for k, v in data["thresholds"].items()}
+        en = frozenset(w.casefold() for w in data["en"]["words"])
+        ar = frozenset(data["ar"]["words"])
+        latin = {
+            code: (str(d["name"]), frozenset(w.casefold() for w in d["words"]) - en)
+            for code, d in data["latin"].items()
+        }
+        script = {
+            code: (
+                str(d["name"]),
+                frozenset(d["words"]) - ar,
+                str(d["letters"]),
+                str(d["strong_letters"]),
+            )
+            for code, d in data["arabic_script"].items()
+        }
+        expected = {
+            "en": (str(data["en"]["name"]), en),
+            "ar": (str(data["ar"]["name"]), ar),
+        }
+    except (KeyError, TypeError, ValueError, regex.error) as exc:
+        raise ResourceError(f"{path}: malformed ({exc!r})", str(path)) from exc
+    return _LanguageCues(ignore, th, expected, latin, script)
+
+
+def _without_non_words(text: str) -> str:
+    """``text`` with web addresses, e-mail addresses and @handles blanked out."""
+    if "." not in text and "@" not in text:
+        return text
+    return _cues().ignore.sub(" ", text)
+
+
+_LATIN_WORD = regex.compile(r"(?V1)[\p{Script=Latin}&&\p{L}]+")
+_ARABIC_WORD = regex.compile(r"(?V1)[[\p{Script=Arabic}&&\p{L}]\u064B-\u065F\u0670]+")
+
+
+def _evidence(counts: Counter[str], words: frozenset[str], limit: int = 6) -> tuple[int, str]:
+    hits = [(w, n) for w, n in counts.most_common() if w in words]
+    shown = ", ".join(f"{w!r}" + (f" ×{n}" if n > 1 else "") for w, n in hits[:limit])
+    return sum(n for _, n in hits), shown + (" …" if len(hits) > limit else "")
+
+
+def check_language(text: str, expected: str, *, name: str = "the text") -> None:
+    """Check that ``text`` is in the ``expected`` language, beyond its script.
+
+    Cheap and data-driven (``resources/languages.toml``): the script must agree
+    with ``expected`` (else `LanguageError`); then the function words are
+    counted, and a text that reads as another language in the same script
+    (French, German, Spanish, Turkish … for English; Persian or Urdu, also by
+    their letters پ چ ژ گ ٹ ڈ ے …, for Arabic) gets a `LanguageWarning` that
+    gives the evidence. Names, web addresses and short quotations in another
+    language do not trigger it.
+
+    Args:
+        text: The text.
+        expected: ``"ar"`` or ``"en"``.
+        name: How messages call the text, e.g. ``"the English side"``.
+
+    Raises:
+        InputTypeError: ``text`` is not a ``str``.
+        EmptyInputError: ``text`` is empty or only white space.
+        LanguageError: ``expected`` is not ``"ar"`` or ``"en"``, ``text`` has no
+            Arabic or Latin letters, or its script contradicts ``expected``.
+
+    Warns:
+        LanguageWarning: the script is right but the words are not.
+
+    Examples:
+        >>> import warnings
+        >>> with warnings.catch_warnings(record=True) as caught:
+        ...     warnings.simplefilter("always")
+        ...     check_language("Le ministre est arrivé à Pékin pour des entretiens "
+        ...                    "avec les dirigeants de la Chine sur la sécurité.", "en")
+        >>> print(caught[0].message)
+        the text reads as French, not English: 'le', 'est', 'pour', 'des', 'avec', 'les' …
+    """
+    _check_lang(expected)
+    _check_text(text)
+    n_ar, n_lat = _letters_or_fail(text)
+    found = "ar" if n_ar >= ARABIC_LETTER_SHARE * (n_ar + n_lat) else "en"
+    if found != expected:
+        script, want = ("Latin", "Arabic") if found == "en" else ("Arabic", "Latin")
+        raise LanguageError(
+            f"{name} is {('English', 'Arabic')[expected == 'ar']} (lang={expected!r}) but is "
+            f"written in {script} script ({n_ar} Arabic and {n_lat} Latin letters); "
+            f"give lang={found!r} or a text in {want} script",
+            text,
+            expected=expected,
+            found=found,
+        )
+    message = _language_mismatch(_without_non_words(text), expected, name)
+    if message is not None:
+        warnings.warn(message, LanguageWarning, stacklevel=2)
+
+
+def _language_mismatch(text: str, expected: str, name: str) -> str | None:
+    """The warning message when ``text`` does not read as ``expected``, else ``None``."""
+    cues = _cues()
+    th = cues.thresholds
+    exp_name, exp_words = cues.expected[expected]
+    if expected == "en":
+        counts = Counter(w.casefold() for w in _LATIN_WORD.findall(text))
+        others = {code: (nm, ws, "", "") for code, (nm, ws) in cues.latin.items()}
+    else:
+        counts = Counter(_ARABIC_WORD.findall(text))
+        others = cues.arabic_script
+    total = sum(counts.values())
+    own, _ = _evidence(counts, exp_words)
+    letters = Counter(ch for ch in text if ch > "\u0600") if expected == "ar" else Counter()
+    n_script = sum(1 for _ in _AR_LETTER.finditer(text)) if expected == "ar" else 0
+    best: tuple[float, str] | None = None
+    for nm, words, letter_set, strong in others.values():
+        hits, shown = _evidence(counts, words)
+        n_strong = sum(letters[c] for c in strong)
+        by_letters = n_strong >= th["letter_min"] and n_strong >= th["letter_share"] * max(
+            n_script, 1
+        )
+        by_words = hits >= th["min_hits"] and hits >= th["ratio"] * own
+        if not (by_letters or by_words):
+            continue
+        parts = []
+        if by_letters or (letter_set and any(letters[c] for c in letter_set)):
+            used = sorted(((letters[c], c) for c in letter_set if letters[c]), reverse=True)
+            parts.append("letters " + ", ".join(f"{c!r} ×{n}" for n, c in used[:6]))
+        if hits:
+            parts.append(("words " if parts else "") + shown)
+        score = hits + (n_strong if by_letters else 0)
+        if best is None or score > best[0]:
+            best = (score, f"{name} reads as {nm}, not {exp_name}: {'; '.join(parts)}")
+    if best is not None:
+        return best[1]
+    if total >= th["min_words"] and own < th["min_share"] * total:
+        return (
+            f"{name} does not read as {exp_name}: only {own} of its {total} words are common "
+            f"{exp_name} function words"
+        )
+    return None
 
 
 def _check_text(text: object) -> None:
@@ -822,9 +986,11 @@ def read_article(
             source = os.fspath(text) if isinstance(os.fspath(text), str) else None
         text = read_text_file(text)
     _check_text(text)
-    language = lang if lang is not None else detect_language(text)
     if lang is not None:
-        _letters_or_fail(text)
+        check_language(text, lang)
+        language = lang
+    else:
+        language = detect_language(text)
     lines = _lines(text)
     _assign_roles(lines, pat)
     segs: list[Segment] = []
