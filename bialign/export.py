@@ -27,6 +27,7 @@ import bisect
 import contextlib
 import csv
 import html
+import inspect
 import io
 import json
 import math
@@ -36,6 +37,7 @@ import stat
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from types import MappingProxyType
 from typing import IO, Any
@@ -43,15 +45,28 @@ from typing import IO, Any
 import regex
 
 from ._version import __version__
-from .errors import EncodingError, InputError, InputTypeError, OutputError, UnknownNameError
+from .errors import (
+    EncodingError,
+    InputError,
+    InputTypeError,
+    OptionError,
+    OutputError,
+    UnknownNameError,
+)
 from .result import AlignedPair, Alignment, Evidence, NameEvidence
-from .segmentation import Article, Segment
+from .segmentation import ROLES, Article, Segment
 
 __all__ = [
     "CSV_COLUMNS",
+    "CSV_LAYOUTS",
+    "CSV_LINK_COLUMNS",
+    "CSV_TIDY_COLUMNS",
     "FORMATS",
     "FORMAT_VERSION",
     "JSON_SCHEMA",
+    "TMX_MIN_SCORE",
+    "TMX_ROLES",
+    "format_options",
     "load_json",
     "to_csv",
     "to_html",
@@ -80,6 +95,37 @@ CSV_COLUMNS: tuple[str, ...] = (
     "names",
     "numbers",
 )
+
+#: The columns of ``to_csv(..., layout="tidy")``: one row per pair, no empty cell.
+CSV_TIDY_COLUMNS: tuple[str, ...] = (
+    "pair_id",
+    "link_type",
+    "score",
+    "arabic_first",
+    "arabic_count",
+    "english_first",
+    "english_count",
+    "arabic_roles",
+    "english_roles",
+    "arabic_text",
+    "english_text",
+)
+
+#: The columns of ``to_csv(..., layout="links")``: one row per segment of a pair.
+CSV_LINK_COLUMNS: tuple[str, ...] = ("pair_id", "side", "position", "segment_id")
+
+#: The values of ``to_csv``'s ``layout``.
+CSV_LAYOUTS: tuple[str, ...] = ("pairs", "tidy", "links")
+
+#: The roles `to_tmx` keeps by default: running text, not page furniture (bylines,
+#: captions, categories … are not translations of each other).
+TMX_ROLES: tuple[str, ...] = tuple(r for r in ROLES if r in ("headline", "subheading", "body"))
+
+#: The lowest score `to_tmx` keeps by default. Measured with `benchmarks/calibration.py`
+#: (see docs/formats.md): links scoring at least 0.8 are 94 % exactly a gold link and
+#: 98 % within gold, counting links between unrelated articles; the 0.7–0.8 band
+#: is only 67 % exactly right.
+TMX_MIN_SCORE = 0.8
 
 _EXTENSIONS = {".csv": "csv", ".json": "json", ".tmx": "tmx", ".html": "html", ".htm": "html"}
 
@@ -230,14 +276,65 @@ class _Row:
     segment: Segment | None = None
 
 
-def _check_min_score(min_score: float) -> float:
+def _check_min_score(min_score: Any) -> float:
+    """``min_score`` as a float in [0, 1], or `OptionError`."""
+    accepted = "a number from 0 to 1"
     if isinstance(min_score, bool) or not isinstance(min_score, int | float):
-        raise InputTypeError(
-            f"min_score must be a number, not {type(min_score).__name__}", min_score, "float"
-        )
-    if math.isnan(min_score):
-        raise InputError("min_score must be a number, not NaN", min_score)
+        raise OptionError("min_score", min_score, f"{accepted}, not {type(min_score).__name__}")
+    if math.isnan(min_score) or not 0.0 <= min_score <= 1.0:
+        raise OptionError("min_score", min_score, accepted)
     return float(min_score)
+
+
+def _check_roles(roles: Any) -> frozenset[str] | None:
+    """``roles`` as a set of role names (``None``: no filter), or an error.
+
+    Raises:
+        OptionError: ``roles`` is a string or not an iterable of strings, or is empty.
+        UnknownNameError: A name is not one of `bialign.ROLES`.
+    """
+    if roles is None:
+        return None
+    accepted = f"None or an iterable of role names ({', '.join(ROLES)})"
+    if isinstance(roles, str | bytes) or not isinstance(roles, Iterable):
+        raise OptionError("roles", roles, accepted)
+    names = list(roles)
+    if not names or not all(isinstance(r, str) for r in names):
+        raise OptionError("roles", roles, accepted)
+    for r in names:
+        if r not in ROLES:
+            raise UnknownNameError("role", r, ROLES)
+    return frozenset(names)
+
+
+def _check_bool(option: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise OptionError(option, value, "True or False")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class _Filter:
+    """Which pairs and one-sided segments an export keeps."""
+
+    min_score: float = 0.0
+    roles: frozenset[str] | None = None
+
+    def keeps_segment(self, seg: Segment) -> bool:
+        return self.roles is None or seg.role in self.roles
+
+    def keeps_pair(self, res: Alignment, pid: int, pair: AlignedPair) -> bool:
+        if pair.score < self.min_score:
+            return False
+        if self.roles is None:
+            return True
+        ar = (_segment(res.arabic, i, "Arabic", pid) for i in pair.arabic)
+        en = (_segment(res.english, i, "English", pid) for i in pair.english)
+        return all(s.role in self.roles for s in (*ar, *en))
+
+
+def _filter(min_score: Any, roles: Any) -> _Filter:
+    return _Filter(_check_min_score(min_score), _check_roles(roles))
 
 
 def _segment(article: Article, index: int, side: str, pair_id: int | None = None) -> Segment:
@@ -251,28 +348,31 @@ def _segment(article: Article, index: int, side: str, pair_id: int | None = None
     return article.segments[index]
 
 
-def _kept_pairs(res: Alignment, min_score: float) -> list[tuple[int, AlignedPair]]:
-    """``(pair_id, pair)`` for the pairs scoring at least ``min_score``."""
-    return [(i, p) for i, p in enumerate(res.pairs) if p.score >= min_score]
+def _kept_pairs(res: Alignment, keep: _Filter) -> list[tuple[int, AlignedPair]]:
+    """``(pair_id, pair)`` for the pairs the filter keeps."""
+    return [(i, p) for i, p in enumerate(res.pairs) if keep.keeps_pair(res, i, p)]
 
 
-def _one_sided(res: Alignment, min_score: float) -> tuple[list[Segment], list[Segment]]:
-    """Arabic-only and English-only segments, counting those of pairs below ``min_score``."""
+def _one_sided(res: Alignment, keep: _Filter) -> tuple[list[Segment], list[Segment]]:
+    """Arabic-only and English-only segments with a kept role, counting those of dropped pairs."""
     ar = {s.index: s for s in res.arabic_only}
     en = {s.index: s for s in res.english_only}
     for i, p in enumerate(res.pairs):
-        if p.score < min_score:
+        if not keep.keeps_pair(res, i, p):
             for a in p.arabic:
                 ar[a] = _segment(res.arabic, a, "Arabic", i)
             for e in p.english:
                 en[e] = _segment(res.english, e, "English", i)
-    return [ar[k] for k in sorted(ar)], [en[k] for k in sorted(en)]
+    return (
+        [ar[k] for k in sorted(ar) if keep.keeps_segment(ar[k])],
+        [en[k] for k in sorted(en) if keep.keeps_segment(en[k])],
+    )
 
 
-def _document_rows(res: Alignment, min_score: float) -> list[_Row]:
+def _document_rows(res: Alignment, keep: _Filter) -> list[_Row]:
     """Pairs and one-sided segments in document order (see the module docstring)."""
-    kept = _kept_pairs(res, min_score)
-    ar_only, en_only = _one_sided(res, min_score)
+    kept = _kept_pairs(res, keep)
+    ar_only, en_only = _one_sided(res, keep)
 
     stream: list[_Row] = []
     next_en = 0  # en_only is sorted by index
@@ -386,46 +486,121 @@ def to_csv(
     *,
     include_unaligned: bool = False,
     min_score: float = 0.0,
+    roles: Iterable[str] | None = None,
     excel: bool = False,
+    layout: str = "pairs",
 ) -> str:
-    """The pairs as CSV, one row per pair (columns: :data:`CSV_COLUMNS`).
+    """The pairs as CSV, one row per pair.
 
-    Segment ids and roles are space-separated (``7 9``, ``body body``), in the
-    order of the pair; ``names`` reads ``أسعد الشيباني=Asaad al-Shaibani; …`` and
-    ``numbers`` ``year:2024; month:12``; ``pair_id`` is the pair's position in
-    ``Alignment.pairs`` and ``score`` has four decimals. Rows end with ``\\r\\n``
-    (RFC 4180); fields with commas, quotes or line breaks are quoted.
+    With ``layout="pairs"`` (columns: `CSV_COLUMNS`), segment ids and roles are
+    space-separated (``7 9``, ``body body``), in the order of the pair; ``names``
+    reads ``أسعد الشيباني=Asaad al-Shaibani; …`` and ``numbers``
+    ``year:2024; month:12``; ``pair_id`` is the pair's position in
+    ``Alignment.pairs`` and ``score`` (the link model's probability) has four
+    decimals.
+
+    With ``layout="tidy"`` (columns: `CSV_TIDY_COLUMNS`), every cell is filled and
+    `pandas.read_csv` reads ``pair_id``, ``arabic_first``, ``arabic_count``,
+    ``english_first`` and ``english_count`` as integers and ``score`` as a float:
+    ``*_first`` is the smallest segment id of the side and ``*_count`` the number
+    of its segments. The exact ids of each side are in the long table of
+    ``layout="links"`` (columns: `CSV_LINK_COLUMNS`; ``side`` is ``ar`` or ``en``,
+    ``position`` the place of the segment in the pair, from 0). Writing the tidy
+    layout to a path also writes that table next to it, as ``<stem>.links.csv``.
+
+    Rows end with ``\\r\\n`` (RFC 4180); fields with commas, quotes or line
+    breaks are quoted.
 
     Args:
         res: The alignment.
         path_or_file: Where to write (see the module docstring); ``None`` only returns.
         include_unaligned: Add one row per one-sided segment, with the other side
             empty, ``link_type`` ``1-0`` (Arabic only) or ``0-1`` (English only) and
-            no score, placed in document order (see the module docstring).
-        min_score: Drop the pairs scoring below it; their segments then count as
-            one-sided.
+            no score, placed in document order (see the module docstring). Only
+            with ``layout="pairs"``.
+        min_score: Drop the pairs scoring below it (0 to 1); their segments then
+            count as one-sided.
+        roles: Keep only the pairs whose segments all have one of these roles
+            (`bialign.ROLES`), and only the one-sided segments with one of them;
+            the segments of a dropped pair count as one-sided. ``None``: all roles.
         excel: Start with a UTF-8 byte order mark so that Excel reads Arabic correctly.
+        layout: ``"pairs"``, ``"tidy"`` or ``"links"`` (see above).
 
     Returns:
         The CSV text (starting with ``"\\ufeff"`` when ``excel``).
 
     Raises:
+        OptionError: An option has a value it does not accept.
+        UnknownNameError: A name in ``roles`` is not a role.
         OutputError: The path cannot be written.
     """
-    min_score = _check_min_score(min_score)
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    if include_unaligned:
-        rows = _document_rows(res, min_score)
-    else:
-        rows = [_Row("pair", pid, p) for pid, p in _kept_pairs(res, min_score)]
-    for row in rows:
-        writer.writerow(_csv_row(res, row))
-    text = buf.getvalue()
-    if excel:
-        text = "\ufeff" + text
+    keep = _filter(min_score, roles)
+    include_unaligned = _check_bool("include_unaligned", include_unaligned)
+    excel = _check_bool("excel", excel)
+    if layout not in CSV_LAYOUTS:
+        raise OptionError("layout", layout, f"one of {', '.join(map(repr, CSV_LAYOUTS))}")
+    if include_unaligned and layout != "pairs":
+        raise OptionError(
+            "include_unaligned",
+            include_unaligned,
+            f'False with layout={layout!r}: one-sided rows exist only in layout="pairs"',
+        )
+    bom = "\ufeff" if excel else ""
+    if layout == "pairs":
+        if include_unaligned:
+            rows = _document_rows(res, keep)
+        else:
+            rows = [_Row("pair", pid, p) for pid, p in _kept_pairs(res, keep)]
+        text = _csv_text(CSV_COLUMNS, (_csv_row(res, row) for row in rows))
+        return _emit(bom + text, path_or_file)
+    kept = _kept_pairs(res, keep)
+    links = bom + _csv_text(CSV_LINK_COLUMNS, _csv_link_rows(kept))
+    if layout == "links":
+        return _emit(links, path_or_file)
+    text = bom + _csv_text(CSV_TIDY_COLUMNS, (_csv_tidy_row(res, pid, p) for pid, p in kept))
+    if isinstance(path_or_file, str | os.PathLike):
+        target = Path(path_or_file)
+        _write_atomic(target.with_name(target.stem + ".links.csv"), links)
     return _emit(text, path_or_file)
+
+
+def _csv_text(columns: Sequence[str], rows: Iterable[Mapping[str, str]]) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(row)
+    return buf.getvalue()
+
+
+def _csv_tidy_row(res: Alignment, pid: int, p: AlignedPair) -> dict[str, str]:
+    ar = [_segment(res.arabic, i, "Arabic", pid) for i in p.arabic]
+    en = [_segment(res.english, i, "English", pid) for i in p.english]
+    return {
+        "pair_id": str(pid),
+        "link_type": p.link_type,
+        "score": f"{p.score:.4f}",
+        "arabic_first": str(min(p.arabic)),
+        "arabic_count": str(len(p.arabic)),
+        "english_first": str(min(p.english)),
+        "english_count": str(len(p.english)),
+        "arabic_roles": " ".join(s.role for s in ar),
+        "english_roles": " ".join(s.role for s in en),
+        "arabic_text": p.arabic_text,
+        "english_text": p.english_text,
+    }
+
+
+def _csv_link_rows(kept: Iterable[tuple[int, AlignedPair]]) -> Iterable[dict[str, str]]:
+    for pid, p in kept:
+        for side, ids in (("ar", p.arabic), ("en", p.english)):
+            for pos, i in enumerate(ids):
+                yield {
+                    "pair_id": str(pid),
+                    "side": side,
+                    "position": str(pos),
+                    "segment_id": str(int(i)),
+                }
 
 
 def _csv_row(res: Alignment, row: _Row) -> dict[str, str]:
@@ -467,36 +642,58 @@ def _csv_row(res: Alignment, row: _Row) -> dict[str, str]:
 # --------------------------------------------------------------------------- JSON
 
 
-def to_json(res: Alignment, path_or_file: PathOrFile = None, *, indent: int | None = 2) -> str:
-    """The whole result as JSON (schema: :data:`JSON_SCHEMA`); :func:`load_json` reads it back.
+def to_json(
+    res: Alignment,
+    path_or_file: PathOrFile = None,
+    *,
+    indent: int | None = 2,
+    min_score: float = 0.0,
+    roles: Iterable[str] | None = None,
+) -> str:
+    """The whole result as JSON (schema: `JSON_SCHEMA`); `load_json` reads it back.
 
     Holds the format version (``"format": "bialign-alignment/1"``), the
-    signature, both articles (source text, language, source name, segments with
+    signature, both articles (source text, language, ``source`` — where the
+    article came from, as given to `bialign.read_article` — and segments with
     index, text, role, offsets and paragraph), the pairs (ids, texts, score, link
-    type and evidence in the shape of :meth:`Evidence.to_dict`, at full
-    precision) and the one-sided segments as index lists. Non-ASCII text is
-    written as is (UTF-8).
+    type and evidence in the shape of `Evidence.to_dict`, at full precision) and
+    the one-sided segments as index lists. Non-ASCII text is written as is (UTF-8).
 
     Args:
         res: The alignment.
         path_or_file: Where to write (see the module docstring); ``None`` only returns.
         indent: Spaces per level; ``None`` for one compact line.
+        min_score: Leave out the pairs scoring below it (0 to 1); their segments
+            are then listed as one-sided. The articles are always written whole.
+        roles: Keep only the pairs whose segments all have one of these roles
+            (`bialign.ROLES`); the one-sided lists keep only the segments with one
+            of them (those of dropped pairs included). ``None``: all roles.
 
     Returns:
         The JSON text, ending with a newline.
 
     Raises:
+        OptionError: An option has a value it does not accept.
+        UnknownNameError: A name in ``roles`` is not a role.
         InputError: A score or signal is not a finite number.
         OutputError: The path cannot be written.
     """
+    keep = _filter(min_score, roles)
+    if indent is not None and (isinstance(indent, bool) or not isinstance(indent, int)):
+        raise OptionError("indent", indent, "None or a whole number of spaces")
+    if keep == _Filter():
+        pairs, ar_only, en_only = list(enumerate(res.pairs)), res.arabic_only, res.english_only
+    else:
+        pairs = _kept_pairs(res, keep)
+        ar_only, en_only = _one_sided(res, keep)
     data = {
         "format": FORMAT_VERSION,
         "signature": res.signature,
         "arabic": _article_to_dict(res.arabic),
         "english": _article_to_dict(res.english),
-        "pairs": [_pair_to_dict(i, p) for i, p in enumerate(res.pairs)],
-        "arabic_only": [int(s.index) for s in res.arabic_only],
-        "english_only": [int(s.index) for s in res.english_only],
+        "pairs": [_pair_to_dict(i, p) for i, p in pairs],
+        "arabic_only": [int(s.index) for s in ar_only],
+        "english_only": [int(s.index) for s in en_only],
     }
     try:
         text = json.dumps(data, ensure_ascii=False, indent=indent, allow_nan=False)
@@ -798,36 +995,85 @@ def _xml_text(text: str) -> str:
     return _XML_INVALID.sub("", text)
 
 
+# A BCP 47-like language tag: a primary subtag, then subtags of 1 to 8 letters or digits.
+_LANG_TAG = regex.compile(r"^([A-Za-z]{2,3})((?:-[A-Za-z0-9]{1,8})*)$")
+
+
+def _check_code(option: str, code: Any, primary: str) -> str:
+    accepted = f'a language tag whose primary subtag is "{primary}", such as "{primary}" or '
+    accepted += '"ar-SA"' if primary == "ar" else '"en-GB"'
+    if not isinstance(code, str):
+        raise OptionError(option, code, accepted)
+    m = _LANG_TAG.match(code)
+    if m is None or m.group(1).lower() != primary:
+        raise OptionError(option, code, accepted)
+    return code
+
+
+def _tmx_date(when: datetime) -> str:
+    return when.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
 def to_tmx(
     res: Alignment,
     path_or_file: PathOrFile = None,
     *,
-    min_score: float = 0.0,
+    min_score: float = TMX_MIN_SCORE,
+    roles: Iterable[str] | None = TMX_ROLES,
     include_metadata: bool = True,
+    arabic_code: str = "ar",
+    english_code: str = "en",
+    created: datetime | None = None,
 ) -> str:
     """The pairs as a TMX 1.4b translation memory (Arabic source, English target).
 
-    One ``<tu>`` per pair, ``tuid`` being the pair's position in
-    ``Alignment.pairs``, with ``<tuv xml:lang="ar">`` then ``<tuv xml:lang="en">``.
-    Characters XML 1.0 forbids (control characters) are dropped; everything
-    else is escaped by :mod:`xml.etree.ElementTree` (and carriage returns are
-    written as ``&#13;`` so that they survive parsing).
+    One ``<tu>`` per kept pair, ``tuid`` being the pair's position in
+    ``Alignment.pairs``, with ``<tuv xml:lang="ar">`` then ``<tuv xml:lang="en">``
+    (or the codes given). A unit that merges several sentences on a side (a
+    ``2-1`` or ``1-3`` link) is not one sentence: it gets ``segtype="block"`` and
+    ``<prop type="x-segtype">merged</prop>``; the others are sentences, like the
+    header's ``segtype``. The header and each unit carry ``creationdate`` (UTC,
+    ``YYYYMMDDThhmmssZ``). Characters XML 1.0 forbids (control characters) are
+    dropped; everything else is escaped by `xml.etree.ElementTree` (and carriage
+    returns are written as ``&#13;`` so that they survive parsing).
+
+    By default only headlines and body text scoring at least `TMX_MIN_SCORE` go
+    in: bylines, captions and categories are page furniture, and lower scores are
+    too often wrong for a translation memory (see docs/formats.md).
 
     Args:
         res: The alignment.
         path_or_file: Where to write (see the module docstring); ``None`` only returns.
-        min_score: Leave out the pairs scoring below it.
+        min_score: Leave out the pairs scoring below it (0 to 1).
+        roles: Keep only the pairs whose segments all have one of these roles
+            (`bialign.ROLES`); ``None`` keeps every role. Default: `TMX_ROLES`.
         include_metadata: Add ``<prop>`` elements: ``x-score``, ``x-link-type``,
-            ``x-arabic-ids`` and ``x-english-ids`` per unit, ``x-signature`` in the
-            header.
+            ``x-arabic-ids``, ``x-english-ids`` (and ``x-segtype`` on merged
+            units) per unit; ``x-signature``, ``x-arabic-source`` and
+            ``x-english-source`` (where each article came from, when known) in
+            the header.
+        arabic_code: The language tag of the Arabic side (``"ar"``, ``"ar-SA"`` …).
+        english_code: The language tag of the English side (``"en"``, ``"en-GB"`` …).
+        created: The creation date to write (a timezone-aware `datetime`);
+            ``None``: now.
 
     Returns:
         The TMX document (UTF-8 declaration, two-space indentation).
 
     Raises:
+        OptionError: An option has a value it does not accept.
+        UnknownNameError: A name in ``roles`` is not a role.
         OutputError: The path cannot be written.
     """
-    min_score = _check_min_score(min_score)
+    keep = _filter(min_score, roles)
+    include_metadata = _check_bool("include_metadata", include_metadata)
+    arabic_code = _check_code("arabic_code", arabic_code, "ar")
+    english_code = _check_code("english_code", english_code, "en")
+    if created is None:
+        created = datetime.now(UTC)
+    elif not isinstance(created, datetime) or created.utcoffset() is None:
+        raise OptionError("created", created, "None or a timezone-aware datetime")
+    stamp = _tmx_date(created)
     root = ET.Element("tmx", {"version": "1.4"})
     header = ET.SubElement(
         root,
@@ -838,21 +1084,31 @@ def to_tmx(
             "datatype": "plaintext",
             "segtype": "sentence",
             "adminlang": "en",
-            "srclang": "ar",
+            "srclang": arabic_code,
             "o-tmf": "bialign",
+            "creationdate": stamp,
         },
     )
     if include_metadata:
         _prop(header, "x-signature", res.signature)
+        for kind, art in (("x-arabic-source", res.arabic), ("x-english-source", res.english)):
+            if art.source is not None:
+                _prop(header, kind, str(art.source))
     body = ET.SubElement(root, "body")
-    for pid, pair in _kept_pairs(res, min_score):
-        tu = ET.SubElement(body, "tu", {"tuid": str(pid)})
+    for pid, pair in _kept_pairs(res, keep):
+        merged = len(pair.arabic) > 1 or len(pair.english) > 1
+        attrs = {"tuid": str(pid), "creationdate": stamp}
+        if merged:
+            attrs["segtype"] = "block"
+        tu = ET.SubElement(body, "tu", attrs)
         if include_metadata:
             _prop(tu, "x-score", f"{pair.score:.4f}")
             _prop(tu, "x-link-type", pair.link_type)
             _prop(tu, "x-arabic-ids", _ids(pair.arabic))
             _prop(tu, "x-english-ids", _ids(pair.english))
-        for lang, text in (("ar", pair.arabic_text), ("en", pair.english_text)):
+            if merged:
+                _prop(tu, "x-segtype", "merged")
+        for lang, text in ((arabic_code, pair.arabic_text), (english_code, pair.english_text)):
             tuv = ET.SubElement(tu, "tuv", {_XML_LANG: lang})
             ET.SubElement(tuv, "seg").text = _xml_text(text)
     ET.indent(root, space="  ")
@@ -943,6 +1199,7 @@ def to_html(
     *,
     title: str | None = None,
     min_score: float = 0.0,
+    roles: Iterable[str] | None = None,
 ) -> str:
     """A self-contained side-by-side HTML report (inline CSS, no script, no external URL).
 
@@ -968,10 +1225,13 @@ def to_html(
     Raises:
         OutputError: The path cannot be written.
     """
-    min_score = _check_min_score(min_score)
+    keep = _filter(min_score, roles)
+    min_score = keep.min_score
+    if title is not None and not isinstance(title, str):
+        raise OptionError("title", title, "None or a string")
     esc = html.escape
     page_title = title if title is not None else "bialign alignment report"
-    rows = _document_rows(res, min_score)
+    rows = _document_rows(res, keep)
     out = [
         "<!DOCTYPE html>",
         '<html lang="en">',
@@ -1159,6 +1419,38 @@ _WRITERS: dict[str, Callable[..., str]] = {
 }
 
 
+def format_options(fmt: str) -> frozenset[str]:
+    """The keyword options the writer of a format takes (for `write` and the CLI).
+
+    Args:
+        fmt: One of `FORMATS` (``"htm"`` reads as ``"html"``).
+
+    Returns:
+        The option names, e.g. ``{"include_unaligned", "min_score", "roles", "excel", "layout"}``
+        for ``"csv"``.
+
+    Raises:
+        UnknownNameError: ``fmt`` is not a format.
+    """
+    return _OPTIONS[_format_name(fmt)]
+
+
+def _format_name(fmt: Any) -> str:
+    name = fmt.lower().lstrip(".") if isinstance(fmt, str) else fmt
+    name = {"htm": "html"}.get(name, name)
+    if name not in _WRITERS:
+        raise UnknownNameError("format", str(fmt), FORMATS)
+    return str(name)
+
+
+def _keyword_options(writer: Callable[..., str]) -> frozenset[str]:
+    params = inspect.signature(writer).parameters.values()
+    return frozenset(p.name for p in params if p.kind is inspect.Parameter.KEYWORD_ONLY)
+
+
+_OPTIONS: dict[str, frozenset[str]] = {k: _keyword_options(w) for k, w in _WRITERS.items()}
+
+
 def write(
     res: Alignment,
     path: str | os.PathLike[str],
@@ -1175,14 +1467,17 @@ def write(
     Args:
         res: The alignment.
         path: The file to write.
-        format: One of :data:`FORMATS`; overrides the extension.
-        **options: Passed to the format's writer (``excel=True``, ``min_score=0.5`` …).
+        format: One of `FORMATS`; overrides the extension.
+        **options: Passed to the format's writer (``excel=True``, ``min_score=0.5`` …);
+            `format_options` lists those each format takes.
 
     Returns:
-        ``path`` as a :class:`~pathlib.Path`.
+        ``path`` as a `pathlib.Path`.
 
     Raises:
-        UnknownNameError: The format (or the extension) is not one of :data:`FORMATS`.
+        UnknownNameError: The format (or the extension) is not one of `FORMATS`.
+        OptionError: An option the format does not take, or a value it does not
+            accept; nothing is written.
         OutputError: The folder does not exist, ``path`` is a folder, or it cannot be written.
     """
     target = Path(path)
@@ -1194,10 +1489,21 @@ def write(
             raise UnknownNameError("format", suffix.lstrip("."), FORMATS)
         name = _EXTENSIONS[suffix]
     else:
-        name = format.lower().lstrip(".") if isinstance(format, str) else format
-        name = {"htm": "html"}.get(name, name)
-        if name not in _WRITERS:
-            raise UnknownNameError("format", str(format), FORMATS)
+        name = _format_name(format)
+    accepted = _OPTIONS[name]
+    for option in options:
+        if option not in accepted:
+            raise OptionError(
+                option,
+                options[option],
+                f"the {name} format takes only {', '.join(sorted(accepted))}",
+                message=f"the {name} format has no option {option!r}; "
+                f"it takes: {', '.join(sorted(accepted))}",
+            )
+    if name == "csv":
+        # The tidy layout writes its links table next to the path.
+        _WRITERS[name](res, target, **options)
+        return target
     text = _WRITERS[name](res, None, **options)
     _write_atomic(target, text)
     return target

@@ -169,6 +169,10 @@ def tricky() -> Alignment:
     return build_tricky_alignment()
 
 
+#: Options that make `to_tmx` keep every pair (its defaults keep body and headline from 0.8).
+EVERY_PAIR = {"roles": None, "min_score": 0.0}
+
+
 def _csv_rows(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
 
@@ -282,7 +286,7 @@ class TestCsv:
         assert anchor < pos
         assert all(r["link_type"] == "1-0" for r in rows[anchor + 1 : pos])
 
-    @pytest.mark.parametrize("min_score", [0.0, 0.5, 0.85, 0.96, 1.01])
+    @pytest.mark.parametrize("min_score", [0.0, 0.5, 0.85, 0.96, 1.0])
     def test_min_score_drops_pairs(self, res, min_score):
         """Pairs scoring below min_score are left out."""
         rows = _csv_rows(to_csv(res, min_score=min_score))
@@ -533,7 +537,7 @@ _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 class TestTmx:
     def test_parses_with_one_tu_per_pair(self, res):
         """ElementTree parses it; one <tu> per pair with tuid = pair id."""
-        root = ET.fromstring(to_tmx(res).encode("utf-8"))
+        root = ET.fromstring(to_tmx(res, **EVERY_PAIR).encode("utf-8"))
         assert root.tag == "tmx" and root.get("version") == "1.4"
         tus = root.findall("./body/tu")
         assert [tu.get("tuid") for tu in tus] == [str(i) for i in range(len(res.pairs))]
@@ -561,7 +565,7 @@ class TestTmx:
 
     def test_tuvs_hold_arabic_then_english(self, res):
         """Each unit: <tuv xml:lang="ar"> then <tuv xml:lang="en"> with the pair texts."""
-        tus = ET.fromstring(to_tmx(res)).findall("./body/tu")
+        tus = ET.fromstring(to_tmx(res, **EVERY_PAIR)).findall("./body/tu")
         for tu, pair in zip(tus, res.pairs, strict=True):
             tuvs = tu.findall("tuv")
             assert [t.get(_XML_LANG) for t in tuvs] == ["ar", "en"]
@@ -577,6 +581,7 @@ class TestTmx:
                     "x-link-type": "2-1",
                     "x-arabic-ids": "8 10",
                     "x-english-ids": "7",
+                    "x-segtype": "merged",
                 },
             ),
             (False, {}),
@@ -584,7 +589,7 @@ class TestTmx:
     )
     def test_metadata_props(self, res, include_metadata, props):
         """include_metadata adds score, link type and ids as <prop>s, before the <tuv>s."""
-        root = ET.fromstring(to_tmx(res, include_metadata=include_metadata))
+        root = ET.fromstring(to_tmx(res, include_metadata=include_metadata, roles=None))
         tu = root.find("./body/tu[@tuid='6']")
         assert {p.get("type"): p.text for p in tu.findall("prop")} == props
         assert [c.tag for c in tu][-2:] == ["tuv", "tuv"]
@@ -594,12 +599,12 @@ class TestTmx:
     @pytest.mark.parametrize("min_score", [0.0, 0.7, 0.95])
     def test_min_score(self, res, min_score):
         """Pairs below min_score get no unit."""
-        tus = ET.fromstring(to_tmx(res, min_score=min_score)).findall("./body/tu")
+        tus = ET.fromstring(to_tmx(res, min_score=min_score, roles=None)).findall("./body/tu")
         assert len(tus) == sum(p.score >= min_score for p in res.pairs)
 
     def test_escapes_markup(self, tricky):
         """<, & and > in text are escaped; the parsed text (with its quotes) is intact."""
-        text = to_tmx(tricky)
+        text = to_tmx(tricky, **EVERY_PAIR)
         assert "<b>" not in text
         assert '&lt;b&gt;bold&lt;/b&gt; &amp; "quote" &gt; end' in text
         segs = [s.text for s in ET.fromstring(text).iter("seg")]
@@ -1018,7 +1023,7 @@ class TestProperties:
     def test_tmx_keeps_any_text_xml_allows(self, sides):
         """Each <seg> parses back to its text, less the characters XML forbids."""
         alignment = _tiny(*sides)
-        segs = [s.text or "" for s in ET.fromstring(to_tmx(alignment)).iter("seg")]
+        segs = [s.text or "" for s in ET.fromstring(to_tmx(alignment, **EVERY_PAIR)).iter("seg")]
         expected = []
         for p in alignment.pairs:
             expected += [export._xml_text(p.arabic_text), export._xml_text(p.english_text)]
