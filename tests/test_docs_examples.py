@@ -2,10 +2,12 @@
 
 Convention in the pages (Markdown, under ``docs/``):
 
-* a fenced ````python`` block on the line right after ``<!-- test -->`` is run. The runnable
-  blocks of one page run in order in one namespace (a later block may use what an earlier
-  one defined), in a fresh Python process, with the working directory at the repository
-  root and ``HF_HUB_OFFLINE=1``; the test fails when a block raises;
+* a fenced ````python`` block on the line right after ``<!-- test -->`` is run on its own, in
+  a fresh Python process (so that no example depends on the side effects of another: a user
+  copies one block, not the page), with the working directory at the repository root and
+  ``HF_HUB_OFFLINE=1``; the test fails when a block raises;
+* a block after ``<!-- test: continued -->`` continues the example before it: it runs in the
+  same process and namespace, after the blocks since the last plain ``<!-- test -->``;
 * a fenced block right after ``<!-- test-file: PATH -->`` is written to ``PATH`` (relative to
   the repository root, inside the git-ignored ``out/``) before the page's blocks run, and
   removed afterwards. A file named ``test_*.py`` is then run with pytest.
@@ -32,7 +34,7 @@ DOCS = ROOT / "docs"
 
 #: The pages whose examples are run. Pages that align articles load the sentence
 #: encoder and take more than 10 s, so they are marked slow.
-FAST_PAGES = ("segmentation.md", "guides/outlets.md", "cli.md")
+FAST_PAGES = ("segmentation.md", "guides/outlets.md", "guides/names.md", "cli.md")
 SLOW_PAGES = (
     "index.md",
     "quickstart.md",
@@ -41,7 +43,10 @@ SLOW_PAGES = (
     "guides/offline.md",
 )
 
-_MARKER = re.compile(r"^(?P<indent>[ \t]*)<!--\s*test(?:-file:\s*(?P<path>\S+))?\s*-->\s*$")
+_MARKER = re.compile(
+    r"^(?P<indent>[ \t]*)<!--\s*test(?::\s*(?P<continued>continued)|-file:\s*(?P<path>\S+))?"
+    r"\s*-->\s*$"
+)
 _FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)```(?P<lang>[\w+-]*)\s*$")
 
 
@@ -54,6 +59,7 @@ class Block:
     lang: str
     code: str
     path: str | None  # where to write it, for test-file blocks
+    continued: bool = False  # runs after the blocks before it, in their process
 
 
 def marked_blocks(page: str) -> list[Block]:
@@ -81,9 +87,25 @@ def marked_blocks(page: str) -> list[Block]:
             raise AssertionError(f"{where}: <!-- test --> marks a {fence['lang']!r} block")
         if path is not None and not path.startswith("out/"):
             raise AssertionError(f"{where}: test files go under out/, not {path}")
+        continued = marker["continued"] is not None
+        if continued and not any(b.path is None for b in blocks):
+            raise AssertionError(f"{where}: 'test: continued' with no example before it")
         code = textwrap.dedent("\n".join(body)) + "\n"
-        blocks.append(Block(page, i + 3, fence["lang"], code, path))
+        blocks.append(Block(page, i + 3, fence["lang"], code, path, continued))
     return blocks
+
+
+def chains(blocks: list[Block]) -> list[list[Block]]:
+    """The runnable blocks grouped into examples: a plain block starts one, continued ones join."""
+    out: list[list[Block]] = []
+    for b in blocks:
+        if b.path is not None:
+            continue
+        if b.continued:
+            out[-1].append(b)
+        else:
+            out.append([b])
+    return out
 
 
 # Runs in the child process: exec each block with its page's line numbers, so that a
@@ -111,8 +133,8 @@ def run_page(page: str) -> None:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(b.code, encoding="utf-8")
                 written.append(target)
-        code = [(b.page, b.line, b.code) for b in blocks if b.path is None]
-        if code:
+        for chain in chains(blocks):
+            code = [(b.page, b.line, b.code) for b in chain]
             proc = subprocess.run(
                 [sys.executable, "-c", _RUNNER],
                 input=json.dumps(code),
@@ -122,7 +144,8 @@ def run_page(page: str) -> None:
                 text=True,
                 timeout=900,
             )
-            assert proc.returncode == 0, f"docs/{page}:\n{proc.stdout}\n{proc.stderr}"
+            where = f"docs/{page}:{chain[0].line}"
+            assert proc.returncode == 0, f"{where}:\n{proc.stdout}\n{proc.stderr}"
         for target in written:
             if target.name.startswith("test_") and target.suffix == ".py":
                 proc = subprocess.run(
@@ -159,7 +182,29 @@ def test_every_marker_is_well_formed() -> None:
     """Every test marker in the docs is followed by a code block (a typo would skip it)."""
     pages = sorted(p.relative_to(DOCS).as_posix() for p in DOCS.rglob("*.md"))
     found = {page: marked_blocks(page) for page in pages}
-    assert set(FAST_PAGES) | set(SLOW_PAGES) <= {p for p, b in found.items() if b}
+    assert set(FAST_PAGES) | set(SLOW_PAGES) == {p for p, b in found.items() if b}
+    for page in pages:
+        for n, line in enumerate((DOCS / page).read_text(encoding="utf-8").splitlines(), 1):
+            if re.search(r"<!--\s*test", line):
+                assert _MARKER.match(line), f"docs/{page}:{n}: malformed marker {line.strip()!r}"
+
+
+def test_blocks_run_alone_unless_continued(tmp_path: Path) -> None:
+    """A plain block starts its own example; a continued block joins the one before it."""
+    page = tmp_path / "page.md"
+    page.write_text(
+        "<!-- test -->\n```python\nx = 1\n```\n"
+        "<!-- test: continued -->\n```python\ny = x\n```\n"
+        "<!-- test -->\n```python\nz = 2\n```\n",
+        encoding="utf-8",
+    )
+    global DOCS
+    saved, DOCS = DOCS, tmp_path
+    try:
+        grouped = chains(marked_blocks("page.md"))
+    finally:
+        DOCS = saved
+    assert [[b.code for b in chain] for chain in grouped] == [["x = 1\n", "y = x\n"], ["z = 2\n"]]
 
 
 def test_cli_page_names_every_option() -> None:
