@@ -48,7 +48,7 @@ from .errors import InputTypeError, LanguageError, OptionError, ResourceError
 from .result import AlignedPair, Alignment, Evidence, NameEvidence
 from .scorers.anchors import AnchorScorer, shared_anchors
 from .scorers.base import Scorer
-from .segmentation import Article, Segment, read_article
+from .segmentation import Article, Segment, check_language, read_article
 
 if TYPE_CHECKING:
     from .translate import Translator
@@ -923,6 +923,10 @@ def _check_languages(ar: Article, en: Article) -> None:
             expected="en",
             found=en.lang,
         )
+    # Right script, wrong language (French as English, Persian as Arabic): a warning
+    # with the evidence, since a name-heavy article can look foreign to a word count.
+    check_language(ar.text, "ar", name="the Arabic side")
+    check_language(en.text, "en", name="the English side")
 
 
 def align(

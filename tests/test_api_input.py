@@ -265,3 +265,28 @@ def test_coverage_is_a_property() -> None:
     res = align_cheaply()
     assert isinstance(res.coverage, dict)
     assert 0.0 <= res.coverage["arabic_segments"] <= 1.0
+
+
+class TestLanguage:
+    def test_french_as_english_warns_with_evidence(self) -> None:
+        french = [
+            "Le ministre est arrivé à Pékin pour des entretiens avec les dirigeants.",
+            "Les deux pays ont signé un accord sur la sécurité et la coopération.",
+        ]
+        with pytest.warns(bialign.LanguageWarning, match="French"):
+            align_cheaply(AR, french)
+
+    def test_persian_as_arabic_warns(self) -> None:
+        persian = [
+            "وزیر امور خارجه سوریه برای گفتگو با همتای چینی خود به پکن رفت.",
+            "این دو کشور یک توافق امنیتی را امضا کردند که همکاری را گسترش می‌دهد.",
+        ]
+        with pytest.warns(bialign.LanguageWarning, match="Persian"):
+            align_cheaply(persian, EN)
+
+    def test_real_pair_gives_no_warning(self) -> None:
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", bialign.LanguageWarning)
+            align_cheaply()
