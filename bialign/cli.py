@@ -6,33 +6,92 @@ Subcommands:
 * ``bialign segment FILE [--format text|json|tsv]``
 * ``bialign demo [--out DIR]``: align the seed pair and write CSV and HTML.
 
-Errors are one line on stderr and exit code 1; progress goes to stderr.
+Errors are one line on stderr (`bialign: error: …`) and exit code 1 (2 for usage
+errors); bialign's warnings are one line each (`bialign: warning: …`); progress goes
+to stderr.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
+import tempfile
 import time
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from ._version import __version__
-from .errors import BialignError, EncodingError, InputError, OutputError
+from .errors import (
+    BialignError,
+    EncodingError,
+    InputError,
+    LanguageWarning,
+    OutputError,
+    ResourceError,
+    TruncationWarning,
+)
 
-__all__ = ["main"]
+if TYPE_CHECKING:
+    from .result import Alignment
+    from .segmentation import Article
+
+__all__ = ["build_parser", "main"]
 
 #: Inputs longer than this (characters, both files) get a progress line before aligning.
 LONG_INPUT = 100_000
 SEED_ARABIC = "002_f2c150e3c700ff1f.txt"
 SEED_ENGLISH = "000_9b6c93be4bbc7b4e.txt"
+#: The `seeds/` folder of the repository bialign runs from (editable installs).
+_REPO_SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+#: How many pairs `bialign demo` prints, and the width of their shortened texts.
+DEMO_PAIRS = 6
+DEMO_TEXT_WIDTH = 72
+#: The source name of an article read from standard input.
+STDIN_SOURCE = "stdin"
+
+#: Bialign's own warning classes, printed as one `bialign: warning: …` line.
+_OWN_WARNINGS: tuple[type[Warning], ...] = (TruncationWarning, LanguageWarning)
+
+
+def warn_line(message: str) -> None:
+    """Print one `bialign: warning: …` line on standard error."""
+    print(f"bialign: warning: {_one_line(message)}", file=sys.stderr, flush=True)
+
+
+def _one_line(message: object) -> str:
+    return " ".join(str(message).split())
+
+
+@contextmanager
+def _one_line_warnings() -> Iterator[None]:
+    """Show bialign's warnings as one line each; other warnings as Python shows them."""
+    with warnings.catch_warnings():
+        previous = warnings.showwarning
+
+        def show(
+            message: Warning | str,
+            category: type[Warning],
+            filename: str,
+            lineno: int,
+            file: TextIO | None = None,
+            line: str | None = None,
+        ) -> None:
+            if issubclass(category, _OWN_WARNINGS) or category.__module__.startswith("bialign"):
+                warn_line(str(message))
+            else:
+                previous(message, category, filename, lineno, file, line)
+
+        warnings.showwarning = show
+        yield
 
 
 def _read_text(path: str) -> str:
     """Read a UTF-8 file (``-`` for standard input) with a clear error when it is not."""
+    source = STDIN_SOURCE if path == "-" else path
     if path == "-":
         data = sys.stdin.buffer.read()
     else:
@@ -48,11 +107,19 @@ def _read_text(path: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise EncodingError(
-            f"{path}: not UTF-8 text (invalid byte at offset {exc.start}); "
+            f"{source}: not UTF-8 text (invalid byte at offset {exc.start}); "
             "convert it first, e.g. iconv -f WINDOWS-1256 -t UTF-8",
-            path,
+            source,
             exc.start,
         ) from None
+
+
+def _read_article(path: str, lang: str | None = None) -> Article:
+    """Read and segment one article, recording where it came from (`stdin` for ``-``)."""
+    from .segmentation import read_article
+
+    source = STDIN_SOURCE if path == "-" else path
+    return read_article(_read_text(path), lang=lang, source=source)
 
 
 def _progress(args: argparse.Namespace, message: str) -> None:
@@ -63,13 +130,26 @@ def _progress(args: argparse.Namespace, message: str) -> None:
 # --------------------------------------------------------------------------- segment
 
 
-def _cmd_segment(args: argparse.Namespace, out: TextIO) -> int:
-    from .segmentation import read_article
+def tsv_field(text: str) -> str:
+    """Escape a field for linear TSV: backslash, tab, line feed and carriage return.
 
-    art = read_article(_read_text(args.file), lang=args.lang, source=args.file)
+    They become ``\\\\``, ``\\t``, ``\\n`` and ``\\r``, so every row stays on one line with
+    the right number of fields.
+
+    Examples:
+        >>> print(tsv_field("a\\tb\\\\c"))
+        a\\tb\\\\c
+    """
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _cmd_segment(args: argparse.Namespace, out: TextIO) -> int:
+    import json
+
+    art = _read_article(args.file, lang=args.lang)
     if args.format == "json":
         payload = {
-            "source": args.file,
+            "source": art.source,
             "lang": art.lang,
             "segments": [
                 {
@@ -87,10 +167,12 @@ def _cmd_segment(args: argparse.Namespace, out: TextIO) -> int:
     elif args.format == "tsv":
         out.write("index\trole\tparagraph\tstart\tend\ttext\n")
         for s in art.segments:
-            out.write(f"{s.index}\t{s.role}\t{s.paragraph}\t{s.start}\t{s.end}\t{s.text}\n")
+            out.write(
+                f"{s.index}\t{s.role}\t{s.paragraph}\t{s.start}\t{s.end}\t{tsv_field(s.text)}\n"
+            )
     else:
         for s in art.segments:
-            out.write(f"{s.index:>3} {s.role:<11} {s.text}\n")
+            out.write(f"{s.index:>3} {s.role:<11} {_one_line(s.text)}\n")
     return 0
 
 
@@ -113,60 +195,133 @@ def _format_for(args: argparse.Namespace) -> str:
     return "csv"
 
 
+def _check_output(output: str) -> None:
+    """Refuse an output path that cannot be written, before any work is done.
+
+    Raises:
+        OutputError: ``output`` is a folder, its folder does not exist or is a file,
+            or no file can be created in its folder.
+    """
+    path = Path(output)
+    if path.is_dir():
+        raise OutputError(
+            f"{output}: is a folder; give a file name, e.g. {output}/pairs.csv", output
+        )
+    folder = path.resolve().parent
+    if not folder.exists():
+        raise OutputError(f"{output}: the folder {folder} does not exist", output)
+    if not folder.is_dir():
+        raise OutputError(f"{output}: {folder} is a file, not a folder", output)
+    try:
+        fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".probe", dir=folder)
+    except OSError as exc:
+        reason = (exc.strerror or str(exc)).lower()
+        raise OutputError(
+            f"{output}: cannot write in the folder {folder} ({reason})", output
+        ) from None
+    os.close(fd)
+    os.unlink(probe)
+
+
 def _cmd_align(args: argparse.Namespace, out: TextIO) -> int:
-    from . import export
     from .aligner import align
 
+    if args.arabic == "-" and args.english == "-":
+        raise InputError(
+            "only one side may come from standard input (-); give the other as a file", "-"
+        )
+    if args.output:
+        _check_output(args.output)
     fmt = _format_for(args)
     if not 0.0 <= args.min_score <= 1.0:
         raise InputError(
             f"--min-score must be between 0 and 1, not {args.min_score:g}", args.min_score
         )
-    if args.output:
-        folder = Path(args.output).resolve().parent
-        if not folder.is_dir():
-            raise OutputError(f"{args.output}: the folder {folder} does not exist", args.output)
-    arabic = _read_text(args.arabic)
-    english = _read_text(args.english)
+    arabic = _read_article(args.arabic)
+    english = _read_article(args.english)
     t0 = time.perf_counter()
-    if len(arabic) + len(english) > LONG_INPUT:
-        _progress(args, f"bialign: aligning {args.arabic} with {args.english} …")
+    if len(arabic.text) + len(english.text) > LONG_INPUT:
+        _progress(args, f"bialign: aligning {arabic.source} with {english.source} …")
     res = align(arabic, english, translator=args.translator, embedding=not args.no_embedding)
-    _progress(args, f"bialign: {res.summary()} ({time.perf_counter() - t0:.1f} s)")
+    elapsed = time.perf_counter() - t0
     options: dict[str, object] = {}
     if fmt in ("csv", "tmx", "html"):
         options["min_score"] = args.min_score
     if fmt == "csv":
         options["include_unaligned"] = args.include_unaligned
         options["excel"] = args.excel
+    _write_result(res, args.output, fmt, options, out)
+    _progress(args, f"bialign: {res.summary()} ({elapsed:.1f} s)")
     if args.output:
-        export.write(res, args.output, format=fmt, **options)
         _progress(args, f"bialign: wrote {args.output}")
-    else:
-        writer = {
-            "csv": export.to_csv,
-            "json": export.to_json,
-            "tmx": export.to_tmx,
-            "html": export.to_html,
-        }[fmt]
-        out.write(writer(res, None, **options))  # type: ignore[operator]
     return 0
+
+
+def _write_result(
+    res: Alignment, output: str | None, fmt: str, options: dict[str, Any], out: TextIO
+) -> None:
+    """Write ``res`` to the file ``output`` or, when it is ``None``, to ``out``."""
+    from . import export
+
+    if output:
+        export.write(res, output, format=fmt, **options)
+        return
+    writer = {
+        "csv": export.to_csv,
+        "json": export.to_json,
+        "tmx": export.to_tmx,
+        "html": export.to_html,
+    }[fmt]
+    out.write(writer(res, None, **options))
 
 
 # --------------------------------------------------------------------------- demo
 
 
+def _seed_candidates() -> list[Path]:
+    """Where `bialign demo` looks for the seeds: ./seeds, the checkout, the installed data."""
+    candidates = [Path("seeds"), _REPO_SEEDS]
+    from ._resources import resource_dir
+
+    with suppress(ResourceError):
+        candidates.append(resource_dir() / "seeds")
+    return candidates
+
+
 def _find_seeds(explicit: str | None) -> Path:
-    candidates = (
-        [Path(explicit)] if explicit else [Path("seeds"), Path(__file__).parents[1] / "seeds"]
+    """The folder holding the two seed articles.
+
+    Args:
+        explicit: The folder given with `--seeds`, or ``None`` to look in `./seeds`, the
+            repository's `seeds/` (editable installs) and the seeds packaged with bialign.
+
+    Raises:
+        InputError: `--seeds` names a folder without the two seed articles.
+        ResourceError: No default location holds them.
+    """
+
+    def has_seeds(folder: Path) -> bool:
+        return (folder / SEED_ARABIC).is_file() and (folder / SEED_ENGLISH).is_file()
+
+    if explicit is not None:
+        if has_seeds(Path(explicit)):
+            return Path(explicit)
+        raise InputError(
+            f"--seeds {explicit}: the folder does not hold {SEED_ARABIC} and {SEED_ENGLISH}",
+            explicit,
+        )
+    for folder in _seed_candidates():
+        if has_seeds(folder):
+            return folder
+    raise ResourceError(
+        "the seed articles were not found (reinstall bialign), or pass --seeds DIR", None
     )
-    for c in candidates:
-        if (c / SEED_ARABIC).is_file() and (c / SEED_ENGLISH).is_file():
-            return c
-    raise OutputError(
-        "the seed articles were not found; run from the repository or pass --seeds DIR",
-        str(candidates[0]),
-    )
+
+
+def _shorten(text: str, width: int = DEMO_TEXT_WIDTH) -> str:
+    """``text`` on one line, cut to ``width`` characters with an ellipsis."""
+    flat = _one_line(text)
+    return flat if len(flat) <= width else flat[: width - 1].rstrip() + "…"
 
 
 def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
@@ -175,14 +330,16 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
 
     seeds = _find_seeds(args.seeds)
     outdir = Path(args.out)
+    if outdir.exists() and not outdir.is_dir():
+        raise OutputError(f"--out {outdir}: is a file, not a folder", str(outdir))
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(
-            f"{outdir}: cannot create the folder ({exc.strerror})", str(outdir)
+            f"--out {outdir}: cannot create the folder ({exc.strerror})", str(outdir)
         ) from None
-    arabic = _read_text(str(seeds / SEED_ARABIC))
-    english = _read_text(str(seeds / SEED_ENGLISH))
+    arabic = _read_article(str(seeds / SEED_ARABIC))
+    english = _read_article(str(seeds / SEED_ENGLISH))
     t0 = time.perf_counter()
     res = align(arabic, english)
     elapsed = time.perf_counter() - t0
@@ -192,27 +349,54 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
         outdir / "seed_report.html",
         title="bialign: Anadolu seed pair (Arabic 002 ↔ English 000)",
     )
-    out.write(
-        f"Aligned seeds/{SEED_ARABIC} (Arabic) with seeds/{SEED_ENGLISH} (English) "
-        f"in {elapsed:.1f} s\n"
-    )
-    out.write(f"  {res.summary()}\n")
-    for p in res.pairs[:6]:
-        out.write(f"  {p.link_type:>4} {p.score:.2f}  {p.english_text[:70]}\n")
-    if len(res.pairs) > 6:
-        out.write(f"  … {len(res.pairs) - 6} more pairs\n")
+    out.write(_demo_report(res, seeds, elapsed))
     out.write(f"Wrote {csv_path} and {html_path}\n")
     return 0
 
 
+def _demo_report(res: Alignment, seeds: Path, elapsed: float) -> str:
+    """What `bialign demo` prints: counts, then the first pairs, Arabic above English."""
+    types: dict[str, int] = {}
+    for p in res.pairs:
+        types[p.link_type] = types.get(p.link_type, 0) + 1
+    kinds = ", ".join(f"{n} {k}" for k, n in sorted(types.items()))
+    cov = res.coverage
+    lines = [
+        f"Aligned {seeds / SEED_ARABIC} (Arabic)",
+        f"   with {seeds / SEED_ENGLISH} (English) in {elapsed:.1f} s",
+        f"  {len(res.pairs)} pairs ({kinds})",
+        f"  one-language segments: {len(res.arabic_only)} of {len(res.arabic.segments)} "
+        f"Arabic only, {len(res.english_only)} of {len(res.english.segments)} English only "
+        f"(coverage ar {cov['arabic_segments']:.0%} / en {cov['english_segments']:.0%})",
+        "",
+        f"The first {min(DEMO_PAIRS, len(res.pairs))} pairs (link type, score):",
+    ]
+    for p in res.pairs[:DEMO_PAIRS]:
+        lines.append(f"  {p.link_type:>3} {p.score:.2f}  ar  {_shorten(p.arabic_text)}")
+        lines.append(f"  {'':>8}  en  {_shorten(p.english_text)}")
+    if len(res.pairs) > DEMO_PAIRS:
+        lines.append(f"  … {len(res.pairs) - DEMO_PAIRS} more pairs in the CSV and the report")
+    return "\n".join(lines) + "\n"
+
+
 # --------------------------------------------------------------------------- parser
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one `bialign: error: …` line (exit code 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        command = self.prog.removeprefix("bialign").strip()
+        where = f"{command}: " if command else ""
+        help_ = f"bialign {command} --help" if command else "bialign --help"
+        self.exit(2, f"bialign: error: {where}{_one_line(message)} (see {help_})\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for the docs)."""
     from .export import FORMATS
 
-    ap = argparse.ArgumentParser(
+    ap = _Parser(
         prog="bialign",
         description="Align an Arabic news article with its English counterpart.",
     )
@@ -275,7 +459,9 @@ def build_parser() -> argparse.ArgumentParser:
         "demo", parents=[common], help="align the seed pair; write CSV and HTML report"
     )
     dm.add_argument("--out", default="out", help="output folder (default: out)")
-    dm.add_argument("--seeds", help="folder holding the seed articles (default: ./seeds)")
+    dm.add_argument(
+        "--seeds", help="folder holding the seed articles (default: ./seeds or the packaged ones)"
+    )
     dm.set_defaults(func=_cmd_demo)
     return ap
 
@@ -286,15 +472,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.func(args, sys.stdout))
+        with _one_line_warnings():
+            return int(args.func(args, sys.stdout))
     except BialignError as exc:
-        print(f"bialign: error: {exc}", file=sys.stderr)
+        print(f"bialign: error: {_one_line(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("bialign: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:
+        # Writing to standard output failed (disk full …): still one line.
+        print(f"bialign: error: {_one_line(exc.strerror or exc)}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,11 +8,19 @@ import json
 import os
 import subprocess
 import sys
+import warnings
+import zipfile
 from pathlib import Path
 
 import pytest
 
+import bialign.aligner
+import bialign.export
+import bialign.segmentation
+from bialign import cli
+from bialign._resources import resource_dir
 from bialign.cli import main
+from bialign.errors import LanguageWarning, OutputError, TruncationWarning
 
 ROOT = Path(__file__).resolve().parents[1]
 AR = str(ROOT / "seeds" / "002_f2c150e3c700ff1f.txt")
@@ -40,6 +48,32 @@ class TestSegment:
         tsv = run(capsys, "segment", AR, "-f", "tsv")[1]
         assert tsv.splitlines()[0] == "index\trole\tparagraph\tstart\tend\ttext"
 
+    def test_tsv_escapes_tabs_and_backslashes(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        f = tmp_path / "tabs.txt"
+        f.write_text("Syria\tand China agreed\tMonday. Mr. Wang spoke of C:\\x.\n", "utf-8")
+        code, out, _ = run(capsys, "segment", str(f), "-f", "tsv")
+        rows = out.splitlines()
+        assert code == 0 and len(rows) > 1
+        assert all(len(r.split("\t")) == 6 for r in rows)
+        texts = [r.split("\t")[5] for r in rows[1:]]
+        assert "Syria\\tand China agreed\\tMonday." in texts
+        assert "C:\\\\x." in texts[-1]
+
+    def test_tsv_field_round_trip(self) -> None:
+        text = "a\tb\nc\rd\\t e"
+        escaped = cli.tsv_field(text)
+        assert "\t" not in escaped and "\n" not in escaped and "\r" not in escaped
+        unescaped = escaped.encode("ascii").decode("unicode_escape")
+        assert unescaped == text
+
+    def test_json_source(self, capsys: pytest.CaptureFixture[str]) -> None:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"Syria and China agreed.")))
+            code, out, _ = run(capsys, "segment", "-", "-f", "json")
+        assert code == 0 and json.loads(out)["source"] == "stdin"
+
 
 class TestAlign:
     def test_csv_to_stdout(self, capsys: pytest.CaptureFixture[str]) -> None:
@@ -56,6 +90,31 @@ class TestAlign:
         assert text.strip()
         if ext == "json":
             assert json.loads(text)["format"].startswith("bialign-alignment/")
+
+    def test_records_sources(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        out = tmp_path / "result.json"
+        assert main(["align", AR, EN, "-o", str(out), "-q"]) == 0
+        data = json.loads(out.read_text(encoding="utf-8"))
+        assert data["arabic"]["source"] == AR and data["english"]["source"] == EN
+        html = tmp_path / "report.html"
+        assert main(["align", AR, EN, "-o", str(html), "-q"]) == 0
+        text = html.read_text(encoding="utf-8")
+        assert Path(AR).name in text and Path(EN).name in text
+
+    def test_stdin_source(self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(Path(AR).read_bytes())))
+        out = tmp_path / "result.json"
+        assert main(["align", "-", EN, "-o", str(out), "-q"]) == 0
+        data = json.loads(out.read_text(encoding="utf-8"))
+        assert data["arabic"]["source"] == "stdin" and data["english"]["source"] == EN
+
+    def test_summary_then_wrote(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        out = tmp_path / "pairs.csv"
+        code, _out, err = run(capsys, "align", AR, EN, "-o", str(out))
+        lines = err.splitlines()
+        assert code == 0 and len(lines) == 2 and out.is_file()
+        assert lines[0].startswith("bialign: ") and "pairs" in lines[0]
+        assert lines[1] == f"bialign: wrote {out}"
 
     def test_include_unaligned_and_min_score(self, tmp_path: Path) -> None:
         out = tmp_path / "all.csv"
@@ -105,8 +164,157 @@ class TestErrors:
         self.one_line_error(capsys, "align", AR, EN, "-o", str(out))
         assert not out.parent.exists()
 
+    def test_both_from_stdin(self, capsys: pytest.CaptureFixture[str]) -> None:
+        line = self.one_line_error(capsys, "align", "-", "-")
+        assert "only one side may come from standard input" in line
+
+    def test_output_is_a_folder(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        monkeypatch.setattr(bialign.aligner, "align", _never)
+        line = self.one_line_error(capsys, "align", "nope.txt", EN, "-o", str(tmp_path))
+        assert str(tmp_path) in line and "folder" in line
+
+    def test_output_under_a_file(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        monkeypatch.setattr(bialign.aligner, "align", _never)
+        (tmp_path / "file.txt").write_text("x", encoding="utf-8")
+        out = tmp_path / "file.txt" / "out.csv"
+        line = self.one_line_error(capsys, "align", "nope.txt", EN, "-o", str(out))
+        assert "not a folder" in line
+
+    @pytest.mark.skipif(
+        not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root can write anywhere"
+    )
+    def test_output_folder_not_writable(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        monkeypatch.setattr(bialign.aligner, "align", _never)
+        folder = tmp_path / "ro"
+        folder.mkdir()
+        folder.chmod(0o500)
+        try:
+            line = self.one_line_error(capsys, "align", AR, EN, "-o", str(folder / "out.csv"))
+        finally:
+            folder.chmod(0o700)
+        assert "cannot write" in line
+        assert list(folder.iterdir()) == []
+
+    def test_write_failure_is_the_only_line(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        def fail(*_args: object, **_kwargs: object) -> None:
+            raise OutputError("out.csv: cannot write (disk full)", "out.csv")
+
+        monkeypatch.setattr(bialign.export, "write", fail)
+        line = self.one_line_error(capsys, "align", AR, EN, "-o", str(tmp_path / "out.csv"))
+        assert "disk full" in line
+
+    def test_usage_error_is_one_line(self, capsys: pytest.CaptureFixture[str]) -> None:
+        with pytest.raises(SystemExit) as exit_:
+            main(["segment", "--format", "xml", AR])
+        err = capsys.readouterr().err
+        assert exit_.value.code == 2
+        assert err.splitlines() == [err.strip()] and err.startswith("bialign: error: segment: ")
+        assert "'xml'" in err and "bialign segment --help" in err
+
     def test_bad_min_score(self, capsys: pytest.CaptureFixture[str]) -> None:
         assert "min-score" in self.one_line_error(capsys, "align", AR, EN, "--min-score", "2")
+
+
+def _never(*_args: object, **_kwargs: object) -> None:
+    raise AssertionError("the CLI aligned although the output cannot be written")
+
+
+class TestWarnings:
+    @pytest.mark.parametrize("category", [LanguageWarning, TruncationWarning])
+    def test_one_line(
+        self,
+        category: type[Warning],
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        real = bialign.segmentation.read_article
+
+        def warning_read_article(text: str, **kw: object) -> object:
+            warnings.warn("the text does not read as English\n(French words)", category, 2)
+            return real(text, **kw)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(bialign.segmentation, "read_article", warning_read_article)
+        code, out, err = run(capsys, "segment", EN)
+        assert code == 0 and out
+        assert err == "bialign: warning: the text does not read as English (French words)\n"
+
+    def test_other_warnings_untouched(
+        self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        real = bialign.segmentation.read_article
+
+        def warning_read_article(text: str, **kw: object) -> object:
+            warnings.warn("something else", RuntimeWarning, 2)
+            return real(text, **kw)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(bialign.segmentation, "read_article", warning_read_article)
+        with pytest.warns(RuntimeWarning, match="something else"):
+            assert run(capsys, "segment", EN)[0] == 0
+
+
+class TestDemo:
+    def test_shows_both_sides(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        code, out, _ = run(capsys, "demo", "--out", str(tmp_path), "--seeds", str(ROOT / "seeds"))
+        assert code == 0
+        lines = out.splitlines()
+        ar_lines = [ln for ln in lines if "  ar  " in ln]
+        en_lines = [ln for ln in lines if "  en  " in ln]
+        assert len(ar_lines) == len(en_lines) == 6
+        assert any("سوريا" in ln for ln in ar_lines)
+        assert any("1-1" in ln for ln in ar_lines)
+        assert "Arabic only" in out and "English only" in out
+        assert max(len(ln) for ln in lines if "Wrote" not in ln) <= 100
+
+    def test_bad_seeds_folder(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        code, _, err = run(capsys, "demo", "--out", str(tmp_path), "--seeds", str(tmp_path))
+        assert code == 1 and err.startswith("bialign: error: --seeds ")
+        assert len(err.splitlines()) == 1
+
+    def test_find_seeds_outside_the_repo(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.chdir(tmp_path)
+        seeds = cli._find_seeds(None)
+        assert (seeds / cli.SEED_ARABIC).is_file() and (seeds / cli.SEED_ENGLISH).is_file()
+
+    def test_find_seeds_in_the_packaged_data(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """As from a wheel: no ./seeds, no checkout, the seeds in the package data."""
+        data = tmp_path / "_data"
+        (data / "seeds").mkdir(parents=True)
+        for name in (cli.SEED_ARABIC, cli.SEED_ENGLISH):
+            (data / "seeds" / name).write_bytes((ROOT / "seeds" / name).read_bytes())
+        monkeypatch.chdir(tmp_path)
+        monkeypatch.setattr(cli, "_REPO_SEEDS", tmp_path / "no-checkout" / "seeds")
+        monkeypatch.setenv("BIALIGN_RESOURCES", str(data))
+        resource_dir.cache_clear()
+        try:
+            assert cli._find_seeds(None) == data / "seeds"
+        finally:
+            monkeypatch.delenv("BIALIGN_RESOURCES")
+            resource_dir.cache_clear()
+
+
+@pytest.mark.slow
+def test_wheel_holds_the_seeds(tmp_path: Path) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = tmp_path.glob("bialign-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for seed in (cli.SEED_ARABIC, cli.SEED_ENGLISH):
+        assert f"bialign/_data/seeds/{seed}" in names
 
 
 def test_python_dash_m_and_console_script() -> None:
