@@ -93,7 +93,7 @@ class Weights:
 
     Attributes:
         version: Identifier recorded in signatures.
-        coef: One coefficient per feature in :data:`FEATURES`.
+        coef: One coefficient per feature in `FEATURES`.
         intercept: The model's intercept.
         link_threshold: Probability a pair needs to become a core link.
         extend_threshold: Similarity a left-over sentence needs with its best
@@ -949,7 +949,7 @@ def align(
             sentences (used as given) or an `Article`.
         english: The English article, likewise.
         translator: A translation model for the Bleualign-style scorer: a
-            :class:`~bialign.Translator` object, or a transformers model name or
+            `Translator` object, or a transformers model name or
             path (``"Helsinki-NLP/opus-mt-ar-en"``). ``None``: no translation model.
         embedding: Use the embedded multilingual encoder. Defaults to ``True``;
             with a translator you may switch it off to use the translation alone.
@@ -959,7 +959,7 @@ def align(
         weights: A link model and thresholds; the shipped ones by default.
 
     Returns:
-        The :class:`~bialign.Alignment`: pairs, one-language content, signature.
+        The `Alignment`: pairs, one-language content, signature.
 
     Raises:
         OptionError: an option with a value it does not take (``roles="off"``,
@@ -993,9 +993,9 @@ def prepare(
     roles: bool = True,
     weights: Weights | None = None,
 ) -> _Context:
-    """Read both sides and score every sentence pair; :meth:`_Context.run` searches.
+    """Read both sides and score every sentence pair; `_Context.run` searches.
 
-    Split from :func:`align` so that fitting scripts can score once and search
+    Split from `align` so that fitting scripts can score once and search
     with many settings.
     """
     _check_options(translator, embedding, names, anchors, roles, weights)

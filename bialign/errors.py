@@ -1,6 +1,6 @@
 """One exception tree for everything bialign reports to its users.
 
-Every error raised on purpose by bialign is a :class:`BialignError`. Each
+Every error raised on purpose by bialign is a `BialignError`. Each
 subclass also derives from the natural built-in exception (``ValueError``,
 ``TypeError``, ``OSError`` …) so that generic handlers keep working, and each
 carries the offending value as attributes, so callers never parse messages.

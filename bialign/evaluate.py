@@ -146,7 +146,7 @@ def score_alignment(
     """Score a predicted alignment against a gold one.
 
     Args:
-        predicted: An :class:`~bialign.Alignment`, or (arabic, english) index pairs.
+        predicted: An `Alignment`, or (arabic, english) index pairs.
         gold: The gold alignment.
         arabic_only: Predicted one-sided Arabic indices (taken from the
             Alignment when one is given; otherwise every Arabic index in no pair).

@@ -6,8 +6,8 @@ transliterated at all (الصين → China, بكين → Beijing). This module 
 them with three kinds of evidence, strongest first:
 
 1. **Gazetteer** (``resources/gazetteer.tsv``): fixed forms and exonyms, looked up
-   after :func:`~bialign.normalize.normalize_arabic` (Arabic) and
-   :func:`~bialign.normalize.normalize_english` (English).
+   after `normalize_arabic` (Arabic) and
+   `normalize_english` (English).
 2. **Dictionary**: spellings attested for an Arabic name in the
    ``arabic-name-romanizer`` package's Wikidata-derived index.
 3. **Transliteration**: a weighted alignment of the Arabic letters (in Buckwalter)
@@ -17,8 +17,8 @@ them with three kinds of evidence, strongest first:
    are cheap. So ``الشيباني`` ≈ ``Shaybani`` but not ``Shaaban``, and ``أسعد``
    (with ع) ≈ ``Asaad`` while ``الأسد`` is not.
 
-The public functions are :func:`romanize`, :func:`name_similarity`,
-:func:`match_names` and :class:`NameScorer` (the ``"names"`` scorer).
+The public functions are `romanize`, `name_similarity`,
+`match_names` and `NameScorer` (the ``"names"`` scorer).
 
 Heavy dependencies (``arabic_name_romanizer``, ``camel_tools``) are imported on
 first use, so importing this module is cheap.

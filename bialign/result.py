@@ -1,7 +1,7 @@
 """The alignment result: aligned pairs, one-language content, and the signature.
 
 Stage 5 of the pipeline. Plain frozen dataclasses; the exporters
-(:mod:`bialign.export`) read them, nothing here writes files.
+(`bialign.export`) read them, nothing here writes files.
 """
 
 from __future__ import annotations
@@ -126,7 +126,7 @@ class Passage:
 
 @dataclass(frozen=True)
 class Alignment:
-    """The result of :func:`bialign.align`.
+    """The result of `bialign.align`.
 
     Attributes:
         arabic: The segmented Arabic article.
@@ -192,25 +192,25 @@ class Alignment:
 
     # Exporters live in bialign.export; these are thin conveniences.
     def to_csv(self, path_or_file: str | PathLike[str] | IO[str] | None = None, **kw: Any) -> str:
-        """CSV of the pairs (see :func:`bialign.export.to_csv`)."""
+        """CSV of the pairs (see `bialign.export.to_csv`)."""
         from .export import to_csv
 
         return to_csv(self, path_or_file, **kw)
 
     def to_json(self, path_or_file: str | PathLike[str] | IO[str] | None = None, **kw: Any) -> str:
-        """The whole result as JSON (see :func:`bialign.export.to_json`)."""
+        """The whole result as JSON (see `bialign.export.to_json`)."""
         from .export import to_json
 
         return to_json(self, path_or_file, **kw)
 
     def to_tmx(self, path_or_file: str | PathLike[str] | IO[str] | None = None, **kw: Any) -> str:
-        """TMX 1.4b translation memory (see :func:`bialign.export.to_tmx`)."""
+        """TMX 1.4b translation memory (see `bialign.export.to_tmx`)."""
         from .export import to_tmx
 
         return to_tmx(self, path_or_file, **kw)
 
     def to_html(self, path_or_file: str | PathLike[str] | IO[str] | None = None, **kw: Any) -> str:
-        """Self-contained side-by-side HTML report (see :func:`bialign.export.to_html`)."""
+        """Self-contained side-by-side HTML report (see `bialign.export.to_html`)."""
         from .export import to_html
 
         return to_html(self, path_or_file, **kw)

@@ -2,7 +2,7 @@
 
 A scorer is anything with ``name`` and one method,
 ``score(arabic, english) -> numpy.ndarray`` of shape ``(len(arabic), len(english))``
-with values in [0, 1]. Scorers are chosen by name (:func:`get_scorer`) and their
+with values in [0, 1]. Scorers are chosen by name (`get_scorer`) and their
 heavy dependencies are imported only when first used.
 """
 

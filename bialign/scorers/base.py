@@ -81,7 +81,7 @@ def register_scorer(name: str, factory: str | Callable[..., Scorer]) -> None:
 
 
 def available_scorers() -> tuple[str, ...]:
-    """Names accepted by :func:`get_scorer`."""
+    """Names accepted by `get_scorer`."""
     return tuple(sorted(_REGISTRY))
 
 
