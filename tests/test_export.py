@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime
 import io
 import json
 import os
@@ -18,12 +19,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bialign import export
-from bialign.errors import EncodingError, InputError, OutputError, UnknownNameError
+from bialign.errors import EncodingError, InputError, OptionError, OutputError, UnknownNameError
 from bialign.export import (
     CSV_COLUMNS,
+    CSV_LINK_COLUMNS,
+    CSV_TIDY_COLUMNS,
     FORMAT_VERSION,
     FORMATS,
     JSON_SCHEMA,
+    TMX_MIN_SCORE,
+    TMX_ROLES,
+    format_options,
     load_json,
     to_csv,
     to_html,
@@ -32,7 +38,7 @@ from bialign.export import (
     write,
 )
 from bialign.result import AlignedPair, Alignment, Evidence, NameEvidence
-from bialign.segmentation import Article, Segment, read_article
+from bialign.segmentation import ROLES, Article, Segment, read_article
 
 ROOT = Path(__file__).resolve().parent.parent
 SIGNATURE = "scorer:fixture|names:on|min_score:0.3|search:dp|version:0.1.0"
@@ -1040,3 +1046,241 @@ class TestProperties:
         allowed |= {"table", "tr", "th", "td", "code", "ul", "li", "span", "mark", "colgroup"}
         allowed |= {"col", "thead", "tbody", "div", "p"}
         assert {tag for tag, _ in checker.tags} <= allowed
+
+
+# --------------------------------------------------------------------------- options (issue 12)
+
+_WRITER_FUNCS = {"csv": to_csv, "json": to_json, "tmx": to_tmx, "html": to_html}
+
+
+class TestOptions:
+    @pytest.mark.parametrize("fmt", FORMATS)
+    @pytest.mark.parametrize("bad", [float("nan"), -0.1, 1.5, "0.7", True, None])
+    def test_bad_min_score_is_an_option_error(self, res, fmt, bad):
+        """min_score NaN, negative, above 1 or not a number: OptionError naming it."""
+        with pytest.raises(OptionError) as info:
+            _WRITER_FUNCS[fmt](res, min_score=bad)
+        assert info.value.option == "min_score"
+        assert "min_score" in str(info.value) and "0 to 1" in str(info.value)
+        assert "\n" not in str(info.value)
+
+    @pytest.mark.parametrize("fmt", FORMATS)
+    @pytest.mark.parametrize("bad", ["body", 3, [1, 2], []])
+    def test_roles_not_an_iterable_of_strings(self, res, fmt, bad):
+        """roles as a bare string, a number, non-strings or empty: OptionError listing roles."""
+        with pytest.raises(OptionError) as info:
+            _WRITER_FUNCS[fmt](res, roles=bad)
+        assert info.value.option == "roles" and "headline" in str(info.value)
+
+    @pytest.mark.parametrize("fmt", FORMATS)
+    def test_unknown_role_name(self, res, fmt):
+        """An unknown role: UnknownNameError listing bialign.ROLES."""
+        with pytest.raises(UnknownNameError) as info:
+            _WRITER_FUNCS[fmt](res, roles=["body", "footer"])
+        assert info.value.name == "footer" and set(info.value.choices) == set(ROLES)
+
+    def test_unknown_layout(self, res):
+        with pytest.raises(OptionError) as info:
+            to_csv(res, layout="wide")
+        assert info.value.option == "layout" and "'tidy'" in str(info.value)
+
+    def test_format_options(self):
+        """format_options lists the keyword options of each writer."""
+        assert format_options("csv") == {
+            "include_unaligned",
+            "min_score",
+            "roles",
+            "excel",
+            "layout",
+        }
+        assert format_options("json") == {"indent", "min_score", "roles"}
+        assert {"roles", "min_score", "arabic_code", "english_code"} <= format_options("tmx")
+        assert format_options("HTM") == format_options("html") >= {"title", "min_score", "roles"}
+        with pytest.raises(UnknownNameError):
+            format_options("pdf")
+
+    @pytest.mark.parametrize(
+        ("name", "option", "value"),
+        [("x.json", "excel", True), ("x.html", "layout", "tidy"), ("x.tmx", "indent", 2)],
+    )
+    def test_write_rejects_an_option_the_format_does_not_take(
+        self, res, tmp_path, name, option, value
+    ):
+        """write(res, "x.json", excel=True): OptionError naming option and format; no file."""
+        with pytest.raises(OptionError) as info:
+            write(res, tmp_path / name, **{option: value})
+        fmt = name.split(".")[1]
+        message = str(info.value)
+        assert info.value.option == option and repr(option) in message and fmt in message
+        assert all(o in message for o in format_options(fmt))
+        assert list(tmp_path.iterdir()) == []
+
+    def test_write_checks_values_before_writing(self, res, tmp_path):
+        with pytest.raises(OptionError):
+            write(res, tmp_path / "x.csv", min_score=float("nan"))
+        assert list(tmp_path.iterdir()) == []
+
+
+class TestRoles:
+    @pytest.mark.parametrize("roles", [("body",), ("body", "headline"), ("byline", "caption")])
+    def test_csv_keeps_only_pairs_whose_segments_have_the_roles(self, res, roles):
+        rows = _csv_rows(to_csv(res, roles=roles))
+        expected = [
+            i
+            for i, p in enumerate(res.pairs)
+            if all(res.arabic[a].role in roles for a in p.arabic)
+            and all(res.english[e].role in roles for e in p.english)
+        ]
+        assert [int(r["pair_id"]) for r in rows] == expected and expected
+        for r in rows:
+            assert set((r["arabic_roles"] + " " + r["english_roles"]).split()) <= set(roles)
+
+    def test_one_sided_rows_keep_only_the_roles(self, res):
+        """With include_unaligned, one-sided rows (and the segments of dropped pairs) of
+        other roles are left out; body segments of dropped pairs come back as one-sided."""
+        rows = _csv_rows(to_csv(res, include_unaligned=True, roles=["body"], min_score=0.9))
+        for r in rows:
+            assert set((r["arabic_roles"] + " " + r["english_roles"]).split()) == {"body"}
+        one_sided = {(r["link_type"], r["arabic_ids"] or r["english_ids"]) for r in rows}
+        # pair 6 (Arabic 8 10 ↔ English 7, body, 0.86) is below 0.9: its segments are one-sided.
+        assert {("1-0", "8"), ("1-0", "10"), ("0-1", "7")} <= one_sided
+
+    def test_json_roles(self, res):
+        """JSON keeps the articles whole, drops the pairs and moves their kept segments."""
+        data = json.loads(to_json(res, roles=["body"]))
+        assert len(data["arabic"]["segments"]) == len(res.arabic.segments)
+        assert all(res.arabic[a].role == "body" for p in data["pairs"] for a in p["arabic"])
+        assert all(res.english[i].role == "body" for i in data["english_only"])
+        assert load_json(to_json(res, roles=["body"])).pairs == tuple(
+            p for p in res.pairs if all(res.arabic[a].role == "body" for a in p.arabic)
+        )
+
+    def test_html_roles(self, res):
+        text = to_html(res, roles=["body"])
+        assert 'id="pair-2"' not in text  # the bylines
+        assert 'id="pair-7"' in text
+
+
+class TestTmxDefaults:
+    def test_default_keeps_body_and_headline_from_the_threshold(self, res):
+        """Page furniture (bylines 0.91, captions, categories) is not a translation."""
+        tus = ET.fromstring(to_tmx(res)).findall("./body/tu")
+        kept = [int(tu.get("tuid")) for tu in tus]
+        expected = [
+            i
+            for i, p in enumerate(res.pairs)
+            if p.score >= TMX_MIN_SCORE
+            and all(res.arabic[a].role in TMX_ROLES for a in p.arabic)
+            and all(res.english[e].role in TMX_ROLES for e in p.english)
+        ]
+        assert kept == expected and 2 not in kept and 1 in kept  # not the byline; the headline
+
+    def test_tmx_roles(self):
+        assert set(TMX_ROLES) <= {"body", "headline", "subheading"}
+        assert {"body", "headline"} <= set(TMX_ROLES)
+        assert ("subheading" in TMX_ROLES) is ("subheading" in ROLES)
+        assert 0.5 <= TMX_MIN_SCORE < 1
+
+    @pytest.mark.parametrize(
+        ("arabic_code", "english_code"), [("ar-SA", "en-GB"), ("ar", "en-US"), ("AR-eg", "en")]
+    )
+    def test_language_codes(self, res, arabic_code, english_code):
+        root = ET.fromstring(to_tmx(res, arabic_code=arabic_code, english_code=english_code))
+        assert root.find("header").get("srclang") == arabic_code
+        for tu in root.iter("tu"):
+            assert [t.get(_XML_LANG) for t in tu.findall("tuv")] == [arabic_code, english_code]
+
+    @pytest.mark.parametrize(
+        ("option", "value"),
+        [
+            ("arabic_code", "en"),
+            ("arabic_code", "arabic"),
+            ("arabic_code", "ar_SA"),
+            ("english_code", "ar-SA"),
+            ("english_code", ""),
+            ("english_code", None),
+        ],
+    )
+    def test_bad_language_code(self, res, option, value):
+        with pytest.raises(OptionError) as info:
+            to_tmx(res, **{option: value})
+        assert info.value.option == option
+
+    def test_creationdate(self, res):
+        """creationdate in TMX form (UTC) on the header and every unit."""
+        when = datetime.datetime(2025, 11, 17, 15, 4, 5, tzinfo=datetime.UTC)
+        root = ET.fromstring(to_tmx(res, created=when))
+        assert root.find("header").get("creationdate") == "20251117T150405Z"
+        assert {tu.get("creationdate") for tu in root.iter("tu")} == {"20251117T150405Z"}
+        local = when.astimezone(datetime.timezone(datetime.timedelta(hours=3)))
+        assert to_tmx(res, created=local) == to_tmx(res, created=when)
+        now = ET.fromstring(to_tmx(res)).find("header").get("creationdate")
+        assert re.fullmatch(r"\d{8}T\d{6}Z", now)
+        with pytest.raises(OptionError):
+            to_tmx(res, created=datetime.datetime(2025, 1, 1))  # naive
+
+    def test_merged_units_are_marked(self, res):
+        """A 2-1 or 1-2 unit is not a sentence: segtype="block" and an x-segtype prop."""
+        root = ET.fromstring(to_tmx(res, **EVERY_PAIR))
+        for tu, pair in zip(root.iter("tu"), res.pairs, strict=True):
+            merged = len(pair.arabic) > 1 or len(pair.english) > 1
+            assert (tu.get("segtype") == "block") is merged
+            props = {p.get("type"): p.text for p in tu.findall("prop")}
+            assert (props.get("x-segtype") == "merged") is merged
+
+    def test_sources_in_header(self, res, tricky):
+        header = ET.fromstring(to_tmx(res)).find("header")
+        props = {p.get("type"): p.text for p in header.findall("prop")}
+        assert props["x-arabic-source"] == "002_f2c150e3c700ff1f.txt"
+        assert props["x-english-source"] == "000_9b6c93be4bbc7b4e.txt"
+        header = ET.fromstring(to_tmx(tricky)).find("header")
+        assert {p.get("type") for p in header.findall("prop")} == {"x-signature"}
+
+
+class TestSources:
+    def test_json_records_sources(self, res):
+        data = json.loads(to_json(res))
+        assert data["arabic"]["source"] == "002_f2c150e3c700ff1f.txt"
+        assert data["english"]["source"] == "000_9b6c93be4bbc7b4e.txt"
+
+    def test_html_header_names_both_sources(self, res):
+        text = to_html(res)
+        head = text[: text.index('<table class="alignment"')]
+        assert "002_f2c150e3c700ff1f.txt" in head and "000_9b6c93be4bbc7b4e.txt" in head
+
+
+class TestTidyCsv:
+    def test_pandas_reads_integers_and_no_nan(self, res, tmp_path):
+        pd = pytest.importorskip("pandas")
+        path = tmp_path / "pairs.csv"
+        write(res, path, layout="tidy", excel=True)
+        frame = pd.read_csv(path, encoding="utf-8-sig")
+        assert list(frame.columns) == list(CSV_TIDY_COLUMNS)
+        for col in ("pair_id", "arabic_first", "arabic_count", "english_first", "english_count"):
+            assert frame[col].dtype == "int64", col
+        assert frame["score"].dtype == "float64"
+        assert not frame.isna().any().any()
+        assert list(frame["pair_id"]) == list(range(len(res.pairs)))
+        assert list(frame["arabic_count"]) == [len(p.arabic) for p in res.pairs]
+
+    def test_links_table_next_to_it(self, res, tmp_path):
+        pd = pytest.importorskip("pandas")
+        write(res, tmp_path / "pairs.csv", layout="tidy", min_score=0.8)
+        links = pd.read_csv(tmp_path / "pairs.links.csv")
+        assert list(links.columns) == list(CSV_LINK_COLUMNS)
+        assert not links.isna().any().any() and links["segment_id"].dtype == "int64"
+        for pid, p in enumerate(res.pairs):
+            rows = links[links["pair_id"] == pid].sort_values("position")
+            assert list(rows[rows["side"] == "ar"]["segment_id"]) == (
+                list(p.arabic) if p.score >= 0.8 else []
+            )
+            assert list(rows[rows["side"] == "en"]["segment_id"]) == (
+                list(p.english) if p.score >= 0.8 else []
+            )
+        links_text = (tmp_path / "pairs.links.csv").read_bytes().decode("utf-8")
+        assert to_csv(res, layout="links", min_score=0.8) == links_text
+
+    def test_tidy_and_include_unaligned_do_not_mix(self, res):
+        with pytest.raises(OptionError) as info:
+            to_csv(res, layout="tidy", include_unaligned=True)
+        assert info.value.option == "include_unaligned"
