@@ -316,11 +316,16 @@ def test_offsets_slice_back_and_never_overlap(text: str) -> None:
 @settings(max_examples=200, deadline=None)
 @given(_texts)
 def test_no_non_space_character_is_lost(text: str) -> None:
+    """Every non-space character of a line with a letter or digit is kept.
+
+    Lines without any letter or digit ("...", "|---|") are not segments.
+    """
     if not _has_letters(text):
         return
     segs = segment(text)
     kept = "".join(s.text for s in segs)
-    assert "".join(text.split()) == "".join(kept.split())
+    wordy = [ln for ln in text.splitlines() if any(ch.isalnum() for ch in ln)]
+    assert "".join("".join(wordy).split()) == "".join(kept.split())
 
 
 # --------------------------------------------------------------------------- issue 12
@@ -437,3 +442,110 @@ class TestSurrogates:
     def test_lone_surrogate_refused_with_lang_given(self) -> None:
         with pytest.raises(bialign.InputError, match="surrogate"):
             segment("اتفقت \udc80 سوريا", lang="ar")
+
+
+class TestInvisibleAndLetterlessLines:
+    """Zero-width, tatweel-only and punctuation-only lines are not segments (issue 12, item 5)."""
+
+    @pytest.mark.parametrize(
+        "filler", ["\u200b", "\u200c\u200d", "\u200e\u200f", "\u2060", "\ufeff", "ـــ", "\u200b ـ "]
+    )
+    def test_invisible_line_is_a_blank_line(self, filler: str) -> None:
+        text = f"اتفقت سوريا والصين على التعاون.\n{filler}\nوقال الوزير إن الزيارة مهمة."
+        segs = segment(text)
+        assert [s.text for s in segs] == [
+            "اتفقت سوريا والصين على التعاون.",
+            "وقال الوزير إن الزيارة مهمة.",
+        ]
+        assert [s.paragraph for s in segs] == [0, 1]
+        assert all(text[s.start : s.end] == s.text for s in segs)
+
+    def test_invisible_characters_around_a_line_are_not_in_the_segment(self) -> None:
+        text = "\u200fاتفقت سوريا والصين.\u200b\u200b \u200bوقال الوزير.\u200e\n"
+        segs = segment(text)
+        assert [s.text for s in segs] == ["اتفقت سوريا والصين.", "وقال الوزير."]
+        assert all(text[s.start : s.end] == s.text for s in segs)
+
+    @pytest.mark.parametrize("line", ["***", "—", "|---|---|", "| --- | :---: |", "• ", "..."])
+    def test_letterless_line_is_not_a_segment(self, line: str) -> None:
+        text = f"Syria and China agreed.\n{line}\nThe minister left."
+        assert texts(text) == ["Syria and China agreed.", "The minister left."]
+
+    def test_digit_only_line_is_kept(self) -> None:
+        assert texts("Syria and China agreed.\n\n2025\n\nThe minister left.")[1] == "2025"
+
+
+class TestListsTablesSubheadings:
+    """Markdown tables, list items and crossheads (issue 12, item 9; seeds 003 and 004)."""
+
+    def test_subheading_is_a_role_before_body(self) -> None:
+        assert "subheading" in bialign.ROLES
+        assert bialign.ROLES.index("subheading") == bialign.ROLES.index("body") - 1
+
+    def test_table_rows_are_one_segment_each(self) -> None:
+        text = (
+            "Both sides agreed on a plan. It has three parts.\n"
+            "| Area | Action. More words. |\n|---|---|\n| Training | Hold drills. Share data. |\n"
+            "The talks ended on Monday."
+        )
+        assert texts(text) == [
+            "Both sides agreed on a plan.",
+            "It has three parts.",
+            "| Area | Action. More words. |",
+            "| Training | Hold drills. Share data. |",
+            "The talks ended on Monday.",
+        ]
+
+    @pytest.mark.parametrize("mark", ["-", "*", "•", "1.", "2)"])
+    def test_list_items_are_one_segment_each(self, mark: str) -> None:
+        text = (
+            f"The talks ended. Recommendations include:\n{mark} Share intelligence. Train forces.\n"
+            f"{mark} Hold dialogues\nThe talks ended on Monday."
+        )
+        segs = segment(text)
+        assert [s.text for s in segs][2:4] == [
+            f"{mark} Share intelligence. Train forces.",
+            f"{mark} Hold dialogues",
+        ]
+        assert [s.role for s in segs] == ["body"] * 5
+
+    def test_seed_003_crossheads_tables_and_lists(self) -> None:
+        art = read_article(seed("003_360714d64b266035.txt"))
+        assert [s.text for s in art.by_role("subheading")] == [
+            "Syrian Foreign Minister Meets Chinese Officials to Strengthen "
+            "Counterterrorism Efforts",
+            "Strategic Implications of Syria China Partnership in Regional Security Dynamics",
+            "Expert Recommendations for Enhancing Bilateral Cooperation Against Terrorism",
+            "Wrapping Up",
+        ]
+        rows = [s.text for s in art if s.text.startswith("|")]
+        assert len(rows) == 12 and all(r.endswith("|") for r in rows)
+        assert not any(set(r) <= set("|- :") for r in rows)
+        items = [s.text for s in art if s.text.startswith("- ")]
+        assert len(items) == 10
+
+    def test_seed_004_standfirst_and_crosshead(self) -> None:
+        art = read_article(seed("004_6764a29bb713b2ea.txt"))
+        assert [s.text for s in art.by_role("subheading")] == [
+            "Beijing pledges to help rebuild Syria"
+        ]
+        assert [s.text[:30] for s in art.by_role("standfirst")] == [
+            "Chinese President Xi Jinping s",
+            "China has been a stalwart defe",
+        ]
+        assert art.segments[-1].role == "boilerplate"
+
+    @pytest.mark.parametrize("name", ["000_9b6c93be4bbc7b4e.txt", "002_f2c150e3c700ff1f.txt"])
+    def test_agency_seeds_have_no_subheading(self, name: str) -> None:
+        assert not read_article(seed(name)).by_role("subheading")
+
+    def test_cue_subheading_and_no_subheading_at_the_end(self) -> None:
+        text = (
+            "Syria and China agreed. They met on Monday.\n\nBackground\n\nThe two met before.\n\n"
+            "Talks will go on\n"
+        )
+        assert [s.role for s in segment(text)] == ["body", "body", "subheading", "body", "body"]
+
+    def test_short_body_line_between_short_lines_is_not_a_subheading(self) -> None:
+        text = "Syria and China agreed.\n\nThe minister said\n\nNo more details"
+        assert "subheading" not in [s.role for s in segment(text)]
