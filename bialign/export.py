@@ -26,6 +26,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import csv
+import functools
 import html
 import inspect
 import io
@@ -1125,13 +1126,28 @@ def _prop(parent: ET.Element, kind: str, value: str) -> None:
 
 # --------------------------------------------------------------------------- HTML
 
-# (class, lowest score, background, legend label): the first band whose lowest score is reached.
-_SCORE_BANDS: tuple[tuple[str, float, str, str], ...] = (
-    ("band-high", 0.9, "#c9ebc9", "high (≥ 0.90)"),
-    ("band-good", 0.7, "#e4f3c6", "good (0.70–0.90)"),
-    ("band-uncertain", 0.5, "#fff0bd", "uncertain (0.50–0.70)"),
-    ("band-doubtful", -math.inf, "#f9d2cc", "doubtful (< 0.50)"),
+# Score bands of the HTML report, measured with benchmarks/calibration.py (docs/formats.md):
+# (class, lowest score, background, label, share of links exactly right, within gold),
+# counting links between unrelated articles. The first band whose lowest score is reached.
+_SCORE_BANDS: tuple[tuple[str, float, str, str, str, str], ...] = (
+    ("band-right", 0.8, "#c9ebc9", "likely right (≥ 0.80)", "94 %", "98 %"),
+    ("band-unsure", 0.3, "#fff0bd", "unsure (0.30–0.80)", "64 %", "76 %"),
+    ("band-wrong", -math.inf, "#f9d2cc", "likely wrong (< 0.30)", "18 %", "45 %"),
 )
+
+#: Names are not highlighted on links scoring below this (the "likely wrong" band):
+#: a highlight there would make a wrong link look supported.
+_NAME_MIN_SCORE = 0.3
+
+# Roles that are page furniture rather than article text: the report can hide them.
+_FURNITURE_ROLES = frozenset({"category", "byline", "dateline", "boilerplate"})
+
+# Handles, hashtags, URLs and e-mail addresses: isolated so that the bidi algorithm keeps
+# their leading @ or # (and their dots and slashes) in place inside right-to-left text.
+_ISOLATE = regex.compile(
+    r"(?:https?://|www\.)\S+|[@#][\p{L}\p{N}_][\p{L}\p{N}_.]*|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+)
+_WORD_CHAR = regex.compile(r"[\p{L}\p{M}\p{N}]")
 
 _CSS = """
 :root { color-scheme: light; }
@@ -1171,7 +1187,8 @@ td.meta { text-align: center; font-size: .8rem; color: #32383f; }
 td.meta .lt { font-weight: 700; font-size: .95rem; }
 td.meta .ids { color: #57606a; font-size: .72rem; }
 td.meta .conflict { color: #a40e26; font-weight: 600; }
-.seg { margin: 0; }
+td.meta .band { font-size: .7rem; color: #32383f; }
+.seg { margin: 0; unicode-bidi: plaintext; }
 .seg + .seg { margin-top: .35rem; padding-top: .35rem; border-top: 1px dashed #8c959f; }
 .role { display: inline-block; font: 600 .66rem/1.5 system-ui, sans-serif; letter-spacing: .04em;
   text-transform: uppercase; color: #fff; background: #57606a; border-radius: 3px;
@@ -1183,14 +1200,51 @@ tr.one-sided td.empty, .swatch.hatch { background: repeating-linear-gradient(135
   #f6f8fa 0 6px, #d8dee4 6px 8px); }
 tr.one-sided td.meta { background: #eef0f2; font-weight: 700; color: #57606a;
   text-transform: uppercase; font-size: .72rem; letter-spacing: .04em; }
+tr.band-wrong td.text { color: #57606a; }
+tr.band-wrong td.meta .score { color: #a40e26; font-weight: 700; }
+.toggle { margin: 1rem .3rem 0 0; }
+.toggle-label { font-size: .9rem; }
+#hide-furniture:checked ~ table.alignment tr.furniture { display: none; }
+.only { margin-top: 1rem; }
+.only h3 { font-size: .95rem; margin: .6rem 0 .2rem; }
+.only ul { margin: 0; padding-left: 1.2rem; }
+.only li { margin: .15rem 0; }
+.only .hint { color: #32383f; }
+.only .none { color: #57606a; }
 """
 
 
-def _band(score: float) -> tuple[str, str, str]:
-    for cls, low, colour, label in _SCORE_BANDS:
+@functools.cache
+def _nationalities() -> tuple[frozenset[str], frozenset[str]]:
+    """Arabic and English nationality adjectives: the ``nationality`` rows of the gazetteer."""
+    from ._resources import read_tsv, resource_path
+    from .normalize import normalize_arabic
+
+    ar: set[str] = set()
+    en: set[str] = set()
+    for row in read_tsv(resource_path("gazetteer.tsv"), ("arabic", "english", "kind")):
+        if row["kind"] == "nationality":
+            ar.add(normalize_arabic(row["arabic"]))
+            en.update(e.strip().casefold() for e in row["english"].split("|"))
+    return frozenset(ar), frozenset(en)
+
+
+def _is_nationality(name: NameEvidence) -> bool:
+    from .normalize import normalize_arabic
+
+    ar, en = _nationalities()
+    arabic = normalize_arabic(name.arabic)
+    # A leading clitic (و ف ب ل ك) may stay on the Arabic form: "والسورية".
+    forms = {arabic} | ({arabic[1:], "ال" + arabic[1:]} if arabic[:1] in "وفبلك" else set())
+    return bool(forms & ar) or name.english.casefold().removesuffix("'s") in en
+
+
+def _band(score: float) -> tuple[str, str]:
+    """The class and label of the score band ``score`` falls in."""
+    for cls, low, _, label, _, _ in _SCORE_BANDS:
         if score >= low:
-            return cls, colour, label
-    return _SCORE_BANDS[-1][0], _SCORE_BANDS[-1][2], _SCORE_BANDS[-1][3]
+            return cls, label
+    return _SCORE_BANDS[-1][0], _SCORE_BANDS[-1][3]
 
 
 def to_html(
@@ -1203,30 +1257,44 @@ def to_html(
 ) -> str:
     """A self-contained side-by-side HTML report (inline CSS, no script, no external URL).
 
-    At the top, a summary: pairs by link type, one-sided segments per side,
-    coverage (`Alignment.coverage`) and the signature, then a legend. Below,
-    one table row per pair in English order: the Arabic cell (``dir="rtl"``,
-    right-aligned), the link type, score and segment ids, and the English cell;
-    the row's background shows the score band; matched names are ``<mark>``-ed in
-    both texts (from the :class:`NameEvidence` spans); segments that are not body
-    text carry a small role label. One-sided segments stand in place (document
-    order, see the module docstring), grey and hatched, labelled "Arabic only" or
+    At the top: where each article came from, then a summary (pairs by link
+    type, one-sided segments per side, coverage (`Alignment.coverage`) and the
+    signature), a legend of the score bands with the share of links measured
+    right in each (see docs/formats.md), and "What only one version says": the
+    passages only in Arabic and only in English (`Alignment.arabic_passages`,
+    `Alignment.english_passages`), each linked to its row, with the names,
+    numbers and dates it holds as a hint. A checkbox (CSS only) hides the page
+    furniture rows (category, byline, dateline, boilerplate).
+
+    Below, one table row per pair in English order: the Arabic cell (``dir="rtl"``,
+    right-aligned), the link type, score band, score and segment ids, and the
+    English cell; the row's background shows the score band. Each segment has
+    its own base direction (``dir="auto"``), and handles, hashtags and URLs are
+    isolated (``<bdi>``), so mixed-script text keeps its order. Matched names are
+    ``<mark>``-ed in both texts, as whole words, except nationality adjectives
+    and on links in the "likely wrong" band; segments that are not body text
+    carry a small role label. One-sided segments stand in place (document order,
+    see the module docstring), grey and hatched, labelled "Arabic only" or
     "English only".
 
     Args:
         res: The alignment.
         path_or_file: Where to write (see the module docstring); ``None`` only returns.
         title: The page title; by default "bialign alignment report".
-        min_score: Show the pairs scoring below it as one-sided content.
+        min_score: Show the pairs scoring below it (0 to 1) as one-sided content.
+        roles: Show only the pairs whose segments all have one of these roles
+            (`bialign.ROLES`), and only the one-sided segments with one of them;
+            the segments of a dropped pair are shown as one-sided. ``None``: all.
 
     Returns:
         The HTML document.
 
     Raises:
+        OptionError: An option has a value it does not accept.
+        UnknownNameError: A name in ``roles`` is not a role.
         OutputError: The path cannot be written.
     """
     keep = _filter(min_score, roles)
-    min_score = keep.min_score
     if title is not None and not isinstance(title, str):
         raise OptionError("title", title, "None or a string")
     esc = html.escape
@@ -1244,13 +1312,16 @@ def to_html(
         "</head>",
         "<body>",
         f"<h1>{esc(page_title)}</h1>",
+        '<p class="sources">'
+        f'Arabic: <bdi class="source ar">{esc(_source_name(res.arabic))}</bdi> · '
+        f'English: <bdi class="source en">{esc(_source_name(res.english))}</bdi></p>',
     ]
-    sources = [s for s in (res.arabic.source, res.english.source) if s]
-    if sources:
-        out.append(f'<p class="sources">{" ↔ ".join(esc(s) for s in sources)}</p>')
-    out.extend(_html_summary(res, min_score))
+    out.extend(_html_summary(res, keep, rows))
     out.extend(
         [
+            '<input type="checkbox" class="toggle" id="hide-furniture">'
+            '<label class="toggle-label" for="hide-furniture">Hide page furniture '
+            f"({', '.join(sorted(_FURNITURE_ROLES))})</label>",
             '<table class="alignment">',
             '<colgroup><col class="text"><col class="meta"><col class="text"></colgroup>',
             '<thead><tr><th class="ar" scope="col">Arabic</th><th scope="col">Link</th>'
@@ -1264,15 +1335,19 @@ def to_html(
     return _emit("\n".join(out) + "\n", path_or_file)
 
 
+def _source_name(art: Article) -> str:
+    return "(not recorded)" if art.source is None else str(art.source)
+
+
 def _css() -> str:
     bands = "\n".join(
         f"tr.{cls} td, .swatch.{cls} {{ background: {colour}; }}"
-        for cls, _, colour, _ in _SCORE_BANDS
+        for cls, _, colour, *_ in _SCORE_BANDS
     )
     return _CSS + bands + "\n"
 
 
-def _html_summary(res: Alignment, min_score: float) -> list[str]:
+def _html_summary(res: Alignment, keep: _Filter, rows: Sequence[_Row]) -> list[str]:
     esc = html.escape
     types: dict[str, int] = {}
     for p in res.pairs:
@@ -1296,36 +1371,129 @@ def _html_summary(res: Alignment, min_score: float) -> list[str]:
         f'<tr><th scope="row">Signature</th><td><code class="signature">'
         f"{esc(res.signature)}</code></td></tr>",
     ]
-    if min_score > 0:
-        below = sum(1 for p in res.pairs if p.score < min_score)
+    if keep != _Filter():
+        below = sum(1 for i, p in enumerate(res.pairs) if not keep.keeps_pair(res, i, p))
+        what = [f"scoring at least {keep.min_score:.2f}"] if keep.min_score > 0 else []
+        if keep.roles is not None:
+            what.append(f"with roles {', '.join(r for r in ROLES if r in keep.roles)}")
         lines.append(
-            f'<tr><th scope="row">Shown</th><td class="filter">pairs scoring at least '
-            f"{min_score:.2f}; {below} pair{'s' if below != 1 else ''} below it shown as "
-            "one-sided</td></tr>"
+            f'<tr><th scope="row">Shown</th><td class="filter">pairs {esc(" and ".join(what))}; '
+            f"{below} other pair{'s' if below != 1 else ''} shown as one-sided"
+            f"{' (their segments with the roles)' if keep.roles is not None else ''}</td></tr>"
         )
     lines.append("</table>")
     lines.append('<ul class="legend" aria-label="legend">')
-    for cls, _, _, label in _SCORE_BANDS:
-        lines.append(f'<li><span class="swatch {cls}"></span>{esc(label)}</li>')
+    for cls, _, _, label, exact, within in _SCORE_BANDS:
+        lines.append(
+            f'<li><span class="swatch {cls}"></span>{esc(label)}: {exact} of such links '
+            f"measured right ({within} partly)</li>"
+        )
     lines.append('<li><span class="swatch hatch"></span>one language only</li>')
-    lines.append("<li><mark>name</mark> matched name</li>")
+    lines.append(f"<li><mark>name</mark> matched name (not shown below {_NAME_MIN_SCORE:.2f})</li>")
     lines.append("</ul>")
+    lines.extend(_html_only(res, rows))
     lines.append("</section>")
     return lines
+
+
+def _html_only(res: Alignment, rows: Sequence[_Row]) -> list[str]:
+    """The "What only one version says" part: one-sided passages, linked, with a hint."""
+    esc = html.escape
+    shown = {(r.kind, r.segment.index) for r in rows if r.kind != "pair" and r.segment}
+    lines = ['<div class="only" id="only">', "<h2>What only one version says</h2>"]
+    for lang, label, passages, other in (
+        ("ar", "Only in Arabic", res.arabic_passages, res.english),
+        ("en", "Only in English", res.english_passages, res.arabic),
+    ):
+        lines.append(f"<h3>{label}</h3>")
+        items = []
+        for passage in passages:
+            segs = [s for s in passage.segments if (lang, s.index) in shown]
+            if not segs:
+                continue
+            ids = ", ".join(str(s.index) for s in segs)
+            roles = sorted({s.role for s in segs if s.role != "body"})
+            hint = _passage_hint(" ".join(s.text for s in segs), lang, other.text)
+            what = f"{len(segs)} segment{'s' if len(segs) != 1 else ''}"
+            if roles:
+                what += f" ({', '.join(roles)})"
+            items.append(
+                f'<li class="passage {lang}"><a href="#{lang}-{segs[0].index}">'
+                f"{lang} {esc(ids)}</a>: {esc(what)}"
+                + (f' — <span class="hint">{hint}</span>' if hint else "")
+                + "</li>"
+            )
+        if items:
+            lines.extend([f'<ul class="passages {lang}">', *items, "</ul>"])
+        else:
+            lines.append('<p class="none">nothing</p>')
+    lines.append("</div>")
+    return lines
+
+
+def _passage_hint(text: str, lang: str, other_text: str) -> str:
+    """HTML: the names (with their form on the other side) and the numbers of a passage."""
+    esc = html.escape
+    parts = []
+    names = _passage_names(text, lang, other_text)
+    if names:
+        shown = [
+            f'<bdi lang="ar">{esc(ar)}</bdi> ({esc(en)})' if lang == "ar" else esc(en)
+            for ar, en in names[:8]
+        ]
+        parts.append("names: " + ", ".join(shown))
+    numbers = _passage_numbers(text, lang)
+    if numbers:
+        parts.append("numbers: " + esc(", ".join(numbers[:8])))
+    return "; ".join(parts)
+
+
+@functools.lru_cache(maxsize=256)
+def _passage_names(text: str, lang: str, other_text: str) -> tuple[tuple[str, str], ...]:
+    """(Arabic, English) forms of the names in ``text`` that the other article also has.
+
+    `bialign.names.match_names` finds names on both sides of a text pair, so a
+    name only the passage mentions is not found.
+    """
+    from .names import match_names
+
+    ar, en = (text, other_text) if lang == "ar" else (other_text, text)
+    seen: dict[str, tuple[str, str]] = {}
+    for m in match_names(ar, en):
+        ev = NameEvidence(m.arabic, m.english, m.score, m.source, 0, 0, (0, 0), (0, 0))
+        if _is_nationality(ev):
+            continue
+        key = (m.arabic if lang == "ar" else m.english).casefold()
+        seen.setdefault(key, (m.arabic, m.english))
+    return tuple(seen.values())
+
+
+def _passage_numbers(text: str, lang: str) -> list[str]:
+    """The number and date anchors of ``text``, dates first, as ``date 2025-11-17``."""
+    from .scorers.anchors import extract_anchors
+
+    items = extract_anchors(text, lang).items
+    order = {"date": 0, "year": 1, "month": 2, "percent": 3}
+    ranked = sorted(items, key=lambda i: (order.get(i.split(":", 1)[0], 4), i))
+    return [i.replace(":", " ", 1) for i in ranked]
 
 
 def _html_row(res: Alignment, row: _Row) -> str:
     esc = html.escape
     if row.kind == "pair" and row.pair is not None:
         p, pid = row.pair, row.pair_id
-        cls, _, label = _band(p.score)
+        cls, label = _band(p.score)
         ar = [_segment(res.arabic, i, "Arabic", pid) for i in p.arabic]
         en = [_segment(res.english, i, "English", pid) for i in p.english]
-        ar_marks = _name_spans(p.evidence.names, ar, lambda n: n.arabic_segment, arabic=True)
-        en_marks = _name_spans(p.evidence.names, en, lambda n: n.english_segment, arabic=False)
+        names = [n for n in p.evidence.names if not _is_nationality(n)]
+        if p.score < _NAME_MIN_SCORE:
+            names = []
+        ar_marks = _name_spans(names, ar, lambda n: n.arabic_segment, arabic=True)
+        en_marks = _name_spans(names, en, lambda n: n.english_segment, arabic=False)
         meta = [
             f'<div class="lt">{esc(p.link_type)}</div>',
             f'<div class="score" title="{esc(label)}">{p.score:.2f}</div>',
+            f'<div class="band">{esc(label.split(" (")[0])}</div>',
             f'<div class="ids">ar {", ".join(map(str, p.arabic))} · '
             f"en {', '.join(map(str, p.english))}</div>",
         ]
@@ -1334,8 +1502,9 @@ def _html_row(res: Alignment, row: _Row) -> str:
                 '<div class="conflict" title="the two sides disagree on these anchors">≠ '
                 f"{esc(', '.join(p.evidence.conflicts))}</div>"
             )
+        furniture = " furniture" if all(s.role in _FURNITURE_ROLES for s in ar + en) else ""
         return (
-            f'<tr class="pair {cls}" id="pair-{pid}">'
+            f'<tr class="pair {cls}{furniture}" id="pair-{pid}">'
             f'<td class="text ar" dir="rtl" lang="ar">{_html_segments(ar, ar_marks)}</td>'
             f'<td class="meta">{"".join(meta)}</td>'
             f'<td class="text en" dir="ltr" lang="en">{_html_segments(en, en_marks)}</td></tr>'
@@ -1343,22 +1512,32 @@ def _html_row(res: Alignment, row: _Row) -> str:
     seg = row.segment
     assert seg is not None  # _document_rows gives one-sided rows a segment
     text = _html_segments([seg], {})
+    furniture = " furniture" if seg.role in _FURNITURE_ROLES else ""
     if row.kind == "ar":
         return (
-            f'<tr class="one-sided arabic-only" id="ar-{seg.index}">'
+            f'<tr class="one-sided arabic-only{furniture}" id="ar-{seg.index}">'
             f'<td class="text ar" dir="rtl" lang="ar">{text}</td>'
             f'<td class="meta">Arabic only<div class="ids">ar {seg.index}</div></td>'
             '<td class="empty en" dir="ltr"></td></tr>'
         )
     return (
-        f'<tr class="one-sided english-only" id="en-{seg.index}">'
+        f'<tr class="one-sided english-only{furniture}" id="en-{seg.index}">'
         '<td class="empty ar" dir="rtl"></td>'
         f'<td class="meta">English only<div class="ids">en {seg.index}</div></td>'
         f'<td class="text en" dir="ltr" lang="en">{text}</td></tr>'
     )
 
 
-_Mark = tuple[int, int, str]  # start, end, tooltip
+_Mark = tuple[int, int, str]  # start, end, tooltip ("" for a bidi isolate)
+
+
+def _whole_word(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen ``[start, end)`` to the whole words it touches (``لصين`` in ``للصين``)."""
+    while start > 0 and _WORD_CHAR.match(text, start - 1):
+        start -= 1
+    while end < len(text) and _WORD_CHAR.match(text, end):
+        end += 1
+    return start, end
 
 
 def _name_spans(
@@ -1368,7 +1547,7 @@ def _name_spans(
     *,
     arabic: bool,
 ) -> dict[int, list[_Mark]]:
-    """Per segment index, the valid, non-overlapping spans of the matched names."""
+    """Per segment index, the valid, non-overlapping whole-word spans of the matched names."""
     by_index = {s.index: s for s in segments}
     spans: dict[int, list[_Mark]] = {}
     for n in names:
@@ -1382,6 +1561,7 @@ def _name_spans(
             if found < 0 or not (n.arabic if arabic else n.english):
                 continue
             start, end = found, found + len(n.arabic if arabic else n.english)
+        start, end = _whole_word(seg.text, start, end)
         other = n.english if arabic else n.arabic
         spans.setdefault(seg.index, []).append((start, end, f"{other} ({n.source}, {n.score:.2f})"))
     for marks in spans.values():
@@ -1394,18 +1574,34 @@ def _name_spans(
     return spans
 
 
+def _with_isolates(text: str, marks: Sequence[_Mark]) -> list[_Mark]:
+    """``marks`` plus the handles, hashtags and URLs of ``text`` that no mark overlaps."""
+    out = list(marks)
+    for m in _ISOLATE.finditer(text):
+        if not any(m.start() < e and s < m.end() for s, e, _ in marks):
+            out.append((m.start(), m.end(), ""))
+    return sorted(out)
+
+
 def _html_segments(segments: Sequence[Segment], marks: Mapping[int, list[_Mark]]) -> str:
     esc = html.escape
     parts = []
     for seg in segments:
         role = "" if seg.role == "body" else f'<span class="role" dir="ltr">{esc(seg.role)}</span>'
         text, pos = [], 0
-        for start, end, tip in marks.get(seg.index, ()):
+        for start, end, tip in _with_isolates(seg.text, marks.get(seg.index, ())):
             text.append(esc(seg.text[pos:start]))
-            text.append(f'<mark title="{esc(tip)}">{esc(seg.text[start:end])}</mark>')
+            piece = esc(seg.text[start:end])
+            if tip:
+                text.append(f'<mark title="{esc(tip)}"><bdi>{piece}</bdi></mark>')
+            else:
+                text.append(f'<bdi class="isolate">{piece}</bdi>')
             pos = end
         text.append(esc(seg.text[pos:]))
-        parts.append(f'<p class="seg" data-index="{seg.index}">{role}{"".join(text)}</p>')
+        parts.append(
+            f'<p class="seg" dir="auto" data-index="{seg.index}" data-role="{esc(seg.role)}">'
+            f"{role}{''.join(text)}</p>"
+        )
     return "".join(parts)
 
 
