@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import tempfile
 import time
@@ -27,9 +28,9 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 from ._version import __version__
 from .errors import (
     BialignError,
-    EncodingError,
     InputError,
     LanguageWarning,
+    OptionError,
     OutputError,
     ResourceError,
     TruncationWarning,
@@ -90,28 +91,12 @@ def _one_line_warnings() -> Iterator[None]:
 
 
 def _read_text(path: str) -> str:
-    """Read a UTF-8 file (``-`` for standard input) with a clear error when it is not."""
-    source = STDIN_SOURCE if path == "-" else path
+    """Read a UTF-8 file, or standard input for ``-``, with a clear error when it is not."""
+    from .segmentation import decode_text, read_text_file
+
     if path == "-":
-        data = sys.stdin.buffer.read()
-    else:
-        try:
-            data = Path(path).read_bytes()
-        except FileNotFoundError:
-            raise InputError(f"{path}: no such file", path) from None
-        except IsADirectoryError:
-            raise InputError(f"{path}: is a folder, not a file", path) from None
-        except OSError as exc:
-            raise InputError(f"{path}: cannot read ({exc.strerror})", path) from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise EncodingError(
-            f"{source}: not UTF-8 text (invalid byte at offset {exc.start}); "
-            "convert it first, e.g. iconv -f WINDOWS-1256 -t UTF-8",
-            source,
-            exc.start,
-        ) from None
+        return decode_text(sys.stdin.buffer.read(), STDIN_SOURCE)
+    return read_text_file(path)
 
 
 def _read_article(path: str, lang: str | None = None) -> Article:
@@ -223,6 +208,78 @@ def _check_output(output: str) -> None:
     os.unlink(probe)
 
 
+#: The `align` flags that set an option of the exporters: (option, flag).
+_EXPORT_FLAGS: tuple[tuple[str, str], ...] = (
+    ("include_unaligned", "--include-unaligned"),
+    ("min_score", "--min-score"),
+    ("roles", "--roles"),
+    ("excel", "--excel"),
+    ("layout", "--layout"),
+    ("arabic_code", "--arabic-code"),
+    ("english_code", "--english-code"),
+)
+#: A language tag (BCP 47-like): a primary subtag, then subtags of 1 to 8 letters or digits.
+_LANG_TAG = re.compile(r"^([A-Za-z]{2,3})((?:-[A-Za-z0-9]{1,8})*)$")
+
+
+def _parse_roles(value: str) -> tuple[str, ...] | None:
+    """The value of `--roles`: role names separated by commas, or ``all`` (``None``)."""
+    from .segmentation import ROLES
+
+    accepted = f"role names separated by commas ({','.join(ROLES)}), or all"
+    if value.strip().lower() == "all":
+        return None
+    names = tuple(r.strip() for r in value.split(",") if r.strip())
+    unknown = [r for r in names if r not in ROLES]
+    if not names or unknown:
+        shown = unknown[0] if unknown else value
+        raise OptionError(
+            "--roles", value, accepted, f"--roles: {shown!r} is not a role; give {accepted}"
+        )
+    return names
+
+
+def _check_export_flags(args: argparse.Namespace) -> None:
+    """Refuse the values of the export flags that no format takes, before any work."""
+    if args.min_score is not None and not 0.0 <= args.min_score <= 1.0:
+        raise OptionError(
+            "--min-score",
+            args.min_score,
+            "a number from 0 to 1",
+            f"--min-score must be a number from 0 to 1, not {args.min_score:g}",
+        )
+    if args.roles is not None:
+        _parse_roles(args.roles)
+    for flag, code, primary, example in (
+        ("--arabic-code", args.arabic_code, "ar", "ar-SA"),
+        ("--english-code", args.english_code, "en", "en-GB"),
+    ):
+        m = _LANG_TAG.match(code) if code is not None else None
+        if code is not None and (m is None or m.group(1).lower() != primary):
+            accepted = f"a language tag starting with {primary}, such as {primary} or {example}"
+            raise OptionError(flag, code, accepted, f"{flag} {code!r}: give {accepted}")
+
+
+def _export_options(args: argparse.Namespace, fmt: str) -> tuple[dict[str, Any], list[str]]:
+    """The options to pass to the exporter (only the flags given) and the flags it ignores."""
+    from .export import format_options
+
+    accepted = format_options(fmt)
+    options: dict[str, Any] = {}
+    ignored: list[str] = []
+    for option, flag in _EXPORT_FLAGS:
+        value = getattr(args, option)
+        if value is None or value is False:
+            continue
+        if option not in accepted:
+            ignored.append(flag)
+        elif option == "roles":
+            options[option] = _parse_roles(value)
+        else:
+            options[option] = value
+    return options, ignored
+
+
 def _cmd_align(args: argparse.Namespace, out: TextIO) -> int:
     from .aligner import align
 
@@ -233,10 +290,10 @@ def _cmd_align(args: argparse.Namespace, out: TextIO) -> int:
     if args.output:
         _check_output(args.output)
     fmt = _format_for(args)
-    if not 0.0 <= args.min_score <= 1.0:
-        raise InputError(
-            f"--min-score must be between 0 and 1, not {args.min_score:g}", args.min_score
-        )
+    _check_export_flags(args)
+    options, ignored = _export_options(args, fmt)
+    for flag in ignored:
+        warn_line(f"{flag} does not apply to {fmt} output; ignored")
     arabic = _read_article(args.arabic)
     english = _read_article(args.english)
     t0 = time.perf_counter()
@@ -244,12 +301,6 @@ def _cmd_align(args: argparse.Namespace, out: TextIO) -> int:
         _progress(args, f"bialign: aligning {arabic.source} with {english.source} …")
     res = align(arabic, english, translator=args.translator, embedding=not args.no_embedding)
     elapsed = time.perf_counter() - t0
-    options: dict[str, object] = {}
-    if fmt in ("csv", "tmx", "html"):
-        options["min_score"] = args.min_score
-    if fmt == "csv":
-        options["include_unaligned"] = args.include_unaligned
-        options["excel"] = args.excel
     _write_result(res, args.output, fmt, options, out)
     _progress(args, f"bialign: {res.summary()} ({elapsed:.1f} s)")
     if args.output:
@@ -394,7 +445,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for the docs)."""
-    from .export import FORMATS
+    from .export import CSV_LAYOUTS, FORMATS, TMX_MIN_SCORE, TMX_ROLES
 
     ap = _Parser(
         prog="bialign",
@@ -431,20 +482,32 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="with --translator: use the translation model alone",
     )
-    fl = al.add_argument_group("filtering")
+    fl = al.add_argument_group("filtering and output options (each format's defaults apply)")
+    fl.add_argument(
+        "--min-score",
+        type=float,
+        metavar="X",
+        help=f"leave out the pairs scoring below X (0..1; default: 0, TMX: {TMX_MIN_SCORE:g})",
+    )
+    fl.add_argument(
+        "--roles",
+        metavar="LIST",
+        help="keep the pairs of these roles, e.g. headline,body, or all "
+        f"(default: all, TMX: {','.join(TMX_ROLES)})",
+    )
     fl.add_argument(
         "--include-unaligned",
         action="store_true",
         help="CSV: add a row for every one-language segment",
     )
-    fl.add_argument(
-        "--min-score",
-        type=float,
-        default=0.0,
-        metavar="X",
-        help="drop pairs scoring below X (0..1)",
-    )
     fl.add_argument("--excel", action="store_true", help="CSV: add a BOM so Excel reads Arabic")
+    fl.add_argument("--layout", choices=CSV_LAYOUTS, help="CSV: the table layout (default: pairs)")
+    fl.add_argument(
+        "--arabic-code", metavar="TAG", help="TMX: the Arabic language tag (default: ar)"
+    )
+    fl.add_argument(
+        "--english-code", metavar="TAG", help="TMX: the English language tag (default: en)"
+    )
     al.set_defaults(func=_cmd_align)
 
     sg = sub.add_parser(

@@ -116,6 +116,54 @@ class TestAlign:
         assert lines[0].startswith("bialign: ") and "pairs" in lines[0]
         assert lines[1] == f"bialign: wrote {out}"
 
+    def test_flags_for_another_format_warn(self, capsys: pytest.CaptureFixture[str]) -> None:
+        code, out, err = run(
+            capsys, "align", AR, EN, "-q", "-f", "json", "--excel", "--layout", "tidy"
+        )
+        assert code == 0 and json.loads(out)["format"].startswith("bialign-alignment/")
+        assert err.splitlines() == [
+            "bialign: warning: --excel does not apply to json output; ignored",
+            "bialign: warning: --layout does not apply to json output; ignored",
+        ]
+
+    def test_tmx_defaults_apply_unless_given(self, capsys: pytest.CaptureFixture[str]) -> None:
+        default = run(capsys, "align", AR, EN, "-q", "-f", "tmx")[1]
+        everything = run(
+            capsys, "align", AR, EN, "-q", "-f", "tmx", "--min-score", "0", "--roles", "all"
+        )[1]
+        assert 0 < default.count("<tu ") < everything.count("<tu ")
+        assert "--roles" not in capsys.readouterr().err
+
+    def test_tmx_language_codes(self, capsys: pytest.CaptureFixture[str]) -> None:
+        code, out, _ = run(
+            capsys,
+            "align",
+            AR,
+            EN,
+            "-q",
+            "-f",
+            "tmx",
+            "--arabic-code",
+            "ar-SY",
+            "--english-code",
+            "en-GB",
+        )
+        assert code == 0 and 'xml:lang="ar-SY"' in out and 'xml:lang="en-GB"' in out
+
+    def test_roles(self, capsys: pytest.CaptureFixture[str]) -> None:
+        code, out, _ = run(capsys, "align", AR, EN, "-q", "--roles", "headline, body")
+        rows = list(csv.DictReader(io.StringIO(out)))
+        assert code == 0 and rows
+        roles = {
+            r for row in rows for r in (row["arabic_roles"] + " " + row["english_roles"]).split()
+        }
+        assert roles <= {"headline", "body"} and "body" in roles
+
+    def test_layout(self, capsys: pytest.CaptureFixture[str]) -> None:
+        code, out, _ = run(capsys, "align", AR, EN, "-q", "--layout", "tidy")
+        header = next(csv.reader(io.StringIO(out)))
+        assert code == 0 and tuple(header) == bialign.export.CSV_TIDY_COLUMNS
+
     def test_include_unaligned_and_min_score(self, tmp_path: Path) -> None:
         out = tmp_path / "all.csv"
         main(["align", AR, EN, "-o", str(out), "--include-unaligned", "--min-score", "0.5", "-q"])
@@ -219,6 +267,41 @@ class TestErrors:
         assert err.splitlines() == [err.strip()] and err.startswith("bialign: error: segment: ")
         assert "'xml'" in err and "bialign segment --help" in err
 
+    @pytest.mark.parametrize(
+        ("flag", "value"),
+        [
+            ("--roles", "headlines"),
+            ("--roles", ","),
+            ("--arabic-code", "en"),
+            ("--english-code", "e"),
+        ],
+    )
+    def test_bad_export_flag(
+        self,
+        flag: str,
+        value: str,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        monkeypatch.setattr(bialign.aligner, "align", _never)
+        line = self.one_line_error(capsys, "align", AR, EN, "-f", "tmx", flag, value)
+        assert flag in line
+
+    def test_utf16(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        f = tmp_path / "utf16.txt"
+        f.write_bytes("Syria and China agreed.".encode("utf-16"))
+        assert "UTF-16" in self.one_line_error(capsys, "segment", str(f))
+
+    def test_stdin_not_utf8(
+        self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        data = "سوريا والصين".encode("cp1256")
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+        assert "stdin: not UTF-8" in self.one_line_error(capsys, "segment", "-")
+
+    def test_wrong_lang(self, capsys: pytest.CaptureFixture[str]) -> None:
+        self.one_line_error(capsys, "segment", "--lang", "ar", EN)
+
     def test_bad_min_score(self, capsys: pytest.CaptureFixture[str]) -> None:
         assert "min-score" in self.one_line_error(capsys, "align", AR, EN, "--min-score", "2")
 
@@ -245,6 +328,18 @@ class TestWarnings:
         code, out, err = run(capsys, "segment", EN)
         assert code == 0 and out
         assert err == "bialign: warning: the text does not read as English (French words)\n"
+
+    def test_language_warning(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        f = tmp_path / "fr.txt"
+        f.write_text(
+            "Le ministre est arrivé à Pékin pour des entretiens avec les dirigeants "
+            "de la Chine sur la sécurité.\n",
+            encoding="utf-8",
+        )
+        code, out, err = run(capsys, "segment", "--lang", "en", str(f))
+        assert code == 0 and out
+        assert len(err.splitlines()) == 1 and err.startswith("bialign: warning: ")
+        assert "French" in err
 
     def test_other_warnings_untouched(
         self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
