@@ -1285,3 +1285,95 @@ class TestTidyCsv:
         with pytest.raises(OptionError) as info:
             to_csv(res, layout="tidy", include_unaligned=True)
         assert info.value.option == "include_unaligned"
+
+
+class TestHtmlForAnalysts:
+    @staticmethod
+    def _one_pair(ar_text: str, en_text: str, score: float, names=()) -> Alignment:
+        ar = Article.from_sentences([ar_text], lang="ar")
+        en = Article.from_sentences([en_text], lang="en")
+        pair = AlignedPair((0,), (0,), ar_text, en_text, score, Evidence(names=tuple(names)))
+        return Alignment(ar, en, (pair,), (), (), "sig")
+
+    def test_segments_have_their_own_base_direction(self, res):
+        """Each segment is dir="auto" (a Latin-first byline reads left to right) and
+        handles are isolated, so "@syrianmofaex" keeps its @ in front."""
+        text = to_html(res)
+        assert text.count('<p class="seg" ') == text.count('<p class="seg" dir="auto"') > 40
+        assert '<bdi class="isolate">@syrianmofaex</bdi>' in text
+        assert "unicode-bidi: plaintext" in text
+
+    def test_what_only_one_version_says(self, res):
+        """A section before the table lists each one-sided passage, linked to its row."""
+        text = to_html(res)
+        start = text.index('id="only"')
+        assert start < text.index('<table class="alignment"')
+        section = text[start : text.index("</div>", start)]
+        for lang, passages in (("ar", res.arabic_passages), ("en", res.english_passages)):
+            for passage in passages:
+                first = passage.indices[0]
+                assert f'href="#{lang}-{first}"' in section
+                assert f'id="{lang}-{first}"' in text
+
+    def test_passage_hint_names_numbers_and_dates(self):
+        """The hint gives the passage's names (in English too) and its numbers and dates."""
+        ar = Article.from_sentences(
+            ["قال الرئيس إنه سيزور الصين.", "وصل الشيباني إلى بكين يوم 17.11.2025 مع 300 شخص."],
+            lang="ar",
+        )
+        en = Article.from_sentences(["The president said he would visit Beijing."], lang="en")
+        pair = AlignedPair((0,), (0,), ar[0].text, en[0].text, 0.9)
+        text = to_html(Alignment(ar, en, (pair,), (ar[1],), (), "sig"))
+        li = re.search(r'<li class="passage ar">.*?</li>', text).group(0)
+        assert 'href="#ar-1"' in li and "Beijing" in li
+        assert "date 2025-11-17" in li and "300" in li
+
+    def test_furniture_toggle(self, res):
+        """A CSS-only checkbox, before the table, hides the furniture rows."""
+        text = to_html(res)
+        box = text.index('<input type="checkbox" class="toggle" id="hide-furniture">')
+        assert box < text.index('<table class="alignment"')
+        assert "#hide-furniture:checked ~ table.alignment tr.furniture { display: none; }" in text
+        assert re.search(r'<tr class="pair [a-z-]+ furniture" id="pair-2">', text)  # bylines
+        assert re.search(r'<tr class="pair [a-z-]+" id="pair-7">', text)  # body
+        assert "<script" not in text
+
+    def test_legend_gives_the_measured_share_right(self, res):
+        legend = re.search(r'<ul class="legend".*?</ul>', to_html(res), re.S).group(0)
+        assert legend.count("measured right") == 3
+        assert "likely right (≥ 0.80): 94 %" in legend
+
+    @pytest.mark.parametrize(("score", "marked"), [(0.02, False), (0.29, False), (0.32, True)])
+    def test_no_name_marks_on_likely_wrong_links(self, score, marked):
+        name = NameEvidence("بكين", "Beijing", 0.95, "gazetteer", 0, 0, (6, 10), (9, 16))
+        res = self._one_pair("وصل إلى بكين", "He flew to Beijing", score, [name])
+        assert ("<mark" in to_html(res).split("<tbody>")[1]) is marked
+
+    def test_marks_cover_the_whole_word(self):
+        """A name found inside a word (لصين in للصين) marks the whole word."""
+        ar_text = "زيارة للصين"
+        name = NameEvidence("لصين", "China", 0.95, "gazetteer", 0, 0, (7, 11), (9, 14))
+        res = self._one_pair(ar_text, "A visit to China", 0.9, [name])
+        assert "<mark title=" in to_html(res)
+        assert re.search(r"<mark[^>]*><bdi>للصين</bdi></mark>", to_html(res))
+
+    @pytest.mark.parametrize(
+        ("ar_name", "en_name"),
+        [("السوري", "Syrian"), ("الصينية", "Chinese"), ("والسورية", "Syrian")],
+    )
+    def test_nationality_adjectives_are_not_marked(self, ar_name, en_name):
+        ar_text = f"الوزير {ar_name} قال"
+        en_text = f"The {en_name} minister said"
+        a0, e0 = ar_text.index(ar_name), en_text.index(en_name)
+        name = NameEvidence(
+            ar_name,
+            en_name,
+            1.0,
+            "gazetteer",
+            0,
+            0,
+            (a0, a0 + len(ar_name)),
+            (e0, e0 + len(en_name)),
+        )
+        res = self._one_pair(ar_text, en_text, 0.9, [name])
+        assert "<mark" not in to_html(res).split("<tbody>")[1]
