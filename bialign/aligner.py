@@ -48,7 +48,7 @@ from .errors import InputTypeError, LanguageError, OptionError, ResourceError
 from .result import AlignedPair, Alignment, Evidence, NameEvidence
 from .scorers.anchors import AnchorScorer, shared_anchors
 from .scorers.base import Scorer
-from .segmentation import Article, Segment, check_language, read_article
+from .segmentation import ROLES, Article, Segment, check_language, read_article
 
 if TYPE_CHECKING:
     from .translate import Translator
@@ -82,9 +82,11 @@ FEATURES = (
 #: using the mean everywhere lowers link F1 by about 0.01 (see the benchmarks).
 LONG_DOCUMENT = 1000
 
-_HEADER_ROLES = frozenset(
-    {"category", "headline", "standfirst", "byline", "caption", "dateline", "boilerplate"}
-)
+#: Roles of running text: a subheading (crosshead) may be taken for body text by one
+#: side's segmentation, so the two may link; every other role is page furniture.
+_TEXT_ROLES = frozenset({"body", "subheading"})
+#: Page furniture: pairs only with the same role, and never joins a link by gap filling.
+_HEADER_ROLES = frozenset(ROLES) - _TEXT_ROLES
 
 
 @dataclass(frozen=True)
@@ -583,7 +585,9 @@ def _role_mask(ar: Article, en: Article, use_roles: bool) -> np.ndarray:
     structured = any(r != "body" for r in ar_roles) and any(r != "body" for r in en_roles)
     if not (use_roles and structured):
         return np.ones((n, m), dtype=bool)
-    return np.array([[ra == re for re in en_roles] for ra in ar_roles], dtype=bool).reshape(n, m)
+    ar_kind = np.array([r if r not in _TEXT_ROLES else "text" for r in ar_roles])
+    en_kind = np.array([r if r not in _TEXT_ROLES else "text" for r in en_roles])
+    return (ar_kind[:, None] == en_kind[None, :]).reshape(n, m)
 
 
 # --------------------------------------------------------------------------- search

@@ -290,3 +290,24 @@ class TestLanguage:
         with warnings.catch_warnings():
             warnings.simplefilter("error", bialign.LanguageWarning)
             align_cheaply()
+
+
+def test_a_subheading_may_link_with_body_text_but_not_with_furniture() -> None:
+    """Crossheads are running text: one side's segmenter may not have marked them."""
+    ar = bialign.Article.from_sentences(
+        ["سوريا والصين", "بكين تتعهد بالمساعدة", "قال الوزير."], roles=["headline", "body", "body"]
+    )
+    en = bialign.Article.from_sentences(
+        ["Syria and China", "Beijing pledges help", "The minister said."],
+        roles=["headline", "subheading", "body"],
+    )
+    table = {
+        "سوريا والصين": "Syria and China",
+        "بكين تتعهد بالمساعدة": "Beijing pledges help",
+        "قال الوزير.": "The minister said.",
+    }
+    t = FunctionTranslator(lambda s: table.get(s, ""), name="t3")
+    res = bialign.align(ar, en, translator=t, embedding=False)
+    links = {(p.arabic, p.english) for p in res.pairs}
+    assert ((1,), (1,)) in links
+    assert not any(0 in p.arabic and 1 in p.english for p in res.pairs)
