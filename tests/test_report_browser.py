@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import importlib.util
+import json
+import re
 import shutil
 import struct
 import subprocess
@@ -178,7 +181,7 @@ def test_screenshot_is_not_blank(colours):
 
 @pytest.mark.parametrize(
     ("what", "colour"),
-    [("high-score band", "#c9ebc9"), ("doubtful band", "#f9d2cc"), ("name mark", "#ffd33d")],
+    [("likely-right band", "#c9ebc9"), ("unsure band", "#fff0bd"), ("name mark", "#ffd33d")],
 )
 def test_screenshot_shows_the_styles(colours, what, colour):
     """The inline CSS applies: band backgrounds and name marks are painted."""
@@ -190,3 +193,87 @@ def test_dom_has_summary_and_rtl_cells(dom):
     assert 'id="summary"' in dom and "Summary" in dom
     assert dom.count('dir="rtl" lang="ar"') >= 16
     assert "<mark" in dom
+
+
+# Measures the rendered report (added to a copy of it only: the report itself has no script)
+# and writes the findings as JSON into <pre id="probe">, which --dump-dom then shows.
+_PROBE = """
+<script>
+function rectOf(node, offset) {
+  const r = document.createRange();
+  r.setStart(node, offset);
+  r.setEnd(node, offset + 1);
+  return r.getBoundingClientRect();
+}
+function charLeft(el, ch) {
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const i = n.data.indexOf(ch);
+    if (i >= 0) return rectOf(n, i).left;
+  }
+  return null;
+}
+const out = {};
+const handle = [...document.querySelectorAll("bdi.isolate")]
+  .find(b => b.textContent === "@syrianmofaex");
+out.handle = handle ? {at: charLeft(handle, "@"), s: charLeft(handle, "s")} : null;
+const byline = document.querySelector('#pair-2 td.ar p.seg');
+out.byline = {
+  direction: getComputedStyle(byline).direction,
+  latin: charLeft(byline, "H"),
+  arabic: charLeft(byline, "\u0645"),
+};
+const furniture = [...document.querySelectorAll("tr.furniture")];
+const body = document.querySelector("#pair-7");
+out.before = furniture.map(r => getComputedStyle(r).display);
+document.getElementById("hide-furniture").click();
+out.after = furniture.map(r => getComputedStyle(r).display);
+out.bodyAfter = getComputedStyle(body).display;
+const links = [...document.querySelectorAll("#only a[href^='#']")];
+out.links = links.length;
+out.brokenLinks = links.filter(a => !document.getElementById(a.getAttribute("href").slice(1)))
+  .length;
+const pre = document.createElement("pre");
+pre.id = "probe";
+pre.textContent = JSON.stringify(out);
+document.body.appendChild(pre);
+</script>
+"""
+
+
+@pytest.fixture(scope="module")
+def probe(chromium, report, tmp_path_factory) -> dict:
+    tmp = tmp_path_factory.mktemp("probe")
+    page = tmp / "probe.html"
+    page.write_text(
+        report.read_text(encoding="utf-8").replace("</body>", _PROBE + "</body>"),
+        encoding="utf-8",
+    )
+    dom = _run(chromium, tmp, "--dump-dom", "--window-size=1200,1600", page.as_uri()).stdout
+    found = re.search(r'<pre id="probe">(.*?)</pre>', dom.decode("utf-8"), re.S)
+    assert found, "the probe script did not run"
+    return json.loads(html.unescape(found.group(1)))
+
+
+def test_handle_keeps_its_at_sign_in_front(probe):
+    """In the right-to-left caption, "@syrianmofaex" shows with the @ on the left."""
+    assert probe["handle"] is not None
+    assert probe["handle"]["at"] < probe["handle"]["s"]
+
+
+def test_latin_first_byline_reads_left_to_right(probe):
+    """The byline "Hüsameddin Salih | 17.11.2025 - محدث : …" keeps its order."""
+    assert probe["byline"]["direction"] == "ltr"
+    assert probe["byline"]["latin"] < probe["byline"]["arabic"]
+
+
+def test_checkbox_hides_page_furniture(probe):
+    """The CSS-only toggle hides every furniture row, and only those."""
+    assert probe["before"] and all(d != "none" for d in probe["before"])
+    assert all(d == "none" for d in probe["after"])
+    assert probe["bodyAfter"] != "none"
+
+
+def test_summary_links_reach_their_rows(probe):
+    """Every passage link of "What only one version says" points to a row of the table."""
+    assert probe["links"] > 0 and probe["brokenLinks"] == 0
