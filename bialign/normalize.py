@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import regex
 
-__all__ = ["fold_digits", "normalize_arabic", "normalize_english"]
+__all__ = ["fold_digits", "normalize_arabic", "normalize_english", "normalize_for_encoder"]
 
 # Arabic-Indic (U+0660..) and Eastern Arabic-Indic / Persian (U+06F0..) digits.
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
@@ -120,3 +120,67 @@ def normalize_english(text: str) -> str:
 
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "«": '"', "»": '"'})
+
+
+def _code_points(spec: str) -> range:
+    lo, _, hi = spec.partition("-")
+    return range(int(lo, 16), int(hi or lo, 16) + 1)
+
+
+@functools.cache
+def _encoder_tables() -> tuple[dict[int, str], dict[int, None], frozenset[str]]:
+    from ._resources import read_toml, resource_path
+    from .errors import ResourceError
+
+    path = resource_path("encoder_text.toml")
+    data = read_toml(path)
+    try:
+        fold: dict[int, str] = {}
+        for spec in data["presentation"]["ranges"]:
+            for cp in _code_points(spec):
+                folded = unicodedata.normalize("NFKC", chr(cp))
+                if folded != chr(cp):
+                    fold[cp] = folded
+        for src, dst in data.get("map", {}).items():
+            fold[int(src, 16)] = chr(int(dst, 16))
+        remove: dict[int, None] = {cp: None for spec in data["remove"] for cp in _code_points(spec)}
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ResourceError(f"{path}: malformed ({exc!r})", str(path)) from exc
+    trigger = frozenset(chr(cp) for cp in (*fold, *remove))
+    return fold, remove, trigger
+
+
+@functools.lru_cache(maxsize=65536)
+def normalize_for_encoder(text: str) -> str:
+    """The text the sentence encoder sees: Arabic without decoration.
+
+    Folds Arabic presentation forms (U+FB50–U+FDFF, U+FE70–U+FEFE) to base
+    letters with NFKC, alef wasla to alef, and removes harakat, tanwin, shadda,
+    sukun, dagger alef, Quranic marks, tatweel and zero-width characters (the
+    tables are in ``resources/encoder_text.toml``). Unlike `normalize_arabic`
+    it leaves everything else alone (alef forms, yeh, teh marbuta, digits,
+    spaces), so a text without those characters is returned unchanged.
+
+    Args:
+        text: Any text.
+
+    Returns:
+        The cleaned text.
+
+    Examples:
+        >>> normalize_for_encoder("بِسْمِ ٱللَّهِ ٱلرَّحْمَٰنِ")
+        'بسم الله الرحمن'
+        >>> normalize_for_encoder("Plain text and أحمد stay as they are.")
+        'Plain text and أحمد stay as they are.'
+    """
+    if not isinstance(text, str):
+        from .errors import InputTypeError
+
+        raise InputTypeError(f"normalize_for_encoder expects str, got {type(text).__name__}", text)
+    fold, remove, trigger = _encoder_tables()
+    if trigger.isdisjoint(text):
+        return text
+    if any("\u0653" <= ch <= "\u0655" for ch in text):
+        # Decomposed hamza/madda over alef, waw, yeh: compose before the marks are removed.
+        text = unicodedata.normalize("NFC", text)
+    return text.translate(fold).translate(remove)

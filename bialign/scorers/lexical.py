@@ -23,6 +23,7 @@ import regex
 
 from .._resources import read_toml, resource_path
 from ..errors import InputTypeError
+from ..normalize import normalize_for_encoder
 from .base import check_matrix
 
 __all__ = ["LexicalScorer", "content_words"]
@@ -44,7 +45,9 @@ def content_words(text: str, lang: str) -> list[str]:
         ['syria', 'china', 'agreed', 'monday', 'deepen', 'ties']
     """
     ar_stop, en_stop = _stopwords()
-    words = _WORD.findall(text)
+    # Harakat, tatweel, presentation forms and zero-width characters removed first, so a
+    # vocalised word matches its stop word and embeds like its plain spelling.
+    words = _WORD.findall(normalize_for_encoder(text))
     if lang == "en":
         return [w.lower() for w in words if len(w) > 2 and w.lower() not in en_stop]
     return [w for w in words if len(w) > 2 and w not in ar_stop]
