@@ -1463,8 +1463,13 @@ def _passage_names(text: str, lang: str, other_text: str) -> tuple[tuple[str, st
         ev = NameEvidence(m.arabic, m.english, m.score, m.source, 0, 0, (0, 0), (0, 0))
         if _is_nationality(ev):
             continue
-        key = (m.arabic if lang == "ar" else m.english).casefold()
-        seen.setdefault(key, (m.arabic, m.english))
+        arabic, english = m.arabic, m.english
+        if lang == "ar":  # the whole word: للصين, not the fragment لصين
+            arabic = ar[slice(*_whole_word(ar, *m.arabic_span))]
+        else:
+            english = en[slice(*_whole_word(en, *m.english_span))]
+        key = (arabic if lang == "ar" else english).casefold()
+        seen.setdefault(key, (arabic, english))
     return tuple(seen.values())
 
 

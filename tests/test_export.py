@@ -1328,6 +1328,16 @@ class TestHtmlForAnalysts:
         assert 'href="#ar-1"' in li and "Beijing" in li
         assert "date 2025-11-17" in li and "300" in li
 
+    def test_passage_hint_gives_whole_words(self):
+        ar = Article.from_sentences(
+            ["قال الرئيس كلمة.", "وتعهد بأنه لن يكون تهديدا للصين."], lang="ar"
+        )
+        en = Article.from_sentences(["The president spoke of China."], lang="en")
+        pair = AlignedPair((0,), (0,), ar[0].text, en[0].text, 0.9)
+        text = to_html(Alignment(ar, en, (pair,), (ar[1],), (), "sig"))
+        li = re.search(r'<li class="passage ar">.*?</li>', text).group(0)
+        assert "للصين</bdi> (China)" in li
+
     def test_furniture_toggle(self, res):
         """A CSS-only checkbox, before the table, hides the furniture rows."""
         text = to_html(res)
