@@ -1,16 +1,16 @@
-"""Write an :class:`~bialign.result.Alignment` as CSV, JSON, TMX or an HTML report.
+"""Write an `Alignment` as CSV, JSON, TMX or an HTML report.
 
 Stage 6 of the pipeline (export). Every writer takes the result and an optional
 ``path_or_file``, and returns the text it produced:
 
-* a ``str`` or :class:`os.PathLike` writes the file atomically (a temporary file
-  in the same folder, then :func:`os.replace`), so a failed export never leaves a
+* a ``str`` or `os.PathLike` writes the file atomically (a temporary file
+  in the same folder, then `os.replace`), so a failed export never leaves a
   partial file behind;
 * a text file object gets the text written to it (open CSV files with
   ``newline=""``);
 * ``None`` only returns the text.
 
-:func:`write` picks the format from the file extension. :func:`load_json` reads
+`write` picks the format from the file extension. `load_json` reads
 the JSON form back into equal dataclasses.
 
 Document order, shared by the CSV (``include_unaligned=True``) and the HTML
@@ -76,13 +76,13 @@ __all__ = [
     "write",
 ]
 
-#: The formats :func:`write` knows.
+#: The formats `write` knows.
 FORMATS: tuple[str, ...] = ("csv", "json", "tmx", "html")
 
 #: The value of the ``"format"`` field of the JSON form.
 FORMAT_VERSION = "bialign-alignment/1"
 
-#: The columns of :func:`to_csv`, in order.
+#: The columns of `to_csv`, in order.
 CSV_COLUMNS: tuple[str, ...] = (
     "pair_id",
     "arabic_ids",
@@ -137,7 +137,7 @@ PathOrFile = str | os.PathLike[str] | IO[str] | None
 _INDEX = {"type": "integer", "minimum": 0}
 _SPAN = {"type": "array", "items": _INDEX, "minItems": 2, "maxItems": 2}
 
-#: JSON Schema (draft 2020-12) of the output of :func:`to_json`.
+#: JSON Schema (draft 2020-12) of the output of `to_json`.
 JSON_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "urn:bialign:schema:bialign-alignment/1",
@@ -437,7 +437,7 @@ def _emit(text: str, path_or_file: PathOrFile) -> str:
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` as UTF-8 to ``path`` via a temporary file and :func:`os.replace`.
+    """Write ``text`` as UTF-8 to ``path`` via a temporary file and `os.replace`.
 
     Raises:
         OutputError: The folder is missing, the path is a folder, or writing failed.
@@ -735,7 +735,7 @@ def _pair_to_dict(pid: int, p: AlignedPair) -> dict[str, Any]:
 
 
 def _evidence_to_dict(ev: Evidence) -> dict[str, Any]:
-    """:meth:`Evidence.to_dict` without its rounding, so that the JSON round-trips exactly."""
+    """`Evidence.to_dict` without its rounding, so that the JSON round-trips exactly."""
     return {
         "signals": {str(k): float(v) for k, v in ev.signals.items()},
         "names": [
@@ -758,7 +758,7 @@ def _evidence_to_dict(ev: Evidence) -> dict[str, Any]:
 
 
 def load_json(path_or_text: str | os.PathLike[str] | bytes | IO[str]) -> Alignment:
-    """Read the output of :func:`to_json` back into an :class:`Alignment`.
+    """Read the output of `to_json` back into an `Alignment`.
 
     Args:
         path_or_text: A path, the JSON text itself (a ``str`` starting with ``{``
@@ -837,7 +837,7 @@ def _short(text: str, limit: int = 60) -> str:
 
 
 class _Malformed(Exception):
-    """Internal: a structural problem, turned into :class:`InputError` with its location."""
+    """Internal: a structural problem, turned into `InputError` with its location."""
 
 
 def _get(obj: Any, key: str, kinds: tuple[type, ...], where: str) -> Any:
