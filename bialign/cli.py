@@ -545,6 +545,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except UnicodeEncodeError as exc:
+        # Standard output in a legacy encoding (ASCII, Windows-1252 …) cannot take Arabic.
+        print(
+            f"bialign: error: the output cannot be written in the encoding {exc.encoding} of "
+            "standard output; set PYTHONIOENCODING=utf-8 (or run python -X utf8 -m bialign)",
+            file=sys.stderr,
+        )
+        return 1
     except OSError as exc:
         # Writing to standard output failed (disk full …): still one line.
         print(f"bialign: error: {_one_line(exc.strerror or exc)}", file=sys.stderr)

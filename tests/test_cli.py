@@ -302,6 +302,12 @@ class TestErrors:
     def test_wrong_lang(self, capsys: pytest.CaptureFixture[str]) -> None:
         self.one_line_error(capsys, "segment", "--lang", "ar", EN)
 
+    def test_stdout_not_utf8(
+        self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(io.BytesIO(), encoding="ascii"))
+        assert "PYTHONIOENCODING=utf-8" in self.one_line_error(capsys, "segment", AR)
+
     def test_bad_min_score(self, capsys: pytest.CaptureFixture[str]) -> None:
         assert "min-score" in self.one_line_error(capsys, "align", AR, EN, "--min-score", "2")
 
