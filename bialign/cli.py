@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from .result import Alignment
     from .segmentation import Article
 
-__all__ = ["build_parser", "main"]
+__all__ = ["build_parser", "main", "tsv_field"]
 
 #: Inputs longer than this (characters, both files) get a progress line before aligning.
 LONG_INPUT = 100_000
@@ -58,7 +58,7 @@ STDIN_SOURCE = "stdin"
 _OWN_WARNINGS: tuple[type[Warning], ...] = (TruncationWarning, LanguageWarning)
 
 
-def warn_line(message: str) -> None:
+def _warn_line(message: str) -> None:
     """Print one `bialign: warning: …` line on standard error."""
     print(f"bialign: warning: {_one_line(message)}", file=sys.stderr, flush=True)
 
@@ -82,7 +82,7 @@ def _one_line_warnings() -> Iterator[None]:
             line: str | None = None,
         ) -> None:
             if issubclass(category, _OWN_WARNINGS) or category.__module__.startswith("bialign"):
-                warn_line(str(message))
+                _warn_line(str(message))
             else:
                 previous(message, category, filename, lineno, file, line)
 
@@ -293,7 +293,7 @@ def _cmd_align(args: argparse.Namespace, out: TextIO) -> int:
     _check_export_flags(args)
     options, ignored = _export_options(args, fmt)
     for flag in ignored:
-        warn_line(f"{flag} does not apply to {fmt} output; ignored")
+        _warn_line(f"{flag} does not apply to {fmt} output; ignored")
     arabic = _read_article(args.arabic)
     english = _read_article(args.english)
     t0 = time.perf_counter()
