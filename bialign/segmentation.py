@@ -58,9 +58,19 @@ __all__ = [
 
 Language = Literal["ar", "en"]
 Role = Literal[
-    "category", "headline", "standfirst", "byline", "caption", "dateline", "body", "boilerplate"
+    "category",
+    "headline",
+    "standfirst",
+    "byline",
+    "caption",
+    "dateline",
+    "subheading",
+    "body",
+    "boilerplate",
 ]
-#: Every role a segment can have, in page order.
+#: Every role a segment can have, in page order. ``subheading`` (a crosshead
+#: inside the article, "Wrapping Up") comes just before ``body``: it belongs
+#: to the body part of the page and stands before the paragraphs it heads.
 ROLES: tuple[str, ...] = (
     "category",
     "headline",
@@ -68,6 +78,7 @@ ROLES: tuple[str, ...] = (
     "byline",
     "caption",
     "dateline",
+    "subheading",
     "body",
     "boilerplate",
 )
@@ -278,7 +289,12 @@ def _without_non_words(text: str) -> str:
     """``text`` with web addresses, e-mail addresses and @handles blanked out."""
     if "." not in text and "@" not in text:
         return text
-    return _cues().ignore.sub(" ", text)
+    ignore = _cues().ignore
+    # Every ignored span lies inside one token holding "." "@" or "/": test only those.
+    return _CANDIDATE.sub(lambda m: ignore.sub(" ", m.group(0)), text)
+
+
+_CANDIDATE = regex.compile(r"(?<!\S)[^\s.@/]*+[.@/][^\s.!?؟,،;:\"'”’»)\]]\S*")
 
 
 _LATIN_WORD = regex.compile(r"(?V1)[\p{Script=Latin}&&\p{L}]+")
@@ -596,6 +612,10 @@ class LayoutPatterns:
         dateline: A matching short line in the header is a dateline.
         dateline_inline: A match at the start of the first body line is a dateline.
         category: A matching first line is a list of section names.
+        list_item: A matching line is a list item (``- item``, ``• item``, ``1. item``):
+            one segment, never split into sentences.
+        table_row: A matching line is a table row (``| a | b |``): one segment.
+        subheading: A matching line inside the body is a subheading, whatever its length.
     """
 
     outlets: tuple[str, ...] = ()
@@ -605,22 +625,15 @@ class LayoutPatterns:
     dateline: tuple[regex.Pattern[str], ...] = ()
     dateline_inline: tuple[regex.Pattern[str], ...] = ()
     category: tuple[regex.Pattern[str], ...] = ()
+    list_item: tuple[regex.Pattern[str], ...] = ()
+    table_row: tuple[regex.Pattern[str], ...] = ()
+    subheading: tuple[regex.Pattern[str], ...] = ()
 
     def merged(self, other: LayoutPatterns) -> LayoutPatterns:
         """These patterns plus ``other``'s."""
         return LayoutPatterns(
             outlets=self.outlets + other.outlets,
-            **{
-                k: getattr(self, k) + getattr(other, k)
-                for k in (
-                    "boilerplate",
-                    "byline",
-                    "caption",
-                    "dateline",
-                    "dateline_inline",
-                    "category",
-                )
-            },
+            **{k: getattr(self, k) + getattr(other, k) for k in _TOML_KEYS},
         )
 
     @classmethod
@@ -647,6 +660,9 @@ _TOML_KEYS = {
     "dateline": ("dateline", "line"),
     "dateline_inline": ("dateline", "inline"),
     "category": ("category", "line"),
+    "list_item": ("list", "item"),
+    "table_row": ("table", "row"),
+    "subheading": ("subheading", "line"),
 }
 
 
@@ -736,12 +752,12 @@ def _abbreviations() -> frozenset[str]:
 # --------------------------------------------------------------------------- sentences
 
 # A stop (. ! ? ؟ … or ...), then closing quotes or brackets, then white space.
-_STOP = regex.compile(r"(?:\.{3}|…+|[.!?؟]+)[\"'”’»)\]]*(?=\s)")
+_STOP = regex.compile(r"(?:\.{3}|…+|[.!?؟]+)[\"'”’»)\]]*(?=[\s\u200b-\u200f\u2060\ufeff])")
 _TOKEN_BEFORE = regex.compile(r"(\S+)$")
 _OPENERS = "([{\"'“‘«"
 _ACRONYM = regex.compile(r"^\p{Lu}(?:\.\p{Lu})+$")
 _LOWER_LATIN = regex.compile(r"[\p{Ll}&&\p{Script=Latin}]", flags=regex.V1)
-_NEXT_CHAR = regex.compile(r"\s*[\"'“‘«(\[]*(.)", flags=regex.S)
+_NEXT_CHAR = regex.compile(r"[\s\u200b-\u200f\u2060\ufeff]*[\"'“‘«(\[]*(.)", flags=regex.S)
 _SENTENCE_FINAL = regex.compile(r"[.!?؟…:][\"'”’»)\]]*$")
 
 
@@ -774,11 +790,26 @@ def _sentences(line: str, base: int) -> Iterator[tuple[int, int]]:
     """Absolute (start, end) spans of the sentences of one line starting at ``base``."""
     cut = [0, *_split_points(line), len(line)]
     for a, b in itertools.pairwise(cut):
-        piece = line[a:b]
-        lead = len(piece) - len(piece.lstrip())
-        trail = len(piece.rstrip())
+        lead, trail = _visible_span(line[a:b])
         if trail > lead:
             yield base + a + lead, base + a + trail
+
+
+#: Characters that take no room on the page: zero-width space and joiners, direction
+#: marks and embeddings, word joiner, byte-order mark, soft hyphen.
+_INVISIBLE = "\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+_LEAD = regex.compile(rf"[\s{_INVISIBLE}]*")
+_TRAIL = regex.compile(rf"[\s{_INVISIBLE}]*$")
+_BLANKISH = regex.compile(rf"[\s{_INVISIBLE}\u0640]*")
+_WORDISH = regex.compile(r"[\p{L}\p{N}--\u0640]", flags=regex.V1)
+
+
+def _visible_span(piece: str) -> tuple[int, int]:
+    """Start and end of ``piece`` without white space or invisible characters around it."""
+    lead = _LEAD.match(piece)
+    start = lead.end() if lead else 0
+    trail = _TRAIL.search(piece, start)
+    return start, trail.start() if trail else len(piece)
 
 
 # --------------------------------------------------------------------------- roles
@@ -792,6 +823,7 @@ class _Line:
     paragraph: int
     role: str = "body"
     inline_dateline: int = 0  # length of a dateline prefix split off the line
+    unit: bool = False  # a list item or table row: one segment, never split
     words: int = field(init=False)
 
     def __post_init__(self) -> None:
@@ -810,16 +842,16 @@ def _lines(text: str) -> list[_Line]:
     pos = 0
     for raw in text.splitlines(keepends=True):
         body = raw.rstrip("\r\n\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85")
-        stripped = body.strip()
-        if not stripped:
+        if _BLANKISH.fullmatch(body):
+            # Only white space, zero-width characters or tatweel: a blank line.
             blank_before = True
-        else:
+        elif _WORDISH.search(body):
             if blank_before and lines:
                 paragraph += 1
             blank_before = False
-            lead = len(body) - len(body.lstrip())
-            start = pos + lead
-            lines.append(_Line(start, start + len(stripped), stripped, paragraph))
+            lead, trail = _visible_span(body)
+            lines.append(_Line(pos + lead, pos + trail, body[lead:trail], paragraph))
+        # else: no letter or digit ("***", "|---|---|", "•"): not a segment, not a break.
         pos += len(raw)
     if lines and lines[-1].paragraph == 0 and len(lines) > 1:
         for i, ln in enumerate(lines):
@@ -840,6 +872,8 @@ def _assign_roles(lines: list[_Line], pat: LayoutPatterns) -> None:
     for ln in lines:
         if _any(pat.boilerplate, ln.text):
             ln.role = "boilerplate"
+        elif _any(pat.table_row, ln.text) or _any(pat.list_item, ln.text):
+            ln.unit = True
     content = [ln for ln in lines if ln.role != "boilerplate"]
     if not content:
         return
@@ -890,6 +924,15 @@ def _assign_roles(lines: list[_Line], pat: LayoutPatterns) -> None:
             break
         content[i].role = "dateline"
         i += 1
+    # A block between a byline standing alone and a photo caption block is the standfirst
+    # (DW: headline, date, standfirst, photo, body).
+    if by is not None and i == first_body and first_body == by + 1 and i < len(content):
+        block = [x for x in content[i:] if x.paragraph == content[i].paragraph]
+        after = [x for x in content[i + len(block) :] if x.paragraph == block[-1].paragraph + 1]
+        if after and len(block) <= 2 and any(_any(pat.caption, x.text) for x in after):
+            for x in block:
+                x.role = "standfirst"
+            i += len(block)
     # An inline dateline opening the first body line ("BEIJING (Reuters) - ...").
     if i < len(content) and content[i].role == "body":
         for p in pat.dateline_inline:
@@ -906,6 +949,45 @@ def _assign_roles(lines: list[_Line], pat: LayoutPatterns) -> None:
                     x.role = "caption"
             else:
                 ln.role = "caption"
+    _subheadings(content, i, pat)
+
+
+#: Longest line (in words) that can be a subheading without a cue pattern.
+SUBHEADING_MAX_WORDS = 14
+
+
+def _subheadings(content: list[_Line], first_body: int, pat: LayoutPatterns) -> None:
+    """Mark the crossheads inside the body.
+
+    A body line is a subheading when it matches a ``[subheading]`` pattern, or
+    when it is a paragraph of its own, up to `SUBHEADING_MAX_WORDS` words, two
+    or more, without sentence-final punctuation, not a list item or table row,
+    and stands between body text before it and a body paragraph after it.
+    """
+    for k in range(first_body, len(content)):
+        ln = content[k]
+        if ln.role != "body" or ln.unit or ln.inline_dateline:
+            continue
+        if _any(pat.subheading, ln.text):
+            ln.role = "subheading"
+            continue
+        if not (2 <= ln.words <= SUBHEADING_MAX_WORDS) or _SENTENCE_FINAL.search(ln.text):
+            continue
+        prev = content[k - 1] if k > first_body else None
+        nxt = content[k + 1] if k + 1 < len(content) else None
+        alone = (prev is None or prev.paragraph != ln.paragraph) and (
+            nxt is None or nxt.paragraph != ln.paragraph
+        )
+        if (
+            alone
+            and prev is not None
+            and prev.role == "body"
+            and nxt is not None
+            and nxt.role == "body"
+            and not nxt.unit
+            and (nxt.words > SUBHEADING_MAX_WORDS or _SENTENCE_FINAL.search(nxt.text))
+        ):
+            ln.role = "subheading"
 
 
 # --------------------------------------------------------------------------- public
@@ -1010,7 +1092,8 @@ def read_article(
             )
             rest = text[start + ln.inline_dateline : ln.end]
             start = start + ln.inline_dateline + (len(rest) - len(rest.lstrip()))
-        for a, b in _sentences(text[start : ln.end], start):
+        spans = [(start, ln.end)] if ln.unit else _sentences(text[start : ln.end], start)
+        for a, b in spans:
             segs.append(Segment(len(segs), text[a:b], language, ln.role, a, b, ln.paragraph))
     return Article(text=text, lang=language, segments=tuple(segs), source=source)
 
