@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 import tempfile
 import time
@@ -218,8 +217,6 @@ _EXPORT_FLAGS: tuple[tuple[str, str], ...] = (
     ("arabic_code", "--arabic-code"),
     ("english_code", "--english-code"),
 )
-#: A language tag (BCP 47-like): a primary subtag, then subtags of 1 to 8 letters or digits.
-_LANG_TAG = re.compile(r"^([A-Za-z]{2,3})((?:-[A-Za-z0-9]{1,8})*)$")
 
 
 def _parse_roles(value: str) -> tuple[str, ...] | None:
@@ -250,14 +247,14 @@ def _check_export_flags(args: argparse.Namespace) -> None:
         )
     if args.roles is not None:
         _parse_roles(args.roles)
-    for flag, code, primary, example in (
-        ("--arabic-code", args.arabic_code, "ar", "ar-SA"),
-        ("--english-code", args.english_code, "en", "en-GB"),
+    from .export import check_language_tag
+
+    for flag, code, primary in (
+        ("--arabic-code", args.arabic_code, "ar"),
+        ("--english-code", args.english_code, "en"),
     ):
-        m = _LANG_TAG.match(code) if code is not None else None
-        if code is not None and (m is None or m.group(1).lower() != primary):
-            accepted = f"a language tag starting with {primary}, such as {primary} or {example}"
-            raise OptionError(flag, code, accepted, f"{flag} {code!r}: give {accepted}")
+        if code is not None:
+            check_language_tag(flag, code, primary)
 
 
 def _export_options(args: argparse.Namespace, fmt: str) -> tuple[dict[str, Any], list[str]]:

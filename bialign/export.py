@@ -67,6 +67,7 @@ __all__ = [
     "JSON_SCHEMA",
     "TMX_MIN_SCORE",
     "TMX_ROLES",
+    "check_language_tag",
     "format_options",
     "load_json",
     "to_csv",
@@ -1000,7 +1001,12 @@ def _xml_text(text: str) -> str:
 _LANG_TAG = regex.compile(r"^([A-Za-z]{2,3})((?:-[A-Za-z0-9]{1,8})*)$")
 
 
-def _check_code(option: str, code: Any, primary: str) -> str:
+def check_language_tag(option: str, code: Any, primary: str) -> str:
+    """Check a language tag option (``arabic_code="ar-SA"``): BCP 47-like, primary ``primary``.
+
+    Returns the tag; raises `OptionError` naming ``option`` otherwise. The CLI
+    checks its ``--arabic-code``/``--english-code`` flags with it before aligning.
+    """
     accepted = f'a language tag whose primary subtag is "{primary}", such as "{primary}" or '
     accepted += '"ar-SA"' if primary == "ar" else '"en-GB"'
     if not isinstance(code, str):
@@ -1068,8 +1074,8 @@ def to_tmx(
     """
     keep = _filter(min_score, roles)
     include_metadata = _check_bool("include_metadata", include_metadata)
-    arabic_code = _check_code("arabic_code", arabic_code, "ar")
-    english_code = _check_code("english_code", english_code, "en")
+    arabic_code = check_language_tag("arabic_code", arabic_code, "ar")
+    english_code = check_language_tag("english_code", english_code, "en")
     if created is None:
         created = datetime.now(UTC)
     elif not isinstance(created, datetime) or created.utcoffset() is None:
