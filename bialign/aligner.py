@@ -881,6 +881,14 @@ def _check_options(
     _check_flag("names", names)
     _check_flag("anchors", anchors)
     _check_flag("roles", roles)
+    if embedding is False and translator is None:
+        raise OptionError(
+            "embedding",
+            embedding,
+            "True, or False together with a translator",
+            "nothing to compare the sentences with: keep the sentence encoder (embedding=True; "
+            "on the command line, drop --no-embedding) or give a translator",
+        )
     if weights is not None and not isinstance(weights, Weights):
         raise OptionError(
             "weights",
@@ -1009,12 +1017,6 @@ def prepare(
     en = _as_article(english, "en", "English")
     _check_languages(ar, en)
     use_embedding = True if embedding is None else embedding
-    if not use_embedding and translator is None:
-        raise InputTypeError(
-            "nothing to compare the sentences with: keep embedding=True or give a translator",
-            None,
-            expected="translator",
-        )
     sim_parts: list[tuple[str, Scorer]] = []
     if use_embedding:
         sim_parts.append(("embedding", _Signals.embedding()))

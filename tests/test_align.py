@@ -239,7 +239,7 @@ class TestTranslator:
         conserved(res)
 
     def test_needs_some_similarity(self) -> None:
-        with pytest.raises(InputTypeError):
+        with pytest.raises(bialign.OptionError, match="drop --no-embedding"):
             align(["سوريا"], ["Syria"], embedding=False)
 
 
