@@ -453,6 +453,9 @@ class SliceReport:
     verdicts: dict[str, int] = field(default_factory=dict)
     verdict_accuracy: float | None = None
     inspect: list[dict[str, Any]] = field(default_factory=list)
+    mean_link_score: float = 0.0
+    share_links_right: float = 0.0
+    ece: float = 0.0
 
     def per100(self, n: int) -> float:
         return 100.0 * n / self.documents if self.documents else 0.0
@@ -475,6 +478,9 @@ class SliceReport:
             "errors": self.errors,
             "verdicts": self.verdicts,
             "verdict_accuracy": self.verdict_accuracy,
+            "mean_link_score": self.mean_link_score,
+            "share_links_right": self.share_links_right,
+            "ece": self.ece,
             "inspect": self.inspect,
         }
 
@@ -510,6 +516,15 @@ class Report:
         the document verdicts and the links listed for inspection."""
         lines = [HEADER, *(slice_line(r) for r in self.slices.values()), ""] if table else []
         lines.append(format_reliability(self.reliability, self.ece))
+        lines.append("")
+        lines.append(
+            f"{'per slice':<19}{'links':>6}{'mean score':>12}{'share right':>13}{'ECE':>7}"
+        )
+        for r in self.slices.values():
+            lines.append(
+                f"{r.slice:<19}{r.links:>6}{r.mean_link_score:>12.3f}"
+                f"{r.share_links_right:>13.3f}{r.ece:>7.3f}"
+            )
         verdicts = [r for r in self.slices.values() if r.verdicts]
         if verdicts:
             lines.append("")
@@ -615,6 +630,7 @@ def run_case(align_fn: Callable[[Case], Any], case: Case) -> CaseResult:
 
 def summarise(slice_name: str, results: list[CaseResult], cases: list[Case]) -> SliceReport:
     ok = [r for r in results if r.scores is not None]
+    scored = [(score, right) for r in ok for _, score, right, _ in r.links]
     verdicts = Counter(r.verdict for r in ok if r.verdict is not None)
     expected = EXPECTED_VERDICT.get(slice_name)
     acc = None
@@ -654,6 +670,9 @@ def summarise(slice_name: str, results: list[CaseResult], cases: list[Case]) -> 
         verdicts=dict(verdicts),
         verdict_accuracy=acc,
         inspect=inspect,
+        mean_link_score=sum(s for s, _ in scored) / len(scored) if scored else 0.0,
+        share_links_right=sum(r for _, r in scored) / len(scored) if scored else 0.0,
+        ece=reliability(scored)[1],
     )
 
 

@@ -334,6 +334,9 @@ def test_evaluate_metrics_on_fake_alignments():
     assert counts == {0.0: (1, 0.0), 0.5: (1, 0.0), 0.6: (1, 1.0), 0.7: (1, 0.0), 0.9: (1, 1.0)}
     ece = (0.05 + 0.55 + 0.35 + 0.75 + 0.05) / 5
     assert rep.ece == pytest.approx(ece)
+    assert a.mean_link_score == pytest.approx((0.95 + 0.65 + 0.55 + 0.75) / 4)
+    assert a.share_links_right == pytest.approx(0.5)
+    assert a.ece == pytest.approx((0.05 + 0.35 + 0.55 + 0.75) / 4)
     d = rep.to_dict()
     assert d["slices"]["a"]["invented_ge07_per100"] == pytest.approx(50.0)
     assert d["slices"]["a"]["share_docs_with_link"] == pytest.approx(1.0)
