@@ -28,10 +28,13 @@ Neither ``torch`` nor ``transformers`` is imported until a model is loaded.
 from __future__ import annotations
 
 import json
+import logging
 import os
+import threading
 import warnings
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.util import find_spec
@@ -449,10 +452,17 @@ class FunctionTranslator(_CachedTranslator):
 
 
 def _offline_requested() -> bool:
-    return any(
+    """Whether downloads are switched off (``HF_HUB_OFFLINE`` / ``TRANSFORMERS_OFFLINE``)."""
+    if any(
         os.environ.get(var, "").strip().lower() in _TRUE_VALUES
         for var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
-    )
+    ):
+        return True
+    try:  # the hub reads its variables once, when imported
+        from huggingface_hub import constants
+    except ImportError:
+        return False
+    return bool(getattr(constants, "HF_HUB_OFFLINE", False))
 
 
 def _looks_like_path(model: str) -> bool:
@@ -531,6 +541,7 @@ class TransformersTranslator(_CachedTranslator):
         self._tokenizer: Any = None
         self._model: Any = None
         self._torch: Any = None
+        self._worker: threading.Thread | None = None
         self._input_limit = self.max_length
         self._output_limit = self.max_length
 
@@ -560,6 +571,9 @@ class TransformersTranslator(_CachedTranslator):
         """
         if self._model is not None:
             return
+        folder = Path(self.model).expanduser()
+        if self._path_meant() and (why := _folder_problem(folder)) is not None:
+            raise self._folder_error(why)  # before the slow imports
         try:
             import transformers
         except ImportError as exc:
@@ -569,36 +583,7 @@ class TransformersTranslator(_CachedTranslator):
         except ImportError as exc:
             raise MissingDependencyError("the translation-model scorer", "torch") from exc
 
-        folder = Path(self.model).expanduser()
-        is_folder = folder.is_dir()
-        if not is_folder and (self._given_as_path or _looks_like_path(self.model)):
-            raise ModelError(self._load_message(f"there is no folder {str(folder)!r}"), self.model)
-        if is_folder and not (folder / "config.json").is_file():
-            raise ModelError(
-                self._load_message(f"the folder {str(folder)!r} has no config.json"), self.model
-            )
-        source = str(folder) if is_folder else self.model
-        local_only = (
-            self.local_files_only
-            if self.local_files_only is not None
-            else (is_folder or _offline_requested())
-        )
-        try:
-            model = transformers.AutoModelForSeq2SeqLM.from_pretrained(
-                source, local_files_only=local_only
-            )
-            tokenizer = transformers.AutoTokenizer.from_pretrained(
-                source, local_files_only=local_only
-            )
-        except _loading_errors() as exc:
-            if "sentencepiece" in str(exc).lower() and find_spec("sentencepiece") is None:
-                raise ModelError(
-                    f"cannot load the tokenizer of translation model {self.model!r}: it is a "
-                    "SentencePiece tokenizer (as in the Helsinki-NLP/opus-mt models) and the "
-                    "package 'sentencepiece' is not installed: pip install sentencepiece",
-                    self.model,
-                ) from exc
-            raise ModelError(self._load_message(_why(exc, local_only)), self.model) from exc
+        model, tokenizer = self._load_files(transformers)
         try:
             model.to(torch.device(self.device))
         except (RuntimeError, AssertionError, ValueError) as exc:
@@ -619,10 +604,85 @@ class TransformersTranslator(_CachedTranslator):
             self._input_limit = min(self._input_limit, tokenizer_limit)
         self._tokenizer, self._model, self._torch = tokenizer, model, torch
 
-    def _load_message(self, why: str) -> str:
-        name = self.model if not _looks_like_path(self.model) else DEFAULT_MODEL
+    def _load_files(self, transformers: Any) -> tuple[Any, Any]:
+        """The model and tokenizer: from a folder, the local hub cache, or the hub.
+
+        The hub is contacted only when the model is not in the local cache, downloads
+        are allowed, and one quick request shows that the hub answers; its retry
+        messages never reach the log.
+        """
+        folder = Path(self.model).expanduser()
+        if folder.is_dir() or self._path_meant():
+            return self._load_folder(transformers, folder)
+        try:
+            cached = _in_hub_cache(self.model)
+        except ValueError:  # not a valid hub name (such as a/b/c): a folder was meant
+            return self._load_folder(transformers, folder)
+        downloads_off = self.local_files_only or (
+            self.local_files_only is None and _offline_requested()
+        )
+        if cached or downloads_off:
+            try:
+                return _from_pretrained(transformers, self.model, local_only=True)
+            except _loading_errors() as exc:
+                if downloads_off or not _is_not_cached(exc):
+                    raise self._load_error(exc, local_only=True) from exc
+        unreachable = _hub_unreachable()
+        if unreachable is not None:
+            raise ModelError(
+                self._hub_message(
+                    "it is not in the local Hugging Face cache and the hub cannot be reached "
+                    f"({unreachable})"
+                ),
+                self.model,
+            )
+        try:
+            return _from_pretrained(transformers, self.model, local_only=False)
+        except _loading_errors() as exc:
+            raise self._load_error(exc, local_only=False) from exc
+
+    def _load_folder(self, transformers: Any, folder: Path) -> tuple[Any, Any]:
+        """Load a folder written by ``save_pretrained``; path mistakes name their cause."""
+        where = str(folder)
+        why = _folder_problem(folder)
+        if why is None:
+            try:
+                return _from_pretrained(transformers, where, local_only=True)
+            except _loading_errors() as exc:
+                if _needs_sentencepiece(exc):
+                    raise self._sentencepiece_error() from exc
+                why = f"the folder {where!r} is not a loadable model: {_first_line(exc)}"
+        raise self._folder_error(why)
+
+    def _folder_error(self, why: str) -> ModelError:
+        return ModelError(
+            f"cannot load translation model {self.model!r}: {why.rstrip('.')} (expected a "
+            "folder written by save_pretrained(), or a hub model name such as "
+            f"{DEFAULT_MODEL!r})",
+            self.model,
+        )
+
+    def _path_meant(self) -> bool:
+        """Whether ``model`` is given as a path rather than a hub name."""
+        return self._given_as_path or _looks_like_path(self.model)
+
+    def _load_error(self, exc: BaseException, *, local_only: bool) -> ModelError:
+        if _needs_sentencepiece(exc):
+            return self._sentencepiece_error()
+        return ModelError(self._hub_message(_why(exc, local_only)), self.model)
+
+    def _sentencepiece_error(self) -> ModelError:
+        return ModelError(
+            f"cannot load the tokenizer of translation model {self.model!r}: it is a "
+            "SentencePiece tokenizer (as in the Helsinki-NLP/opus-mt models) and the "
+            "package 'sentencepiece' is not installed: pip install sentencepiece",
+            self.model,
+        )
+
+    def _hub_message(self, why: str) -> str:
+        name = self.model
         return (
-            f"cannot load translation model {self.model!r}: {why}. "
+            f"cannot load translation model {name!r}: {why}. "
             f"Download it once with network access (`hf download {name}`, or "
             f"`huggingface-cli download {name}` with an older huggingface_hub), "
             "or pass a local folder saved with save_pretrained()"
@@ -630,13 +690,17 @@ class TransformersTranslator(_CachedTranslator):
 
     def _translate_new(self, texts: list[str], store: _Store) -> None:
         self.load()
-        tokenizer, model, torch = self._tokenizer, self._model, self._torch
+        tokenizer, model = self._tokenizer, self._model
         limit = self._input_limit
         try:
-            # one token more than the limit tells which inputs are too long
+            # one token more than the limit tells which inputs are too long; in chunks,
+            # so that Ctrl-C is seen between them
             lengths = [
                 len(ids)
-                for ids in tokenizer(texts, truncation=True, max_length=limit + 1)["input_ids"]
+                for start in range(0, len(texts), _LENGTH_CHUNK)
+                for ids in tokenizer(
+                    texts[start : start + _LENGTH_CHUNK], truncation=True, max_length=limit + 1
+                )["input_ids"]
             ]
         except (ValueError, TypeError, RuntimeError) as exc:
             raise ModelError(
@@ -666,13 +730,7 @@ class TransformersTranslator(_CachedTranslator):
                     "input_ids": encoded["input_ids"].to(model.device),
                     "attention_mask": encoded["attention_mask"].to(model.device),
                 }
-                with torch.inference_mode():
-                    generated = model.generate(
-                        **inputs,
-                        num_beams=self.num_beams,
-                        do_sample=False,
-                        max_new_tokens=self._output_limit,
-                    )
+                generated = self._generate(inputs)
                 decoded = tokenizer.batch_decode(generated, skip_special_tokens=True)
             except (RuntimeError, ValueError, IndexError, TypeError) as exc:
                 raise ModelError(
@@ -680,6 +738,58 @@ class TransformersTranslator(_CachedTranslator):
                 ) from exc
             self.stats.calls += 1
             store([texts[i] for i in batch], [text.strip() for text in decoded])
+
+    def _generate(self, inputs: dict[str, Any]) -> Any:
+        """Run the model's ``generate`` on one batch so that Ctrl-C gets through at once.
+
+        ``generate`` runs in a worker thread while this (main) thread waits in short
+        steps, so a `KeyboardInterrupt` is raised here within a fraction of a second
+        even when the model is inside a long computation. The worker is then told to
+        stop after its current decoding step.
+        """
+        torch, model = self._torch, self._model
+        if self._worker is not None:  # a batch abandoned by an earlier interrupt
+            self._worker.join()
+        stop = threading.Event()
+        outcome: dict[str, Any] = {}
+
+        def run() -> None:
+            try:
+                from transformers import StoppingCriteria, StoppingCriteriaList
+
+                class _Stop(StoppingCriteria):
+                    def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> Any:
+                        return torch.full(
+                            (input_ids.shape[0],), stop.is_set(), device=input_ids.device
+                        )
+
+                with torch.inference_mode():
+                    outcome["value"] = model.generate(
+                        **inputs,
+                        num_beams=self.num_beams,
+                        do_sample=False,
+                        max_new_tokens=self._output_limit,
+                        stopping_criteria=StoppingCriteriaList([_Stop()]),
+                    )
+            except BaseException as exc:  # handed to the waiting thread
+                outcome["error"] = exc
+
+        worker = threading.Thread(target=run, name=f"bialign-translate-{self.model}", daemon=True)
+        worker.start()
+        try:
+            while worker.is_alive():
+                worker.join(_WAIT_STEP)
+        except BaseException:
+            stop.set()
+            self._worker = worker
+            raise
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["value"]
+
+
+_LENGTH_CHUNK = 256  # texts per tokenizer call when measuring lengths
+_WAIT_STEP = 0.05  # seconds between checks for Ctrl-C while a batch is translated
 
 
 def _loading_errors() -> tuple[type[BaseException], ...]:
@@ -708,6 +818,79 @@ def _why(exc: BaseException, local_only: bool) -> str:
             "(HF_HUB_OFFLINE/TRANSFORMERS_OFFLINE set, or local_files_only=True)"
         )
     return _first_line(exc).rstrip(".")
+
+
+def _folder_problem(folder: Path) -> str | None:
+    """Why ``folder`` cannot be a saved transformers model, or ``None`` if it may be one."""
+    where = str(folder)
+    if not folder.exists():
+        return f"no such folder {where!r}"
+    if not folder.is_dir():
+        return f"{where!r} is a file, not a model folder"
+    if not (folder / "config.json").is_file():
+        return f"not a transformers model: no config.json in {where!r}"
+    return None
+
+
+_HUB_PROBE_TIMEOUT = 3.0  # seconds for the one request that tells whether the hub answers
+
+
+def _in_hub_cache(name: str) -> bool:
+    """Whether the local Hugging Face cache holds the ``config.json`` of hub model ``name``.
+
+    Raises:
+        ValueError: ``name`` is not a valid hub model name.
+    """
+    from huggingface_hub import try_to_load_from_cache
+
+    return isinstance(try_to_load_from_cache(name, "config.json"), str)
+
+
+def _is_not_cached(exc: BaseException) -> bool:
+    """Whether a ``local_files_only`` load failed only because files are not cached."""
+    text = str(exc)
+    return "couldn't connect" in text or "cached files" in text or "local_files_only" in text
+
+
+def _needs_sentencepiece(exc: BaseException) -> bool:
+    return "sentencepiece" in str(exc).lower() and find_spec("sentencepiece") is None
+
+
+@contextmanager
+def _quiet_hub() -> Iterator[None]:
+    """Keep the hub's warnings (retries, connection errors) out of the log for a while."""
+    logger = logging.getLogger("huggingface_hub")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _from_pretrained(transformers: Any, source: str, *, local_only: bool) -> tuple[Any, Any]:
+    """The model and tokenizer of ``source``, with the hub's retry messages silenced."""
+    with _quiet_hub():
+        model = transformers.AutoModelForSeq2SeqLM.from_pretrained(
+            source, local_files_only=local_only
+        )
+        tokenizer = transformers.AutoTokenizer.from_pretrained(source, local_files_only=local_only)
+    return model, tokenizer
+
+
+def _hub_unreachable(timeout: float = _HUB_PROBE_TIMEOUT) -> str | None:
+    """Why the Hugging Face hub cannot be reached, or ``None`` if it answers.
+
+    One request, without retries: any HTTP answer means the hub is reachable.
+    """
+    from huggingface_hub import constants
+    from huggingface_hub.utils import get_session
+
+    try:
+        get_session().head(constants.ENDPOINT, timeout=timeout)
+    except Exception as exc:  # any failure of the probe means: do not try the hub
+        return f"{constants.ENDPOINT}: {_first_line(exc)}"
+    return None
 
 
 # --------------------------------------------------------------------------- metrics

@@ -12,14 +12,16 @@ import os
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 
+import _thread
 import json
 import random
 import subprocess
 import sys
+import threading
 import time
 import warnings
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -62,6 +64,14 @@ FIVE = [
     "Syria and China agreed to boost security cooperation",
     "جاء ذلك في بيان مشترك نشرته وزارة الخارجية السورية يوم الاثنين",
 ]
+
+
+_SLOW_BATCH = 8.0  # seconds that the fake slow batch of the interrupt test waits
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 # --------------------------------------------------------------------------- fixtures
@@ -413,12 +423,18 @@ class TestTransformersTranslator:
         assert np.all((m >= 0) & (m <= 1))
         assert scorer.signature().startswith(f"translation:chrf|model:{tiny_model}|beams:1")
 
-    def test_missing_hub_model_fails_fast(self) -> None:
+    def test_missing_hub_model_fails_fast(
+        self, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+    ) -> None:
         """An unknown hub name fails at once offline, naming the model and the remedy."""
-        start = time.perf_counter()
+        from huggingface_hub.utils import _http
+
+        sleeps: list[float] = []
+        monkeypatch.setattr(_http.time, "sleep", sleeps.append)
         with pytest.raises(ModelError) as info:
             TransformersTranslator("no-such-org/no-such-model").load()
-        assert time.perf_counter() - start < 10
+        assert sleeps == []  # no retry loop ran
+        assert capfd.readouterr().err == ""
         message = str(info.value)
         assert "'no-such-org/no-such-model'" in message
         assert "not in the local Hugging Face cache" in message
@@ -426,15 +442,156 @@ class TestTransformersTranslator:
         assert "\n" not in message
         assert info.value.model == "no-such-org/no-such-model"
 
-    def test_missing_folder(self, tmp_path: Path) -> None:
-        """A path that does not exist says so."""
-        with pytest.raises(ModelError, match="there is no folder"):
-            TransformersTranslator(tmp_path / "nowhere").load()
+    def test_unreachable_hub_fails_without_retries(self, tmp_path: Path) -> None:
+        """Without the offline variables and without a hub to talk to: no retries, no noise.
 
-    def test_folder_without_model(self, tmp_path: Path) -> None:
-        """A folder without model files is a ModelError, not a raw OSError."""
-        with pytest.raises(ModelError, match="cannot load translation model"):
-            TransformersTranslator(tmp_path).load()
+        Run in a fresh interpreter, because the hub reads HF_HUB_OFFLINE when imported;
+        the hub address is a closed local port and the cache an empty folder. The
+        hub's backoff sleeps are counted (and skipped) instead of being timed.
+        """
+        script = (
+            "import json, time\n"
+            "from huggingface_hub.utils import _http\n"
+            "sleeps = []\n"
+            "_http.time.sleep = sleeps.append\n"
+            "from bialign.errors import ModelError\n"
+            "from bialign.translate import TransformersTranslator\n"
+            "try:\n"
+            "    TransformersTranslator('no-such-org/no-such-model').load()\n"
+            "except ModelError as exc:\n"
+            "    print(json.dumps({'message': str(exc), 'sleeps': sleeps}))\n"
+        )
+        offline = ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
+        env = {k: v for k, v in os.environ.items() if k not in offline}
+        env.update(HF_ENDPOINT="http://127.0.0.1:9", HF_HOME=str(tmp_path / "hf"))
+        out = subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+            check=True,
+        )
+        result = json.loads(out.stdout)
+        assert result["sleeps"] == []
+        assert "Retry" not in out.stderr
+        assert "thrown while requesting" not in out.stderr
+        message = result["message"]
+        assert "not in the local Hugging Face cache and the hub cannot be reached" in message
+        assert "http://127.0.0.1:9" in message
+        assert "\n" not in message
+
+    def test_cached_hub_model_loads_without_network(
+        self, tiny_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A hub name found in the local cache loads from there, even with downloads allowed."""
+        import huggingface_hub
+        from huggingface_hub import constants
+        from huggingface_hub.utils import _http
+
+        import bialign.translate as translate_module
+
+        repo = "local-org/tiny-marian"
+        cache = tmp_path / "hub"
+        snapshot = cache / ("models--" + repo.replace("/", "--")) / "snapshots" / ("0" * 40)
+        snapshot.mkdir(parents=True)
+        for file in tiny_model_dir.iterdir():
+            (snapshot / file.name).write_bytes(file.read_bytes())
+        (snapshot.parent.parent / "refs").mkdir()
+        (snapshot.parent.parent / "refs" / "main").write_text("0" * 40)
+        for var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
+            monkeypatch.delenv(var)
+        monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
+        monkeypatch.setattr(constants, "HF_HUB_CACHE", str(cache))
+        monkeypatch.setattr(huggingface_hub.file_download.constants, "HF_HUB_CACHE", str(cache))
+
+        requests: list[object] = []
+
+        def no_network(*args: object, **kwargs: object) -> str:
+            requests.append(args)
+            return "no network in this test"
+
+        monkeypatch.setattr(translate_module, "_hub_unreachable", no_network)
+        monkeypatch.setattr(_http, "get_session", lambda: requests.append("session"))
+        monkeypatch.setattr(_http.time, "sleep", requests.append)
+        t = TransformersTranslator(repo, max_length=16)
+        t.load()
+        assert t.loaded
+        assert requests == []
+
+    @pytest.mark.parametrize(
+        ("make", "cause"),
+        [
+            (lambda tmp: tmp / "nowhere", "no such folder"),
+            (lambda tmp: str(tmp / "a" / "b"), "no such folder"),
+            (lambda tmp: "no/such/model", "no such folder 'no/such/model'"),
+            (lambda tmp: tmp, "not a transformers model: no config.json in"),
+            (lambda tmp: _write(tmp / "model.bin", "x"), "is a file, not a model folder"),
+            (
+                lambda tmp: _write(tmp / "config.json", "{}").parent,
+                "is not a loadable model",
+            ),
+        ],
+        ids=["missing", "missing-str", "not-a-hub-name", "no-config", "file", "bad-config"],
+    )
+    def test_wrong_model_path_names_the_cause(
+        self, tmp_path: Path, make: Callable[[Path], object], cause: str
+    ) -> None:
+        """A wrong folder says what is wrong with it, with no hint to download a model."""
+        model = make(tmp_path)
+        with pytest.raises(ModelError, match="cannot load translation model") as info:
+            TransformersTranslator(model).load()  # type: ignore[arg-type]
+        message = str(info.value)
+        assert cause in message
+        assert "download" not in message.lower()
+        assert "\n" not in message
+        assert info.value.model == os.fspath(model)  # type: ignore[arg-type]
+
+    def test_interrupt_reaches_the_caller_during_a_long_batch(
+        self, tiny_model: Path, tmp_path: Path
+    ) -> None:
+        """Ctrl-C during a long generate call is raised at once; finished batches stay cached.
+
+        The fake slow batch waits in C without looking at signals (as a long tensor
+        operation does), which ``_thread.interrupt_main`` does not wake: run in the
+        calling thread, the interrupt would only arrive after the whole wait.
+        """
+        path = tmp_path / "mt.jsonl"
+        texts = FIVE[:3]
+        t = TransformersTranslator(tiny_model, batch_size=1, max_length=16, cache=path)
+        t.load()
+        real_generate = t._model.generate
+        started, release = threading.Event(), threading.Event()
+        calls: list[int] = []
+
+        def slow_generate(**kwargs: object) -> object:
+            calls.append(1)
+            if len(calls) == 2:  # the second batch is the slow one
+                started.set()
+                release.wait(_SLOW_BATCH)
+            return real_generate(**kwargs)
+
+        t._model.generate = slow_generate
+
+        def interrupt() -> None:
+            if started.wait(30):
+                _thread.interrupt_main()
+
+        threading.Thread(target=interrupt, daemon=True).start()
+        begin = time.perf_counter()
+        try:
+            with pytest.raises(KeyboardInterrupt):
+                t.translate(texts)
+            elapsed = time.perf_counter() - begin
+        finally:
+            release.set()
+        assert elapsed < _SLOW_BATCH / 4
+        longest = max(texts, key=lambda text: len(text.split()))
+        assert [json.loads(line)["source"] for line in path.read_text().splitlines()] == [longest]
+        again = TransformersTranslator(tiny_model, batch_size=1, max_length=16, cache=path)
+        assert len(again.translate(texts)) == 3
+        assert again.stats.cache_hits == 1
+        assert again.stats.calls == 2
 
     def test_bad_arguments(self) -> None:
         """Wrong types or values are refused at construction."""
