@@ -479,7 +479,9 @@ class TransformersTranslator(_CachedTranslator):
 
     Texts are translated in batches of similar length (longest first), greedy or
     with beam search, deterministically. Inputs longer than ``max_length`` tokens
-    are truncated with a :class:`TruncationWarning`.
+    are truncated with a `TruncationWarning`. Each finished batch goes to the cache at
+    once, and Ctrl-C (`KeyboardInterrupt`) gets through within a fraction of a second,
+    also in the middle of a batch.
 
     Examples:
         >>> t = TransformersTranslator("Helsinki-NLP/opus-mt-ar-en", cache="mt-cache.jsonl")
@@ -497,7 +499,10 @@ class TransformersTranslator(_CachedTranslator):
             one, or ``None`` for a new in-memory cache.
         local_files_only: Never contact the hub. ``None`` (the default) means: only
             when ``HF_HUB_OFFLINE`` or ``TRANSFORMERS_OFFLINE`` is set, or ``model``
-            is an existing folder.
+            is an existing folder. Either way a hub model found in the local Hugging
+            Face cache is loaded from there without contacting the hub, and a model that
+            is not there is downloaded only after one quick request (no retries) shows
+            that the hub answers.
 
     Attributes:
         name: The model name or folder, as given.
@@ -567,7 +572,8 @@ class TransformersTranslator(_CachedTranslator):
         Raises:
             MissingDependencyError: ``transformers`` (or ``torch``) is not installed.
             ModelError: The model cannot be found or loaded; the message says why
-                and how to provide it.
+                (no such folder, not a transformers model, not in the local cache and
+                the hub unreachable, …) and how to provide it.
         """
         if self._model is not None:
             return
