@@ -751,11 +751,14 @@ class TransformersTranslator(_CachedTranslator):
         ``generate`` runs in a worker thread while this (main) thread waits in short
         steps, so a `KeyboardInterrupt` is raised here within a fraction of a second
         even when the model is inside a long computation. The worker is then told to
-        stop after its current decoding step.
+        stop after its current decoding step; the process waits for that step at exit.
         """
         torch, model = self._torch, self._model
-        if self._worker is not None:  # a batch abandoned by an earlier interrupt
+        if self._worker is not None and self._worker.is_alive():
+            # a batch abandoned by an earlier interrupt: told to stop, it ends after
+            # its current decoding step
             self._worker.join()
+        self._worker = None
         stop = threading.Event()
         outcome: dict[str, Any] = {}
 
@@ -780,9 +783,11 @@ class TransformersTranslator(_CachedTranslator):
             except BaseException as exc:  # handed to the waiting thread
                 outcome["error"] = exc
 
-        worker = threading.Thread(target=run, name=f"bialign-translate-{self.model}", daemon=True)
-        worker.start()
+        # not a daemon: at exit, Python waits for the stopped worker to end its decoding
+        # step instead of tearing torch down under it (which aborts the process)
+        worker = threading.Thread(target=run, name=f"bialign-translate-{self.model}")
         try:
+            worker.start()  # the interrupt may already come while the worker starts
             while worker.is_alive():
                 worker.join(_WAIT_STEP)
         except BaseException:

@@ -592,6 +592,10 @@ class TestTransformersTranslator:
         assert len(again.translate(texts)) == 3
         assert again.stats.cache_hits == 1
         assert again.stats.calls == 2
+        assert t._worker is not None
+        t._worker.join(10)  # the abandoned batch ends once its wait is over
+        assert not t._worker.is_alive()
+        assert len(t.translate(texts)) == 3  # the translator is usable again
 
     def test_bad_arguments(self) -> None:
         """Wrong types or values are refused at construction."""
