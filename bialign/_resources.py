@@ -46,7 +46,7 @@ def resource_path(*parts: str) -> Path:
 
 
 def read_toml(path: Path) -> dict[str, Any]:
-    """Read a TOML data file, turning parse errors into :class:`ResourceError`."""
+    """Read a TOML data file, turning parse errors into `ResourceError`."""
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)

@@ -2,7 +2,7 @@
 
 Arabic text is written with optional diacritics, several alef forms, two
 spellings of final yeh and teh marbuta, decorative tatweel and two digit
-sets. :func:`normalize_arabic` folds these so that two spellings of one word
+sets. `normalize_arabic` folds these so that two spellings of one word
 compare equal. The character work is done by camel-tools' small pure
 functions (``camel_tools.utils``), which need no downloaded data.
 """

@@ -1,7 +1,7 @@
 """Read a news article and split it into sentences that know their place on the page.
 
-Stage 1 of the pipeline (read/segment). The output is an :class:`Article`: the
-source text, its language and a tuple of :class:`Segment` value objects, each
+Stage 1 of the pipeline (read/segment). The output is an `Article`: the
+source text, its language and a tuple of `Segment` value objects, each
 with its role (headline, byline, body, boilerplate …) and character offsets
 into the source, so that ``article.text[s.start:s.end] == s.text``.
 
@@ -95,7 +95,7 @@ class Segment:
         index: Position in the article, from 0.
         text: The sentence, exactly as in the source (outer white space removed).
         lang: ``"ar"`` or ``"en"``.
-        role: Where on the page it stands; one of :data:`ROLES`.
+        role: Where on the page it stands; one of `ROLES`.
         start: Offset of the first character in the source text.
         end: Offset after the last character: ``source[start:end] == text``.
         paragraph: Index of the blank-line-separated block it belongs to.

@@ -8,16 +8,16 @@ sentence probably says the same thing.
 Three pieces, each usable on its own:
 
 * a **translator** — anything with a ``name`` and
-  ``translate(arabic_texts) -> english_texts``: :class:`TransformersTranslator`
+  ``translate(arabic_texts) -> english_texts``: `TransformersTranslator`
   runs any sequence-to-sequence model of the ``transformers`` library (for example
-  ``Helsinki-NLP/opus-mt-ar-en``), :class:`FunctionTranslator` wraps a plain
+  ``Helsinki-NLP/opus-mt-ar-en``), `FunctionTranslator` wraps a plain
   function;
-* a :class:`TranslationCache`, in memory or persisted as JSON lines, so that a
+* a `TranslationCache`, in memory or persisted as JSON lines, so that a
   corpus is translated only once;
-* the :class:`TranslationScorer`, which follows the scorer protocol of
-  :mod:`bialign.scorers.base`.
+* the `TranslationScorer`, which follows the scorer protocol of
+  `bialign.scorers.base`.
 
-The metric functions :func:`chrf_matrix` and :func:`bleu_matrix` give exactly
+The metric functions `chrf_matrix` and `bleu_matrix` give exactly
 sacrebleu's sentence-level chrF and BLEU (divided by 100) for every pair of a
 hypothesis list and a reference list, while extracting each text's n-grams only
 once.
@@ -70,10 +70,10 @@ __all__ = [
     "chrf_matrix",
 ]
 
-#: The Arabic→English model used when :class:`TranslationScorer` gets no translator.
+#: The Arabic→English model used when `TranslationScorer` gets no translator.
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-ar-en"
 
-#: Metrics accepted by :class:`TranslationScorer`.
+#: Metrics accepted by `TranslationScorer`.
 Metric = Literal["chrf", "bleu", "chrf+bleu"]
 
 _CHRF_ORDER = 6  # sacrebleu CHRF defaults: char_order=6, word_order=0, beta=2,
@@ -264,7 +264,7 @@ def _as_cache(cache: TranslationCache | str | os.PathLike[str] | None) -> Transl
 
 
 def _check_texts(texts: object, what: str) -> list[str]:
-    """A list of str, or :class:`InputTypeError` naming the first bad element."""
+    """A list of str, or `InputTypeError` naming the first bad element."""
     if isinstance(texts, str | bytes) or not isinstance(texts, Sequence):
         raise InputTypeError(
             f"{what} must be a list of str, not {type(texts).__name__}",
@@ -396,11 +396,11 @@ class FunctionTranslator(_CachedTranslator):
         name: Identifies the translation in the cache and in error messages.
         batched: ``fn`` takes and returns a list.
         batch_size: With ``batched=True``, the most texts per call (``None``: all at once).
-        cache: A :class:`TranslationCache`, a JSON-lines path for a persistent
+        cache: A `TranslationCache`, a JSON-lines path for a persistent
             one, or ``None`` for a new in-memory cache.
 
     Attributes:
-        stats: :class:`TranslationStats` (``calls`` counts calls of ``fn``).
+        stats: `TranslationStats` (``calls`` counts calls of ``fn``).
 
     Raises:
         InputTypeError: ``fn`` is not callable, or an argument has the wrong type.
@@ -474,7 +474,7 @@ class TransformersTranslator(_CachedTranslator):
 
     The model is named as on the Hugging Face hub (``"Helsinki-NLP/opus-mt-ar-en"``)
     or given as a local folder written by ``save_pretrained``. It is loaded on the
-    first :meth:`translate` (or by :meth:`load`), with ``AutoTokenizer`` and
+    first `translate` (or by `load`), with ``AutoTokenizer`` and
     ``AutoModelForSeq2SeqLM``; ``torch`` and ``transformers`` are imported only then.
 
     Texts are translated in batches of similar length (longest first), greedy or
@@ -495,7 +495,7 @@ class TransformersTranslator(_CachedTranslator):
         max_length: Longest input, in tokens (longer inputs are truncated), and
             longest output. Both are also capped by the model's position limit.
         num_beams: 1 for greedy decoding, more for beam search.
-        cache: A :class:`TranslationCache`, a JSON-lines path for a persistent
+        cache: A `TranslationCache`, a JSON-lines path for a persistent
             one, or ``None`` for a new in-memory cache.
         local_files_only: Never contact the hub. ``None`` (the default) means: only
             when ``HF_HUB_OFFLINE`` or ``TRANSFORMERS_OFFLINE`` is set, or ``model``
@@ -506,7 +506,7 @@ class TransformersTranslator(_CachedTranslator):
 
     Attributes:
         name: The model name or folder, as given.
-        stats: :class:`TranslationStats`.
+        stats: `TranslationStats`.
 
     Raises:
         InputTypeError: An argument has the wrong type.
@@ -1087,11 +1087,11 @@ class TranslationScorer:
         1
 
     Args:
-        translator: A :class:`Translator`; a model name or folder, which builds a
-            :class:`TransformersTranslator` with ``translator_kwargs``; or ``None``
-            for :data:`DEFAULT_MODEL`.
+        translator: A `Translator`; a model name or folder, which builds a
+            `TransformersTranslator` with ``translator_kwargs``; or ``None``
+            for `DEFAULT_MODEL`.
         metric: ``"chrf"``, ``"bleu"`` or ``"chrf+bleu"``.
-        **translator_kwargs: Passed to :class:`TransformersTranslator` (``device``,
+        **translator_kwargs: Passed to `TransformersTranslator` (``device``,
             ``batch_size``, ``cache`` …) when ``translator`` is a name.
 
     Raises:
@@ -1149,7 +1149,7 @@ class TranslationScorer:
 
         Examples:
             ``"translation:chrf|model:Helsinki-NLP/opus-mt-ar-en|beams:1|max_len:256|sacrebleu:2.6.0"``
-            (``beams`` and ``max_len`` appear for a :class:`TransformersTranslator`,
+            (``beams`` and ``max_len`` appear for a `TransformersTranslator`,
             ``tok:intl`` for the BLEU metrics).
         """
         import sacrebleu

@@ -200,7 +200,7 @@ class EmbeddingScorer:
     def score_spans(
         self, arabic: Sequence[Sequence[str]], english: Sequence[Sequence[str]]
     ) -> np.ndarray:
-        """Like :meth:`score` for spans given as lists of sentences (see :meth:`span_vectors`)."""
+        """Like `score` for spans given as lists of sentences (see `span_vectors`)."""
         if not arabic or not english:
             return np.zeros((len(arabic), len(english)))
         cos = self.span_vectors(arabic) @ self.span_vectors(english).T

@@ -57,7 +57,7 @@ class LexicalScorer:
     """Soft word-overlap F-measure of Arabic and English spans.
 
     Args:
-        encoder: The :class:`~bialign.scorers.embedding.EmbeddingScorer` whose
+        encoder: The `EmbeddingScorer` whose
             ``embed`` gives word vectors (a new one by default; pass the one
             already in use to share its cache).
 
