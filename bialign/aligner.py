@@ -44,6 +44,12 @@ import numpy as np
 
 from ._resources import resource_path
 from ._version import __version__
+from .document import (
+    DocumentJudgment,
+    DocumentModel,
+    document_features,
+    load_document_model,
+)
 from .errors import InputTypeError, LanguageError, OptionError, ResourceError
 from .result import AlignedPair, Alignment, Evidence, NameEvidence
 from .scorers.anchors import AnchorScorer, shared_anchors
@@ -53,7 +59,7 @@ from .segmentation import ROLES, Article, Segment, check_language, read_article
 if TYPE_CHECKING:
     from .translate import Translator
 
-__all__ = ["FEATURES", "Weights", "align", "load_weights", "prepare"]
+__all__ = ["FEATURES", "Weights", "align", "load_weights", "prepare", "select"]
 
 #: The features of the link model, in order.
 FEATURES = (
@@ -74,6 +80,9 @@ FEATURES = (
     "sim_doc",
     "lexical",
     "lexical_margin",
+    "local_path",
+    "member_elsewhere",
+    "doc",
 )
 
 #: Above this many sentences (both sides together), merged spans are scored with
@@ -115,6 +124,12 @@ class Weights:
             parallel pair); a loosely related pair gets no links from it.
         translation_scale: ``(intercept, slope)`` putting the translation
             scorer's chrF on the encoder's cosine scale, which the model was fitted on.
+        calibration: ``(slope, intercept)`` of the Platt scaling that turns a
+            link's model probability into its reported score:
+            ``sigmoid(slope * logit(p) + intercept)``, fitted on the links the
+            search keeps (so the score is the share of such links that are right).
+        min_score: A link whose calibrated score is below this is not a pair but
+            a candidate (`Alignment.candidates`); its sentences stay one-sided.
     """
 
     version: str
@@ -131,10 +146,18 @@ class Weights:
     dp_threshold: float = 1.0
     dp_min_coverage: float = 0.0
     translation_scale: tuple[float, float] = (0.0, 1.0)
+    calibration: tuple[float, float] = (1.0, 0.0)
+    min_score: float = 0.0
     note: str = ""
 
     def __post_init__(self) -> None:
         _check_weights(self)
+
+    def calibrate(self, p: float) -> float:
+        """The reported score of a link whose model probability is ``p``."""
+        p = min(max(float(p), 1e-6), 1 - 1e-6)
+        z = self.calibration[0] * math.log(p / (1 - p)) + self.calibration[1]
+        return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
 
     def predict(self, feats: dict[str, np.ndarray]) -> np.ndarray:
         z = np.full(next(iter(feats.values())).shape, self.intercept, dtype=np.float32)
@@ -160,6 +183,8 @@ class Weights:
                 "dp_threshold": self.dp_threshold,
                 "dp_min_coverage": self.dp_min_coverage,
                 "translation_scale": list(self.translation_scale),
+                "calibration": list(self.calibration),
+                "min_score": self.min_score,
                 "note": self.note,
             },
             ensure_ascii=False,
@@ -169,6 +194,7 @@ class Weights:
 
 #: The probabilities and similarities of a `Weights` (each must lie in [0, 1]).
 _UNIT_FIELDS = (
+    "min_score",
     "link_threshold",
     "extend_threshold",
     "gap_threshold",
@@ -220,6 +246,14 @@ def _check_weights(w: Weights) -> None:
             scale,
             "a pair (intercept, slope) of finite numbers, slope > 0",
         )
+    cal = w.calibration
+    if (
+        not (isinstance(cal, tuple) and len(cal) == 2 and all(_finite(x) for x in cal))
+        or not float(cal[0]) > 0
+    ):
+        raise OptionError(
+            "weights.calibration", cal, "a pair (slope, intercept) of finite numbers, slope > 0"
+        )
     if not isinstance(w.version, str) or not w.version or "|" in w.version:
         raise OptionError("weights.version", w.version, "a non-empty string without '|'")
 
@@ -257,6 +291,8 @@ def load_weights(path: str | os.PathLike[str] | None = None) -> Weights:
             dp_threshold=float(data.get("dp_threshold", 1.0)),
             dp_min_coverage=float(data.get("dp_min_coverage", 0.0)),
             translation_scale=tuple(float(x) for x in data.get("translation_scale", (0.0, 1.0))),
+            calibration=tuple(float(x) for x in data.get("calibration", (1.0, 0.0))),
+            min_score=float(data.get("min_score", 0.0)),
             note=str(data.get("note", "")),
         )
     except ResourceError:
@@ -354,6 +390,64 @@ def _path_feature(n: int, m: int, ai: np.ndarray, aj: np.ndarray) -> np.ndarray:
     return np.log1p(np.minimum(d, 20.0))
 
 
+#: Nearby confident links predict where a sentence's counterpart is when they lie
+#: within this many sentences of it (on either side): a moved paragraph keeps
+#: its internal order, so its own links place its other sentences.
+LOCAL_WINDOW = 4
+#: Farthest distance the position features distinguish, in sentences.
+DISTANCE_CAP = 20.0
+#: A mutual-best pair is a confident link for the local path when its similarity
+#: is at least this many times the mean of both sentences' nearest neighbours.
+ANCHOR_MARGIN = 1.1
+
+
+def _local_path(sim: np.ndarray, row_norm: np.ndarray, col_norm: np.ndarray) -> np.ndarray:
+    """log(1 + distance of each pair from the diagonal of its nearby confident links).
+
+    The confident links are the mutual-best pairs whose similarity stands out
+    (`ANCHOR_MARGIN`). A pair (i, j) near such a link (a, b), within
+    `LOCAL_WINDOW` sentences on either side, is expected at offset b - a; its
+    distance is ``|(j - i) - (b - a)|``, the smallest over the links near it (a
+    link does not vouch for itself). Far from every link: `DISTANCE_CAP`.
+    Unlike a single path through the whole document, this holds when
+    paragraphs are reordered.
+    """
+    n, m = sim.shape
+    out = np.full((n, m), DISTANCE_CAP, dtype=np.float32)
+    if n == 0 or m == 0:
+        return np.log1p(out)
+    row = sim.argmax(axis=1)
+    col = sim.argmax(axis=0)
+    diag = np.arange(m, dtype=np.float32)[None, :] - np.arange(n, dtype=np.float32)[:, None]
+    for i in range(n):
+        j = int(row[i])
+        if col[j] != i:
+            continue
+        if sim[i, j] < ANCHOR_MARGIN * max((row_norm[i] + col_norm[j]) / 2, 1e-3):
+            continue
+        offset = float(j - i)
+        own = float(out[i, j])
+        r0, r1 = max(0, i - LOCAL_WINDOW), min(n, i + LOCAL_WINDOW + 1)
+        c0, c1 = max(0, j - LOCAL_WINDOW), min(m, j + LOCAL_WINDOW + 1)
+        near = np.abs(diag[r0:r1] - offset)
+        np.minimum(out[r0:r1], near, out=out[r0:r1])
+        near = np.abs(diag[:, c0:c1] - offset)
+        np.minimum(out[:, c0:c1], near, out=out[:, c0:c1])
+        out[i, j] = own  # a link does not vouch for itself, only for its neighbours
+    return np.log1p(np.minimum(out, DISTANCE_CAP))
+
+
+def _top2(sim: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per row (axis=1) or column (axis=0): the best value, its index, the second best."""
+    k = sim.shape[axis]
+    best = sim.max(axis=axis)
+    arg = sim.argmax(axis=axis)
+    if k < 2:
+        return best, arg, np.zeros_like(best)
+    second = -np.partition(-sim, 1, axis=axis).take(1, axis=axis)
+    return best, arg, second
+
+
 Groups = tuple[tuple[int, ...], ...]
 
 
@@ -400,10 +494,27 @@ class _Context:
     weights: Weights
     mask: np.ndarray
     lexical: Scorer | None = None
+    document_model: DocumentModel | None = None
+    document_features: dict[str, float] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)
     single: dict[str, np.ndarray] = field(default_factory=dict)
     blocks: dict[str, _Block] = field(default_factory=dict)
     _lexical_cache: dict[tuple[Groups, Groups], np.ndarray] = field(default_factory=dict)
+
+    @property
+    def document_probability(self) -> float:
+        """The document model's probability that the two articles are counterparts."""
+        if self.document_model is None:
+            return 1.0
+        return self.document_model.probability(self.document_features)
+
+    def set_document_model(self, model: DocumentModel) -> None:
+        """Use another document model (updates the ``doc`` feature; call `reweight` after)."""
+        self.document_model = model
+        p = np.float32(self.document_probability)
+        self.single["doc"] = float(p)
+        for b in self.blocks.values():
+            b.feats["doc"] = np.broadcast_to(p, b.p.shape)
 
     def reweight(self, weights: Weights) -> None:
         """Use other weights (recomputes the link probabilities, not the signals)."""
@@ -413,7 +524,7 @@ class _Context:
 
     def run(self) -> Alignment:
         """Search and build the result."""
-        return _build_result(self, _search(self))
+        return _build_result(self, *select(self))
 
     def sim(self, a_groups: Groups, e_groups: Groups) -> tuple[np.ndarray, dict]:
         """Cross-lingual similarity of spans: the mean of the similarity scorers.
@@ -442,6 +553,40 @@ class _Context:
         rn = np.array([self.single[prefix + "row_norm"][list(g)].mean() for g in a_groups])
         cn = np.array([self.single[prefix + "col_norm"][list(g)].mean() for g in e_groups])
         return x / np.maximum((rn[:, None] + cn[None, :]) / 2, 1e-3)
+
+    def member_elsewhere(
+        self, a_groups: Groups, e_groups: Groups, merged: np.ndarray
+    ) -> np.ndarray:
+        """For merged candidates: how much more a member prefers a sentence outside the link.
+
+        For each sentence of the link, its best similarity to a sentence of the
+        other side outside the link, less its best similarity inside it (0 when
+        the link holds its best counterpart); the largest over the members.
+        A merge that swallows a sentence whose counterpart is elsewhere (the
+        lead of an article merged into the next sentence's link) shows it here.
+        0 for one-to-one candidates and before the sentence similarity is known.
+        """
+        shape = merged.shape
+        s = self.single
+        if "sim" not in s or not merged.any():
+            return np.zeros(shape)
+        sim = s["sim"]
+        out = np.zeros(shape)
+        rb, ra, r2 = s["row_top2"]
+        cb, ca, c2 = s["col_top2"]
+        for gi, hi in np.argwhere(merged).tolist():
+            ga, he = a_groups[gi], e_groups[hi]
+            worst = 0.0
+            for i in ga:
+                inside = max(float(sim[i, j]) for j in he)
+                other = float(r2[i]) if int(ra[i]) in he else float(rb[i])
+                worst = max(worst, other - inside)
+            for j in he:
+                inside = max(float(sim[i, j]) for i in ga)
+                other = float(c2[j]) if int(ca[j]) in ga else float(cb[j])
+                worst = max(worst, other - inside)
+            out[gi, hi] = worst
+        return out
 
     def lexical_sim(self, a_groups: Groups, e_groups: Groups) -> np.ndarray:
         """Word-level overlap of spans (needs the lexical scorer), computed once per shape."""
@@ -494,6 +639,9 @@ class _Context:
             "header": _reduce(s["header"], a, e, np.maximum),
             "path": _reduce(s["path"], a, e, np.minimum),
             "merged": merged.astype(np.float64),
+            "local_path": _reduce(s["local_path"], a, e, np.minimum),
+            "member_elsewhere": self.member_elsewhere(a_groups, e_groups, merged),
+            "doc": np.broadcast_to(np.float32(s.get("doc", 1.0)), shape),
         }
         # What a merge adds over the best one-to-one pair inside it (0 for 1-1 links).
         if "sim" in s:
@@ -551,6 +699,10 @@ def _score(ctx: _Context) -> None:
         "header": np.repeat(head[:, None], m, axis=1),
         "path": _path_feature(n, m, *anchors),
     }
+    ctx.single["local_path"] = _local_path(
+        np.where(ctx.mask, raw, -1.0), ctx.single["row_norm"], ctx.single["col_norm"]
+    )
+    _judge_document(ctx, raw)
     singles_a = tuple((i,) for i in range(n))
     singles_e = tuple((j,) for j in range(m))
     if ctx.lexical is not None:
@@ -561,6 +713,9 @@ def _score(ctx: _Context) -> None:
     one = ctx.block(singles_a, singles_e)
     ctx.single["sim"] = one.feats["sim"]
     ctx.single["length"] = one.feats["length"]
+    masked = np.where(ctx.mask, one.feats["sim"], -1.0)
+    ctx.single["row_top2"] = _top2(masked, axis=1)
+    ctx.single["col_top2"] = _top2(masked, axis=0)
     two_one = ctx.block(tuple((i, i + 1) for i in range(n - 1)), singles_e)
     one_two = ctx.block(singles_a, tuple((j, j + 1) for j in range(m - 1)))
     # How much the best adjacent merge containing a pair would raise its similarity:
@@ -576,6 +731,12 @@ def _score(ctx: _Context) -> None:
     one.feats["neighbour_gain"] = nb
     one.p = np.where(one.mask, ctx.weights.predict(one.feats), 0.0)
     ctx.blocks = {"1-1": one, "2-1": two_one, "1-2": one_two}
+
+
+def _judge_document(ctx: _Context, raw: np.ndarray) -> None:
+    """The document-level features, and the ``doc`` feature every candidate link gets."""
+    ctx.document_features = document_features(raw, ctx.ar, ctx.en, mask=ctx.mask)
+    ctx.single["doc"] = ctx.document_probability
 
 
 def _role_mask(ar: Article, en: Article, use_roles: bool) -> np.ndarray:
@@ -1037,6 +1198,7 @@ def prepare(
         weights=weights or load_weights(),
         mask=_role_mask(ar, en, roles),
         lexical=lexical,
+        document_model=load_document_model(),
         settings={
             "translator": translator,
             "embedding": use_embedding,
@@ -1074,6 +1236,7 @@ def _signature(ctx: _Context) -> str:
         # The word-level signal, which long pairs and embedding=False go without.
         f"words:{'encoder' if ctx.lexical is not None else 'none'}",
         f"weights:{w.version}",
+        f"doc:{ctx.document_model.version if ctx.document_model else 'none'}",
         f"link:{w.link_threshold:g}",
         f"extend:{w.extend_threshold:g}",
         f"merge-tol:{w.merge_tolerance:g}",
@@ -1130,19 +1293,55 @@ def _evidence(ctx: _Context, b: _Bead) -> Evidence:
     )
 
 
-def _build_result(ctx: _Context, beads: list[_Bead]) -> Alignment:
-    pairs = []
-    for b in sorted(beads, key=lambda b: (min(b.en), min(b.ar))):
-        pairs.append(
-            AlignedPair(
-                arabic=tuple(sorted(b.ar)),
-                english=tuple(sorted(b.en)),
-                arabic_text=" ".join(ctx.ar.segments[i].text for i in sorted(b.ar)),
-                english_text=" ".join(ctx.en.segments[j].text for j in sorted(b.en)),
-                score=round(float(min(max(b.p, 0.0), 1.0)), 4),
-                evidence=_evidence(ctx, b),
-            )
+def select(ctx: _Context) -> tuple[list[_Bead], list[_Bead], DocumentJudgment]:
+    """Search, then condition the links on the document judgment and the calibrated score.
+
+    Returns the links, the candidates (links whose calibrated score is below
+    ``min_score``: shown for review, their sentences stay one-sided) and the
+    document judgment. When the two articles are not counterparts, only links
+    whose probability reaches the document model's ``related_link_threshold``
+    survive: a same-event pair keeps those, an unrelated pair has none.
+    """
+    w = ctx.weights
+    beads = _search(ctx)
+    p_doc = ctx.document_probability
+    model = ctx.document_model
+    verdict = "counterpart"
+    if model is not None and p_doc < model.threshold:
+        beads = [b for b in beads if b.p >= model.related_link_threshold]
+        verdict = "same event" if beads else "unrelated"
+    for b in beads:
+        b.p = w.calibrate(b.p)
+    links = [b for b in beads if b.p >= w.min_score]
+    candidates = [b for b in beads if b.p < w.min_score]
+    if verdict == "same event" and not links:
+        verdict = "unrelated"
+    features = {k: round(float(v), 4) for k, v in ctx.document_features.items()}
+    judgment = DocumentJudgment(round(p_doc, 4), verdict, MappingProxyType(features))
+    return links, candidates, judgment
+
+
+def _pairs(ctx: _Context, beads: list[_Bead]) -> tuple[AlignedPair, ...]:
+    return tuple(
+        AlignedPair(
+            arabic=tuple(sorted(b.ar)),
+            english=tuple(sorted(b.en)),
+            arabic_text=" ".join(ctx.ar.segments[i].text for i in sorted(b.ar)),
+            english_text=" ".join(ctx.en.segments[j].text for j in sorted(b.en)),
+            score=round(float(min(max(b.p, 0.0), 1.0)), 4),
+            evidence=_evidence(ctx, b),
         )
+        for b in sorted(beads, key=lambda b: (min(b.en), min(b.ar)))
+    )
+
+
+def _build_result(
+    ctx: _Context,
+    beads: list[_Bead],
+    candidates: list[_Bead] | None = None,
+    document: DocumentJudgment | None = None,
+) -> Alignment:
+    pairs = _pairs(ctx, beads)
     used_ar = {i for b in beads for i in b.ar}
     used_en = {j for b in beads for j in b.en}
     ar_only: tuple[Segment, ...] = tuple(s for s in ctx.ar.segments if s.index not in used_ar)
@@ -1154,4 +1353,6 @@ def _build_result(ctx: _Context, beads: list[_Bead]) -> Alignment:
         arabic_only=ar_only,
         english_only=en_only,
         signature=_signature(ctx),
+        document=document,
+        candidates=_pairs(ctx, candidates or []),
     )

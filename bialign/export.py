@@ -46,6 +46,7 @@ from typing import IO, Any
 import regex
 
 from ._version import __version__
+from .document import VERDICTS, DocumentJudgment
 from .errors import (
     EncodingError,
     InputError,
@@ -163,8 +164,21 @@ JSON_SCHEMA: dict[str, Any] = {
         "pairs": {"type": "array", "items": {"$ref": "#/$defs/pair"}},
         "arabic_only": {"type": "array", "items": _INDEX, "uniqueItems": True},
         "english_only": {"type": "array", "items": _INDEX, "uniqueItems": True},
+        "document": {"$ref": "#/$defs/document"},
+        "candidates": {"type": "array", "items": {"$ref": "#/$defs/pair"}},
     },
     "$defs": {
+        "document": {
+            "type": "object",
+            "description": "Whether the two articles tell the same story (bialign.document).",
+            "required": ["probability", "verdict", "features"],
+            "additionalProperties": False,
+            "properties": {
+                "probability": {"type": "number", "minimum": 0, "maximum": 1},
+                "verdict": {"enum": ["counterpart", "same event", "unrelated"]},
+                "features": {"type": "object", "additionalProperties": {"type": "number"}},
+            },
+        },
         "article": {
             "type": "object",
             "required": ["lang", "source", "text", "segments"],
@@ -697,6 +711,10 @@ def to_json(
         "arabic_only": [int(s.index) for s in ar_only],
         "english_only": [int(s.index) for s in en_only],
     }
+    if res.document is not None:
+        data["document"] = res.document.to_dict()
+    if res.candidates:
+        data["candidates"] = [_pair_to_dict(i, p) for i, p in enumerate(res.candidates)]
     try:
         text = json.dumps(data, ensure_ascii=False, indent=indent, allow_nan=False)
     except ValueError as exc:
@@ -890,6 +908,10 @@ def _alignment_from_dict(data: dict[str, Any]) -> Alignment:
         ar_only = _int_list(_get(data, "arabic_only", (list,), "alignment"), "arabic_only")
         en_only = _int_list(_get(data, "english_only", (list,), "alignment"), "english_only")
         signature = _get(data, "signature", (str,), "alignment")
+        candidates = [
+            _pair_from_dict(p, f"candidates[{i}]", arabic, english)
+            for i, p in enumerate(data.get("candidates", []))
+        ]
         return Alignment(
             arabic=arabic,
             english=english,
@@ -897,9 +919,26 @@ def _alignment_from_dict(data: dict[str, Any]) -> Alignment:
             arabic_only=tuple(_lookup(arabic, i, "arabic_only") for i in ar_only),
             english_only=tuple(_lookup(english, i, "english_only") for i in en_only),
             signature=signature,
+            document=_document_from_dict(data.get("document")),
+            candidates=tuple(candidates),
         )
     except _Malformed as exc:
         raise InputError(f"malformed bialign alignment JSON: {exc}") from None
+
+
+def _document_from_dict(d: Any) -> DocumentJudgment | None:
+    if d is None:
+        return None
+    if not isinstance(d, dict):
+        raise _Malformed("document must be an object")
+    prob = _get(d, "probability", (int, float), "document")
+    verdict = _get(d, "verdict", (str,), "document")
+    feats = _get(d, "features", (dict,), "document")
+    if verdict not in VERDICTS:
+        raise _Malformed(f"document verdict {verdict!r} is not one of {', '.join(VERDICTS)}")
+    return DocumentJudgment(
+        float(prob), verdict, MappingProxyType({str(k): float(v) for k, v in feats.items()})
+    )
 
 
 def _lookup(art: Article, index: int, where: str) -> Segment:
@@ -1364,8 +1403,22 @@ def _html_summary(res: Alignment, keep: _Filter, rows: Sequence[_Row]) -> list[s
         '<section class="summary" id="summary">',
         "<h2>Summary</h2>",
         "<table>",
+    ]
+    if res.document is not None:
+        what = {
+            "counterpart": "counterparts: one story, told for each language",
+            "same event": "the same event, told differently: only well-supported links kept",
+            "unrelated": "unrelated articles: no links",
+        }.get(res.document.verdict, res.document.verdict)
+        lines.append(
+            f'<tr><th scope="row">Document</th><td class="document">{esc(what)} '
+            f"(probability of counterparts {res.document.probability:.2f})</td></tr>"
+        )
+    lines += [
         f'<tr><th scope="row">Pairs</th><td class="pairs">{len(res.pairs)} '
-        f"({esc(kinds)})</td></tr>",
+        f"({esc(kinds)})"
+        + (f"; {len(res.candidates)} unlikely candidates not shown" if res.candidates else "")
+        + "</td></tr>",
         f'<tr><th scope="row">Arabic</th><td class="arabic-side">{len(res.arabic.segments)} '
         f"segments, {len(res.arabic_only)} Arabic only</td></tr>",
         f'<tr><th scope="row">English</th><td class="english-side">{len(res.english.segments)} '

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from .document import DocumentJudgment
 from .segmentation import Article, Segment
 
 if TYPE_CHECKING:
@@ -135,6 +136,12 @@ class Alignment:
         arabic_only: Arabic segments with no counterpart.
         english_only: English segments with no counterpart.
         signature: Every setting that shaped the result, and the version.
+        document: Whether the two articles tell the same story: a calibrated
+            probability and a verdict (``"counterpart"``, ``"same event"``,
+            ``"unrelated"``); ``None`` for results made without one.
+        candidates: Links too unlikely to be pairs (calibrated score below the
+            weights' ``min_score``), kept for review; their segments are in
+            ``arabic_only`` / ``english_only``.
     """
 
     arabic: Article
@@ -143,6 +150,8 @@ class Alignment:
     arabic_only: tuple[Segment, ...]
     english_only: tuple[Segment, ...]
     signature: str
+    document: DocumentJudgment | None = None
+    candidates: tuple[AlignedPair, ...] = ()
 
     def __iter__(self) -> Iterator[AlignedPair]:
         return iter(self.pairs)
@@ -188,6 +197,12 @@ class Alignment:
             f"English {len(self.english.segments)} segments, "
             f"{len(self.english_only)} English-only; "
             f"coverage ar {cov['arabic_segments']:.0%} / en {cov['english_segments']:.0%}"
+            + (f"; {len(self.candidates)} candidates" if self.candidates else "")
+            + (
+                f"; document: {self.document.verdict} ({self.document.probability:.2f})"
+                if self.document is not None
+                else ""
+            )
         )
 
     # Exporters live in bialign.export; these are thin conveniences.

@@ -238,3 +238,61 @@ def test_segmentation_page_describes_every_role() -> None:
 
     page = (DOCS / "segmentation.md").read_text(encoding="utf-8")
     assert [r for r in ROLES if f"| `{r}` |" not in page] == []
+
+
+def test_alignment_page_shows_the_measured_reliability() -> None:
+    """The reliability and per-slice tables of docs/concepts/alignment.md are those of
+    resources/reliability.json (written by benchmarks/fit_weights.py --folds)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "fit_weights_tables", ROOT / "benchmarks" / "fit_weights.py"
+    )
+    assert spec and spec.loader
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = mod  # dataclasses look their module up there
+        spec.loader.exec_module(mod)
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    table = json.loads((ROOT / "resources" / "reliability.json").read_text(encoding="utf-8"))
+    page = (DOCS / "concepts" / "alignment.md").read_text(encoding="utf-8")
+    for name, rows in mod.docs_tables(table).items():
+        assert f"<!-- {name} -->\n" + "\n".join(rows) + f"\n<!-- /{name} -->" in page, name
+    from bialign import load_weights
+
+    assert table["weights"] == load_weights().version
+
+
+_REST_ROLE = re.compile(r":(?:py:)?(?:class|func|meth|mod|data|attr|exc|obj|const):`")
+
+
+def test_docstrings_use_markdown_not_rest_roles() -> None:
+    """mkdocstrings renders Markdown; a reST role would be printed literally in the reference."""
+    found = [
+        f"{p.relative_to(ROOT)}:{n}"
+        for p in sorted((ROOT / "bialign").rglob("*.py"))
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if _REST_ROLE.search(line)
+    ]
+    assert not found
+
+
+def test_docs_build_fails_on_an_unrendered_role() -> None:
+    """The mkdocs hook (docs/hooks.py) stops the build when a page shows a reST role."""
+    import importlib.util
+    from types import SimpleNamespace
+
+    from mkdocs.exceptions import PluginError
+
+    spec = importlib.util.spec_from_file_location("docs_hooks", DOCS / "hooks.py")
+    assert spec and spec.loader
+    hooks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hooks)
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="reference/api.md"))
+    assert hooks.on_page_content("<p>See <code>Article</code>.</p>", page) == (
+        "<p>See <code>Article</code>.</p>"
+    )
+    with pytest.raises(PluginError, match=":class:"):
+        hooks.on_page_content("<p>See :class:<code>Article</code>.</p>", page)

@@ -1,0 +1,247 @@
+"""Do two articles tell the same story? The document-level judgment (its own stage).
+
+Before any sentence is linked, bialign asks whether the Arabic and the English
+article are counterparts (one story, told for each language), the same event
+told by another outlet, or unrelated. The answer conditions the links: an
+unrelated pair gets none, a same-event pair only the links its evidence
+supports, and the link model sees the document probability as one of its
+features.
+
+The judgment is a small logistic model (``resources/document_model.json``,
+fitted by ``benchmarks/fit_weights.py``) over features of the sentence
+similarity matrix and of the whole texts:
+
+* ``mutual``: share of the shorter side's sentences in a mutual-best pair
+  that stands out from its neighbours (margin at least ``MUTUAL_MARGIN``);
+* ``top_sim``: mean similarity of the best quarter of the mutual-best pairs;
+* ``best_median``: median of each sentence's best similarity;
+* ``anchors``: numbers and dates the two whole texts share, over those of
+  the poorer side;
+* ``length``: absolute log of the ratio of the sentence counts, capped at log 2.
+
+The verdict: ``"counterpart"`` when the probability reaches the model's
+threshold; otherwise ``"same event"`` when at least one link survives the
+stricter link threshold for such pairs, else ``"unrelated"`` (the aligner
+decides the last two, since it knows the links).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+
+from ._resources import resource_path
+from .errors import OptionError, ResourceError
+
+if TYPE_CHECKING:
+    from .segmentation import Article
+
+__all__ = [
+    "DOCUMENT_FEATURES",
+    "VERDICTS",
+    "DocumentJudgment",
+    "DocumentModel",
+    "document_features",
+    "load_document_model",
+]
+
+#: The features of the document model, in the order of its coefficients.
+DOCUMENT_FEATURES = ("mutual", "top_sim", "best_median", "anchors", "length")
+
+Verdict = Literal["counterpart", "same event", "unrelated"]
+#: The verdicts, from the closest relation to none.
+VERDICTS: tuple[str, ...] = ("counterpart", "same event", "unrelated")
+
+#: A mutual-best pair counts for ``mutual`` when its similarity is at least this
+#: many times the mean of both sentences' nearest neighbours.
+MUTUAL_MARGIN = 1.1
+#: Neighbours averaged for that margin.
+MARGIN_NEIGHBOURS = 4
+#: The ``length`` feature stops growing at a ratio of 2: one side much longer than the
+#: other (one sentence looked up in a whole article) is no proof that they are unrelated.
+LENGTH_CAP = math.log(2.0)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentJudgment:
+    """Whether two articles tell the same story.
+
+    Attributes:
+        probability: The calibrated probability that the two are counterparts
+            (one story, told for each language).
+        verdict: ``"counterpart"``, ``"same event"`` (related, told
+            differently: only well-supported links are kept) or ``"unrelated"``
+            (no links).
+        features: The evidence: each feature of `DOCUMENT_FEATURES` and its value.
+    """
+
+    probability: float
+    verdict: str
+    features: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "probability": round(self.probability, 4),
+            "verdict": self.verdict,
+            "features": {k: round(float(v), 4) for k, v in self.features.items()},
+        }
+
+
+@dataclass(frozen=True)
+class DocumentModel:
+    """The fitted document model (``resources/document_model.json``).
+
+    Attributes:
+        version: Identifier recorded in signatures.
+        coef: One coefficient per feature in `DOCUMENT_FEATURES`.
+        intercept: The model's intercept.
+        threshold: Probability from which two articles are counterparts.
+        related_link_threshold: The link probability a pair needs when the two
+            articles are not counterparts (a same-event pair keeps only these).
+    """
+
+    version: str
+    coef: tuple[float, ...]
+    intercept: float
+    threshold: float = 0.5
+    related_link_threshold: float = 0.9
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if len(self.coef) != len(DOCUMENT_FEATURES) or not all(
+            isinstance(c, int | float) and math.isfinite(c) for c in self.coef
+        ):
+            raise OptionError(
+                "document_model.coef",
+                self.coef,
+                f"{len(DOCUMENT_FEATURES)} finite numbers, one per feature",
+            )
+        if not math.isfinite(self.intercept):
+            raise OptionError("document_model.intercept", self.intercept, "a finite number")
+        for name in ("threshold", "related_link_threshold"):
+            value = getattr(self, name)
+            if not (isinstance(value, int | float) and 0.0 <= value <= 1.0):
+                raise OptionError(f"document_model.{name}", value, "a number between 0 and 1")
+
+    def probability(self, features: Mapping[str, float]) -> float:
+        z = self.intercept + sum(
+            c * float(features[f]) for f, c in zip(DOCUMENT_FEATURES, self.coef, strict=True)
+        )
+        return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "version": self.version,
+                "features": list(DOCUMENT_FEATURES),
+                "coef": [round(c, 6) for c in self.coef],
+                "intercept": round(self.intercept, 6),
+                "threshold": self.threshold,
+                "related_link_threshold": self.related_link_threshold,
+                "note": self.note,
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+
+
+def load_document_model(path: str | os.PathLike[str] | None = None) -> DocumentModel:
+    """Read the document model (the shipped ``resources/document_model.json`` by default).
+
+    Raises:
+        ResourceError: The file is missing, malformed, or lists other features.
+    """
+    p = resource_path("document_model.json") if path is None else Path(path)
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+        if list(data["features"]) != list(DOCUMENT_FEATURES):
+            raise ResourceError(
+                f"{p}: features {data['features']} differ from {DOCUMENT_FEATURES}", str(p)
+            )
+        return DocumentModel(
+            version=str(data["version"]),
+            coef=tuple(float(c) for c in data["coef"]),
+            intercept=float(data["intercept"]),
+            threshold=float(data.get("threshold", 0.5)),
+            related_link_threshold=float(data.get("related_link_threshold", 0.9)),
+            note=str(data.get("note", "")),
+        )
+    except ResourceError:
+        raise
+    except KeyError as exc:
+        raise ResourceError(f"cannot read document model {p}: no field {exc}", str(p)) from exc
+    except (OSError, ValueError, TypeError) as exc:
+        raise ResourceError(f"cannot read document model {p}: {exc}", str(p)) from exc
+
+
+def _knn_mean(sim: np.ndarray, k: int, axis: int) -> np.ndarray:
+    n = sim.shape[axis]
+    kk = max(1, min(k, n))
+    part = -np.partition(-sim, kk - 1, axis=axis)
+    return np.take(part, range(kk), axis=axis).mean(axis=axis)
+
+
+def document_features(
+    sim: np.ndarray,
+    arabic: Article,
+    english: Article,
+    *,
+    mask: np.ndarray | None = None,
+) -> dict[str, float]:
+    """The document model's features for one article pair.
+
+    Args:
+        sim: Sentence similarity, Arabic × English (the encoder's cosine, or
+            the aligner's combined similarity).
+        arabic: The Arabic article (its text gives the numbers and dates).
+        english: The English article.
+        mask: Pairs that may link (page roles); all by default.
+    """
+    from .scorers.anchors import extract_anchors
+
+    n, m = sim.shape
+    out = dict.fromkeys(DOCUMENT_FEATURES, 0.0)
+    out["length"] = min(abs(math.log((n + 1) / (m + 1))), LENGTH_CAP)
+    a = extract_anchors(arabic.text, "ar").items
+    e = extract_anchors(english.text, "en").items
+    out["anchors"] = len(a & e) / (min(len(a), len(e)) + 1)
+    if n == 0 or m == 0:
+        return out
+    s = np.where(mask, sim, -1.0) if mask is not None else sim
+    row = s.argmax(axis=1)
+    col = s.argmax(axis=0)
+    mutual = [(i, int(row[i])) for i in range(n) if col[row[i]] == i and s[i, row[i]] > -1.0]
+    rn = _knn_mean(sim, MARGIN_NEIGHBOURS, axis=1)
+    cn = _knn_mean(sim, MARGIN_NEIGHBOURS, axis=0)
+    strong = [
+        float(sim[i, j])
+        for i, j in mutual
+        if sim[i, j] >= MUTUAL_MARGIN * max((rn[i] + cn[j]) / 2, 1e-3)
+    ]
+    out["mutual"] = len(strong) / min(n, m)
+    best = sorted((float(sim[i, j]) for i, j in mutual), reverse=True)
+    k = max(1, math.ceil(min(n, m) / 4))
+    out["top_sim"] = float(np.mean(best[:k])) if best else 0.0
+    out["best_median"] = float(
+        np.median(np.concatenate([s.max(axis=1), s.max(axis=0)]).clip(0.0, 1.0))
+    )
+    return out
+
+
+def judge_features(features: Mapping[str, float], model: DocumentModel) -> DocumentJudgment:
+    """The judgment from features alone: ``"counterpart"`` or, provisionally, ``"unrelated"``.
+
+    The aligner turns a provisional ``"unrelated"`` into ``"same event"`` when
+    links survive the stricter threshold.
+    """
+    p = model.probability(features)
+    verdict = "counterpart" if p >= model.threshold else "unrelated"
+    return DocumentJudgment(p, verdict, MappingProxyType(dict(features)))

@@ -1,0 +1,229 @@
+"""The document-level judgment, position evidence from nearby links, calibrated scores, and the
+robustness targets on realistic pairs (unrelated, reordered, the seed pairs)."""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import os
+import sys
+import warnings
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import bialign
+from bialign import Article, FunctionTranslator, OptionError
+from bialign.aligner import _local_path, load_weights
+from bialign.document import (
+    DOCUMENT_FEATURES,
+    DocumentJudgment,
+    document_features,
+    load_document_model,
+)
+from bialign.evaluate import load_gold, score_alignment, sum_scores
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+DATA = ROOT / "tests" / "data"
+NTREX = ROOT.parent / "shared" / "data" / "ntrex-comparable-dev"
+needs_ntrex = pytest.mark.skipif(not NTREX.is_dir(), reason=f"no NTREX data at {NTREX}")
+
+
+def _robust():
+    if "robust" in sys.modules:
+        return sys.modules["robust"]
+    spec = importlib.util.spec_from_file_location("robust", ROOT / "benchmarks" / "robust.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["robust"] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def seed(name: str) -> Article:
+    return bialign.read_article(SEEDS / name)
+
+
+# --------------------------------------------------------------------------- units
+
+
+class TestDocumentFeatures:
+    def _articles(self, n: int, m: int) -> tuple[Article, Article]:
+        ar = Article.from_sentences([f"جملة رقم {i}." for i in range(n)])
+        en = Article.from_sentences([f"Sentence number {i}." for i in range(m)])
+        return ar, en
+
+    def test_parallel_pair_has_many_standing_out_mutual_pairs(self) -> None:
+        ar, en = self._articles(6, 6)
+        sim = np.full((6, 6), 0.2) + 0.7 * np.eye(6)
+        f = document_features(sim, ar, en)
+        assert f["mutual"] == 1.0 and f["top_sim"] == pytest.approx(0.9)
+        assert f["length"] == 0.0
+
+    def test_flat_similarity_has_no_standing_out_pair(self) -> None:
+        ar, en = self._articles(6, 9)
+        rng = np.random.default_rng(0)
+        sim = 0.3 + 0.01 * rng.random((6, 9))
+        f = document_features(sim, ar, en)
+        assert f["mutual"] == 0.0
+        assert f["length"] == pytest.approx(abs(math.log(7 / 10)))
+
+    def test_shared_numbers_and_dates(self) -> None:
+        ar = Article.from_sentences(["قتل 12 شخصا في 2024."])
+        en = Article.from_sentences(["12 people were killed in 2024."])
+        f = document_features(np.array([[0.8]]), ar, en)
+        assert f["anchors"] > 0.5
+
+    def test_model_is_checked(self) -> None:
+        m = load_document_model()
+        assert set(DOCUMENT_FEATURES) == set(DOCUMENT_FEATURES)
+        with pytest.raises(OptionError):
+            replace(m, coef=m.coef[:-1])
+        with pytest.raises(OptionError):
+            replace(m, threshold=math.nan)
+        with pytest.raises(OptionError):
+            replace(m, related_link_threshold=2.0)
+
+    def test_model_round_trip(self, tmp_path: Path) -> None:
+        m = load_document_model()
+        path = tmp_path / "doc.json"
+        path.write_text(m.to_json(), encoding="utf-8")
+        assert bialign.document.load_document_model(path) == m
+
+    def test_probability_rises_with_mutual_pairs(self) -> None:
+        m = load_document_model()
+        base = dict.fromkeys(DOCUMENT_FEATURES, 0.0)
+        low = m.probability({**base, "mutual": 0.0, "top_sim": 0.3, "best_median": 0.3})
+        high = m.probability({**base, "mutual": 0.8, "top_sim": 0.8, "best_median": 0.6})
+        assert low < 0.5 < high
+
+
+class TestLocalPath:
+    def test_a_moved_block_is_placed_by_its_own_links(self) -> None:
+        """English blocks [3,4,5] then [0,1,2]: the diagonal of each block stays near 0."""
+        order = [3, 4, 5, 0, 1, 2]  # English k holds Arabic order[k]
+        sim = np.full((6, 6), 0.1)
+        for k, i in enumerate(order):
+            sim[i, k] = 0.9
+        norm = np.full(6, 0.25)
+        d = np.expm1(_local_path(sim, norm, norm))
+        for k, i in enumerate(order):
+            assert d[i, k] == 0.0, (i, k)  # vouched for by its block's other links
+        assert d[0, 0] >= 3.0  # the global diagonal is far from every nearby link
+
+    def test_a_link_does_not_vouch_for_itself(self) -> None:
+        sim = np.full((5, 5), 0.1)
+        sim[2, 2] = 0.9
+        norm = np.full(5, 0.2)
+        d = np.expm1(_local_path(sim, norm, norm))
+        assert d[2, 2] > 0 and d[3, 3] == 0.0
+
+
+class TestCalibration:
+    def test_identity_calibration_keeps_the_probability(self) -> None:
+        w = replace(load_weights(), calibration=(1.0, 0.0))
+        assert w.calibrate(0.3) == pytest.approx(0.3)
+
+    def test_calibration_is_monotone(self) -> None:
+        w = load_weights()
+        scores = [w.calibrate(p) for p in np.linspace(0.01, 0.99, 50)]
+        assert scores == sorted(scores)
+
+    def test_bad_calibration_is_refused(self) -> None:
+        with pytest.raises(OptionError):
+            replace(load_weights(), calibration=(-1.0, 0.0))
+
+
+# --------------------------------------------------------------------------- behaviour
+
+
+@pytest.fixture(scope="module")
+def arabic() -> Article:
+    return seed("002_f2c150e3c700ff1f.txt")
+
+
+class TestJudgmentOnTheSeeds:
+    def test_counterparts(self, arabic: Article) -> None:
+        res = bialign.align(arabic, seed("000_9b6c93be4bbc7b4e.txt"))
+        assert isinstance(res.document, DocumentJudgment)
+        assert res.document.verdict == "counterpart" and res.document.probability > 0.9
+        assert res.pairs
+
+    def test_another_story_gets_no_link(self, arabic: Article) -> None:
+        res = bialign.align(arabic, seed("003_360714d64b266035.txt"))
+        assert res.document is not None and res.document.verdict == "unrelated"
+        assert res.pairs == ()
+        assert len(res.arabic_only) == len(res.arabic) and len(res.english_only) == len(res.english)
+
+    def test_other_meeting_is_not_a_counterpart(self, arabic: Article) -> None:
+        res = bialign.align(arabic, seed("004_6764a29bb713b2ea.txt"))
+        assert res.document is not None and res.document.verdict != "counterpart"
+
+    def test_judgment_is_in_the_json_and_the_summary(self, arabic: Article) -> None:
+        res = bialign.align(arabic, seed("003_360714d64b266035.txt"))
+        back = bialign.load_json(res.to_json())
+        assert back.document == res.document
+        assert "document: unrelated" in res.summary()
+
+
+def test_oracle_translator_finds_the_seed_lead_and_dateline() -> None:
+    """With a translator that returns the gold English, the lead (Arabic 7 ↔ English 6) and the
+    dateline block come out right: the search must not lose what the similarity shows."""
+    g = load_gold(DATA / "anadolu_seed_gold.json")
+    ar = seed("002_f2c150e3c700ff1f.txt")
+    en = seed("000_9b6c93be4bbc7b4e.txt")
+    links: dict[int, list[int]] = {}
+    for i, j in sorted(g.sure):
+        links.setdefault(i, []).append(j)
+    table = {g.arabic[i]: " ".join(g.english[j] for j in js) for i, js in links.items()}
+    oracle = FunctionTranslator(lambda s: table.get(s, ""), name="oracle")
+    res = bialign.align(ar, en, translator=oracle)
+    pairs = {ij for p in res.pairs for ij in p.index_pairs}
+    assert (7, 6) in pairs
+    assert {(5, 5), (6, 5)} <= pairs
+    assert score_alignment(res, g).link_precision >= 0.95
+
+
+@needs_ntrex
+class TestRealisticSlices:
+    """Benchmark assertions on a sample of the robustness slices (benchmarks/robust.py)."""
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def cases(cls):
+        return _robust().build_cases(0)
+
+    def _scores(self, cases, limit: int):
+        out = []
+        for c in cases[:limit]:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                res = bialign.align(c.arabic, c.english)
+            out.append((res, score_alignment(res, c.gold)))
+        return out
+
+    def test_unrelated_pairs_get_no_links(self, cases) -> None:
+        results = self._scores(cases["unrelated"], 30)
+        with_links = [
+            r
+            for (r, _), c in zip(results, cases["unrelated"], strict=False)
+            if any(not (set(p.index_pairs) & c.gold.possible) for p in r.pairs)
+        ]
+        assert len(with_links) <= 2, [r.document for r in with_links]
+        assert sum(r.document.verdict == "unrelated" for r, _ in results) >= 27
+
+    def test_moved_blocks_keep_their_links(self, cases) -> None:
+        plain = sum_scores(s for _, s in self._scores(cases["ntrex"], 20))
+        moved = sum_scores(s for _, s in self._scores(cases["moved3"], 20))
+        assert moved.link_f1 >= plain.link_f1 - 0.05, (moved.link_f1, plain.link_f1)
+        reversed_ = sum_scores(s for _, s in self._scores(cases["reversed"], 20))
+        assert reversed_.link_f1 >= plain.link_f1 - 0.1
+
+    def test_counterparts_are_judged_so(self, cases) -> None:
+        results = self._scores(cases["moved2to5"], 20)
+        assert sum(r.document.verdict == "counterpart" for r, _ in results) >= 19
