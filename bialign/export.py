@@ -53,6 +53,7 @@ from .errors import (
     InputTypeError,
     OptionError,
     OutputError,
+    ResourceError,
     UnknownNameError,
 )
 from .result import AlignedPair, Alignment, Evidence, NameEvidence
@@ -124,11 +125,12 @@ CSV_LAYOUTS: tuple[str, ...] = ("pairs", "tidy", "links")
 #: captions, categories … are not translations of each other).
 TMX_ROLES: tuple[str, ...] = tuple(r for r in ROLES if r in ("headline", "subheading", "body"))
 
-#: The lowest score `to_tmx` keeps by default. Measured with `benchmarks/calibration.py`
-#: (see docs/formats.md): links scoring at least 0.8 are 94 % exactly a gold link and
-#: 98 % within gold, counting links between unrelated articles; the 0.7–0.8 band
-#: is only 67 % exactly right.
-TMX_MIN_SCORE = 0.8
+#: The lowest score `to_tmx` keeps by default: the lowest tenth from which every band of
+#: the held-out reliability table (``resources/reliability.json``, written by
+#: `benchmarks/fit_weights.py`; see docs/formats.md) is at least 95 % right. Links scoring
+#: 0.9 or more are 97 % right there (2035 links); the 0.8–0.9 band only 85 % (130 links).
+#: `tests/test_export.py` checks it against the file.
+TMX_MIN_SCORE = 0.9
 
 _EXTENSIONS = {".csv": "csv", ".json": "json", ".tmx": "tmx", ".html": "html", ".htm": "html"}
 
@@ -673,7 +675,10 @@ def to_json(
     article came from, as given to `bialign.read_article` — and segments with
     index, text, role, offsets and paragraph), the pairs (ids, texts, score, link
     type and evidence in the shape of `Evidence.to_dict`, at full precision) and
-    the one-sided segments as index lists. Non-ASCII text is written as is (UTF-8).
+    the one-sided segments as index lists; ``"document"`` (the document-level
+    judgment `Alignment.document`: ``probability``, ``verdict``, ``features``) when
+    there is one, and ``"candidates"`` (the low-scoring links left out of the pairs,
+    in the shape of a pair) when there are any. Non-ASCII text is written as is (UTF-8).
 
     Args:
         res: The alignment.
@@ -1171,18 +1176,76 @@ def _prop(parent: ET.Element, kind: str, value: str) -> None:
 
 # --------------------------------------------------------------------------- HTML
 
-# Score bands of the HTML report, measured with benchmarks/calibration.py (docs/formats.md):
-# (class, lowest score, background, label, share of links exactly right, within gold),
-# counting links between unrelated articles. The first band whose lowest score is reached.
-_SCORE_BANDS: tuple[tuple[str, float, str, str, str, str], ...] = (
-    ("band-right", 0.8, "#c9ebc9", "likely right (≥ 0.80)", "94 %", "98 %"),
-    ("band-unsure", 0.3, "#fff0bd", "unsure (0.30–0.80)", "64 %", "76 %"),
-    ("band-wrong", -math.inf, "#f9d2cc", "likely wrong (< 0.30)", "18 %", "45 %"),
+# Score bands of the HTML report: (class, lowest score, background, label); a score falls in
+# the first band whose lowest score it reaches. The edges follow the held-out reliability
+# table (resources/reliability.json): from TMX_MIN_SCORE up links are about 97 % right,
+# from 0.7 to 0.9 about 80 %, below 0.7 about one in five. The legend shows the shares
+# read from that file (`_band_shares`).
+_SCORE_BANDS: tuple[tuple[str, float, str, str], ...] = (
+    ("band-right", TMX_MIN_SCORE, "#c9ebc9", f"likely right (≥ {TMX_MIN_SCORE:.2f})"),
+    ("band-unsure", 0.7, "#fff0bd", f"unsure (0.70–{TMX_MIN_SCORE:.2f})"),
+    ("band-wrong", -math.inf, "#f9d2cc", "likely wrong (< 0.70)"),
 )
 
 #: Names are not highlighted on links scoring below this (the "likely wrong" band):
 #: a highlight there would make a wrong link look supported.
-_NAME_MIN_SCORE = 0.3
+_NAME_MIN_SCORE = _SCORE_BANDS[-2][1]
+
+
+@functools.cache
+def _reliability() -> tuple[tuple[float, float, int, float | None], ...] | None:
+    """The bands of the held-out reliability table: ``(low, high, links, share right)``.
+
+    Read once from ``resources/reliability.json``; ``None`` when the file is missing or
+    malformed, so that exporting never fails on it (the legend then shows no shares).
+    """
+    from ._resources import resource_path
+
+    try:
+        data = json.loads(resource_path("reliability.json").read_text(encoding="utf-8"))
+        bands = []
+        for b in data["bands"]:
+            low, high, links, share = b["low"], b["high"], b["links"], b["share_right"]
+            if not all(_is(x, (int, float)) and math.isfinite(x) for x in (low, high)):
+                return None
+            if not _is(links, (int,)) or links < 0:
+                return None
+            if share is not None and not (_is(share, (int, float)) and 0 <= share <= 1):
+                return None
+            if links and share is None:
+                return None
+            bands.append((float(low), float(high), int(links), share))
+    except (ResourceError, OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        return None
+    return tuple(bands) or None
+
+
+def _pooled_share(low: float, high: float) -> tuple[float, int] | None:
+    """Share right and number of the held-out links scoring in ``[low, high)``, pooled.
+
+    Counts the bands of the reliability table that lie inside the range (weighted by their
+    links); ``None`` when the table is unavailable or holds no such link.
+    """
+    table = _reliability()
+    if table is None:
+        return None
+    eps = 1e-9
+    inside = [(n, s) for lo, hi, n, s in table if lo >= low - eps and hi <= high + eps and n]
+    links = sum(n for n, _ in inside)
+    if not links:
+        return None
+    return sum(n * (s or 0.0) for n, s in inside) / links, links
+
+
+def _band_shares() -> dict[str, tuple[float, int] | None]:
+    """Each band of `_SCORE_BANDS` (by class) with its pooled held-out share right."""
+    shares: dict[str, tuple[float, int] | None] = {}
+    high = math.inf
+    for cls, low, *_ in _SCORE_BANDS:
+        shares[cls] = _pooled_share(low, high)
+        high = low
+    return shares
+
 
 # Roles that are page furniture rather than article text: the report can hide them.
 _FURNITURE_ROLES = frozenset({"category", "byline", "dateline", "boilerplate"})
@@ -1286,7 +1349,7 @@ def _is_nationality(name: NameEvidence) -> bool:
 
 def _band(score: float) -> tuple[str, str]:
     """The class and label of the score band ``score`` falls in."""
-    for cls, low, _, label, _, _ in _SCORE_BANDS:
+    for cls, low, _, label in _SCORE_BANDS:
         if score >= low:
             return cls, label
     return _SCORE_BANDS[-1][0], _SCORE_BANDS[-1][3]
@@ -1442,11 +1505,17 @@ def _html_summary(res: Alignment, keep: _Filter, rows: Sequence[_Row]) -> list[s
         )
     lines.append("</table>")
     lines.append('<ul class="legend" aria-label="legend">')
-    for cls, _, _, label, exact, within in _SCORE_BANDS:
-        lines.append(
-            f'<li><span class="swatch {cls}"></span>{esc(label)}: {exact} of such links '
-            f"measured right ({within} partly)</li>"
-        )
+    shares = _band_shares()
+    for cls, _, _, label in _SCORE_BANDS:
+        measured = shares.get(cls)
+        text = esc(label)
+        if measured is not None:
+            share, links = measured
+            text += (
+                f": {100 * share:.0f} % of such links right in held-out tests "
+                f"({links} link{'s' if links != 1 else ''})"
+            )
+        lines.append(f'<li><span class="swatch {cls}"></span>{text}</li>')
     lines.append('<li><span class="swatch hatch"></span>one language only</li>')
     lines.append(f"<li><mark>name</mark> matched name (not shown below {_NAME_MIN_SCORE:.2f})</li>")
     lines.append("</ul>")

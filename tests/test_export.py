@@ -5,8 +5,10 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime
+import html
 import io
 import json
+import math
 import os
 import re
 import xml.etree.ElementTree as ET
@@ -19,7 +21,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bialign import export
-from bialign.errors import EncodingError, InputError, OptionError, OutputError, UnknownNameError
+from bialign.errors import (
+    EncodingError,
+    InputError,
+    OptionError,
+    OutputError,
+    ResourceError,
+    UnknownNameError,
+)
 from bialign.export import (
     CSV_COLUMNS,
     CSV_LINK_COLUMNS,
@@ -175,8 +184,15 @@ def tricky() -> Alignment:
     return build_tricky_alignment()
 
 
-#: Options that make `to_tmx` keep every pair (its defaults keep body and headline from 0.8).
+#: Options that make `to_tmx` keep every pair (its defaults keep body and headline from
+#: `TMX_MIN_SCORE`).
 EVERY_PAIR = {"roles": None, "min_score": 0.0}
+
+
+def _reliability_bands() -> list[dict]:
+    """The bands of the held-out reliability table shipped in resources/."""
+    path = ROOT / "resources" / "reliability.json"
+    return json.loads(path.read_text(encoding="utf-8"))["bands"]
 
 
 def _csv_rows(text: str) -> list[dict[str, str]]:
@@ -595,7 +611,7 @@ class TestTmx:
     )
     def test_metadata_props(self, res, include_metadata, props):
         """include_metadata adds score, link type and ids as <prop>s, before the <tuv>s."""
-        root = ET.fromstring(to_tmx(res, include_metadata=include_metadata, roles=None))
+        root = ET.fromstring(to_tmx(res, include_metadata=include_metadata, **EVERY_PAIR))
         tu = root.find("./body/tu[@tuid='6']")
         assert {p.get("type"): p.text for p in tu.findall("prop")} == props
         assert [c.tag for c in tu][-2:] == ["tuv", "tuv"]
@@ -744,8 +760,15 @@ class TestHtml:
         assert re.search(rf"<mark[^>]*><bdi>{re.escape(name)}</bdi></mark>", to_html(res))
 
     def test_marks_follow_spans(self, res):
-        """Only the NameEvidence spans are marked: the right number of marks."""
-        assert to_html(res).count("<mark ") == 2 * len(_NAMES)
+        """Only the NameEvidence spans are marked: the right number of marks (none on the
+        links of the "likely wrong" band: here Arabic 21 ↔ English 22, scoring 0.45)."""
+        shown = [
+            n
+            for n in _NAMES
+            if any(n[0] in p.arabic and p.score >= export._NAME_MIN_SCORE for p in res.pairs)
+        ]
+        assert len(shown) == len(_NAMES) - 1
+        assert to_html(res).count("<mark ") == 2 * len(shown)
 
     def test_bad_span_falls_back_to_the_name(self, tricky):
         """A span outside the text marks the name's first occurrence instead."""
@@ -788,11 +811,12 @@ class TestHtml:
     @pytest.mark.parametrize(
         ("pair_id", "band"),
         [
-            (1, "band-right"),
-            (7, "band-right"),
-            (6, "band-right"),
-            (10, "band-unsure"),
-            (0, "band-unsure"),
+            (1, "band-right"),  # 0.97
+            (7, "band-right"),  # 0.90: the edge belongs to the band above
+            (6, "band-unsure"),  # 0.86
+            (8, "band-unsure"),  # 0.72
+            (10, "band-wrong"),  # 0.66
+            (0, "band-wrong"),  # 0.35
         ],
     )
     def test_score_bands(self, res, pair_id, band):
@@ -1186,6 +1210,25 @@ class TestTmxDefaults:
         assert ("subheading" in TMX_ROLES) is ("subheading" in ROLES)
         assert 0.5 <= TMX_MIN_SCORE < 1
 
+    def test_tmx_min_score_follows_the_held_out_reliability(self):
+        """`TMX_MIN_SCORE` is the lowest tenth from which the links of resources/reliability.json
+        are at least 95 % right, band by band (and so pooled too).
+
+        The criterion is per band, not pooled: the pooled share from the next lower tenth up is
+        still above 95 % because the top band holds most links (2035 of 2206 today), although the
+        links that lowering the threshold would add (the band just below) are much less often
+        right (85 % for 0.8–0.9). So the test checks that this band is below 95 %.
+        """
+        bands = _reliability_bands()
+        above = [b for b in bands if b["low"] >= TMX_MIN_SCORE - 1e-9 and b["links"]]
+        links = sum(b["links"] for b in above)
+        pooled = sum(b["links"] * b["share_right"] for b in above) / links
+        assert pooled >= 0.95
+        assert all(b["share_right"] >= 0.95 for b in above)
+        below = next(b for b in bands if math.isclose(b["high"], TMX_MIN_SCORE))
+        assert below["links"] and below["share_right"] < 0.95
+        assert export._SCORE_BANDS[0][1] == TMX_MIN_SCORE  # the "likely right" band
+
     @pytest.mark.parametrize(
         ("arabic_code", "english_code"), [("ar-SA", "en-GB"), ("ar", "en-US"), ("AR-eg", "en")]
     )
@@ -1352,12 +1395,66 @@ class TestHtmlForAnalysts:
         assert re.search(r'<tr class="pair [a-z-]+" id="pair-7">', text)  # body
         assert "<script" not in text
 
-    def test_legend_gives_the_measured_share_right(self, res):
+    def test_legend_gives_the_held_out_share_right(self, res):
+        """Each band of the legend shows the pooled share right of resources/reliability.json."""
         legend = re.search(r'<ul class="legend".*?</ul>', to_html(res), re.S).group(0)
-        assert legend.count("measured right") == 3
-        assert "likely right (≥ 0.80): 94 %" in legend
+        assert legend.count("right in held-out tests") == 3
+        bands = _reliability_bands()
+        high = math.inf
+        for _, low, _, label in export._SCORE_BANDS:
+            inside = [b for b in bands if b["low"] >= low - 1e-9 and b["high"] <= high + 1e-9]
+            links = sum(b["links"] for b in inside)
+            right = sum(b["links"] * (b["share_right"] or 0) for b in inside) / links
+            assert f"{html.escape(label)}: {100 * right:.0f} % of such links" in legend
+            assert f"({links} links)" in legend
+            high = low
+        assert "likely right (≥ 0.90): 97 % of such links right in held-out tests" in legend
 
-    @pytest.mark.parametrize(("score", "marked"), [(0.02, False), (0.29, False), (0.32, True)])
+    @pytest.mark.parametrize(
+        "content",
+        [
+            None,  # the file is missing
+            "not json",
+            "[]",
+            '{"bands": 3}',
+            '{"bands": []}',
+            '{"bands": [{"low": 0.9, "high": 1.0, "links": 5}]}',
+            '{"bands": [{"low": 0.9, "high": 1.0, "links": 5, "share_right": 1.7}]}',
+            '{"bands": [{"low": 0.9, "high": 1.0, "links": "5", "share_right": 0.9}]}',
+            '{"bands": [{"low": 0.9, "high": 1.0, "links": 5, "share_right": null}]}',
+            '{"bands": [{"low": "x", "high": 1.0, "links": 5, "share_right": 0.9}]}',
+        ],
+    )
+    def test_legend_without_a_reliability_table(self, res, tmp_path, monkeypatch, content):
+        """A missing or malformed resources/reliability.json does not break the report:
+        the legend shows the bands without shares."""
+        import bialign._resources as resources
+
+        path = tmp_path / "reliability.json"
+        if content is not None:
+            path.write_text(content, encoding="utf-8")
+
+        def fake_path(*parts):
+            if content is None:
+                raise ResourceError(f"missing data file {path}", str(path))
+            return path
+
+        monkeypatch.setattr(resources, "resource_path", fake_path)
+        export._reliability.cache_clear()
+        try:
+            text = to_html(res)
+        finally:
+            export._reliability.cache_clear()
+        legend = re.search(r'<ul class="legend".*?</ul>', text, re.S).group(0)
+        for cls, _, _, label in export._SCORE_BANDS:
+            assert f'<li><span class="swatch {cls}"></span>{html.escape(label)}</li>' in legend
+        assert "held-out" not in legend
+        assert 'id="pair-1"' in text
+
+    @pytest.mark.parametrize(
+        ("score", "marked"),
+        [(0.02, False), (0.45, False), (0.69, False), (0.7, True), (0.95, True)],
+    )
     def test_no_name_marks_on_likely_wrong_links(self, score, marked):
         name = NameEvidence("بكين", "Beijing", 0.95, "gazetteer", 0, 0, (6, 10), (9, 16))
         res = self._one_pair("وصل إلى بكين", "He flew to Beijing", score, [name])
