@@ -412,6 +412,9 @@ def _demo_report(res: Alignment, seeds: Path, elapsed: float) -> str:
     lines = [
         f"Aligned {seeds / SEED_ARABIC} (Arabic)",
         f"   with {seeds / SEED_ENGLISH} (English) in {elapsed:.1f} s",
+        f"  document: {res.document.verdict} (probability {res.document.probability:.2f})"
+        if res.document is not None
+        else "  document: not judged",
         f"  {len(res.pairs)} pairs ({kinds})",
         f"  one-language segments: {len(res.arabic_only)} of {len(res.arabic.segments)} "
         f"Arabic only, {len(res.english_only)} of {len(res.english.segments)} English only "
