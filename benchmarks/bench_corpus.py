@@ -1,0 +1,172 @@
+"""Benchmark of document pairing (`bialign.pairing.pair`) and of corpus alignment.
+
+Pairing, on the NTREX comparable dev cases (read from ``../shared/data/ntrex-comparable-dev``):
+
+* ``all``: the Arabic side of each of the 61 cases against the English sides of
+  all 61; top-1 accuracy of the matches (target at least 0.98);
+* ``orphans``: 31 cases whole, the Arabic of 15 other cases and the English of
+  the remaining 15 (no partner); share of those 30 left unmatched (target at
+  least 90 %) and top-1 accuracy on the 31 real pairs (target at least 0.97);
+* ``seeds``: the Anadolu Arabic seed (002) against its English counterpart (000),
+  Al Jazeera's story of the same event (001), another story (003) and another
+  meeting (004): it must match 000 only; the verdict of `bialign.align` of 002
+  with each is printed too.
+
+Corpus (``--corpus``): `bialign.corpus.run_corpus` on the first N NTREX pairs,
+serially and on a Dask `LocalCluster` of two workers; wall time and sentences/s.
+
+Usage::
+
+    python benchmarks/bench_corpus.py                 # pairing figures
+    python benchmarks/bench_corpus.py --corpus 12     # and a corpus run of 12 pairs
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bialign.pairing import pair  # noqa: E402
+from bialign.segmentation import Article  # noqa: E402
+
+NTREX = ROOT.parent / "shared" / "data" / "ntrex-comparable-dev"
+SEEDS = ROOT / "seeds"
+SEED_AR = "002_f2c150e3c700ff1f.txt"
+SEED_OTHERS = {
+    "000": "000_9b6c93be4bbc7b4e.txt",
+    "001": "001_99910efe81c56d20.txt",
+    "003": "003_360714d64b266035.txt",
+    "004": "004_6764a29bb713b2ea.txt",
+}
+
+
+def load_ntrex(folder: Path = NTREX) -> list[tuple[str, Article, Article]]:
+    """``(name, arabic, english)`` of every NTREX case, sentences as given."""
+    out = []
+    for f in sorted(folder.glob("*.json")):
+        d = json.loads(f.read_text(encoding="utf-8"))
+        ar = Article.from_sentences(d["arabic"], lang="ar", source=f.stem)
+        en = Article.from_sentences(d["english"], lang="en", source=f.stem)
+        out.append((f.stem, ar, en))
+    return out
+
+
+def bench_all(cases: list[tuple[str, Article, Article]]) -> dict[str, float]:
+    t0 = time.perf_counter()
+    res = pair({n: a for n, a, _ in cases}, {n: e for n, _, e in cases})
+    secs = time.perf_counter() - t0
+    right = sum(1 for m in res.matches if m.arabic == m.english)
+    # Top-1 of the retrieval alone: the best candidate by probability per Arabic article.
+    best: dict[str, tuple[float, str]] = {}
+    for c in res.candidates:
+        if c.arabic not in best or c.probability > best[c.arabic][0]:
+            best[c.arabic] = (c.probability, str(c.english))
+    top1_cand = sum(1 for a, (_, e) in best.items() if a == e) / len(cases)
+    return {
+        "cases": len(cases),
+        "top1": right / len(cases),
+        "top1_best_candidate": top1_cand,
+        "matched": len(res.matches),
+        "candidates": len(res.candidates),
+        "seconds": round(secs, 2),
+    }
+
+
+def bench_orphans(cases: list[tuple[str, Article, Article]], seed: int = 0) -> dict[str, float]:
+    order = list(range(len(cases)))
+    random.Random(seed).shuffle(order)
+    whole, ar_only, en_only = order[:31], order[31:46], order[46:61]
+    ar = {cases[i][0]: cases[i][1] for i in whole + ar_only}
+    en = {cases[i][0]: cases[i][2] for i in whole + en_only}
+    t0 = time.perf_counter()
+    res = pair(ar, en)
+    secs = time.perf_counter() - t0
+    orphans = {cases[i][0] for i in ar_only} | {cases[i][0] for i in en_only}
+    unmatched = set(res.arabic_unmatched) | set(res.english_unmatched)
+    left = len(orphans & unmatched) / len(orphans)
+    real = {cases[i][0] for i in whole}
+    right = sum(1 for m in res.matches if m.arabic == m.english and m.arabic in real)
+    wrong = [(m.arabic, m.english, m.probability) for m in res.matches if m.arabic != m.english]
+    return {
+        "orphans_unmatched": left,
+        "top1_real": right / len(real),
+        "wrong_matches": len(wrong),
+        "wrong": wrong,
+        "seconds": round(secs, 2),
+    }
+
+
+def bench_seeds() -> dict[str, object]:
+    from bialign import align
+
+    ar = {"002": SEEDS / SEED_AR}
+    en = {k: SEEDS / f for k, f in SEED_OTHERS.items()}
+    res = pair(ar, en)
+    probs = {c.english: c.probability for c in res.candidates}
+    verdicts = {}
+    for k, f in SEED_OTHERS.items():
+        doc = align(SEEDS / SEED_AR, SEEDS / f).document
+        verdicts[k] = (doc.verdict, doc.probability) if doc else None
+    return {
+        "matches": [(m.arabic, m.english, m.probability) for m in res.matches],
+        "ok": [m.english for m in res.matches] == ["000"],
+        "pairing_probability": probs,
+        "align_verdicts": verdicts,
+    }
+
+
+def bench_corpus(cases: list[tuple[str, Article, Article]], n: int) -> dict[str, object]:
+    from bialign.corpus import run_corpus
+
+    pairs = [(a, e) for _, a, e in cases[:n]]
+    sentences = sum(len(a) + len(e) for a, e in pairs)
+    out: dict[str, object] = {"pairs": n, "sentences": sentences}
+    with tempfile.TemporaryDirectory() as tmp:
+        for label, workers in (("serial", None), ("dask-2", 2)):
+            t0 = time.perf_counter()
+            man = run_corpus(pairs, Path(tmp) / label, workers=workers, progress=False)
+            secs = time.perf_counter() - t0
+            out[label] = {
+                "seconds": round(secs, 2),
+                "sentences_per_s": round(sentences / secs, 1),
+                "links": man.counts.get("links"),
+            }
+        a = (Path(tmp) / "serial" / "corpus.ar").read_bytes()
+        b = (Path(tmp) / "dask-2" / "corpus.ar").read_bytes()
+        out["identical_corpus_ar"] = a == b
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", type=int, default=0, metavar="N", help="also run a corpus of N")
+    ap.add_argument("--json", help="write the figures to this file")
+    args = ap.parse_args(argv)
+    figures: dict[str, object] = {}
+    cases = load_ntrex() if NTREX.is_dir() else []
+    if cases:
+        figures["all"] = bench_all(cases)
+        print("all-vs-all:", figures["all"], flush=True)
+        figures["orphans"] = bench_orphans(cases)
+        print("orphans:", figures["orphans"], flush=True)
+    figures["seeds"] = bench_seeds()
+    print("seeds:", figures["seeds"], flush=True)
+    if args.corpus and cases:
+        figures["corpus"] = bench_corpus(cases, args.corpus)
+        print("corpus:", figures["corpus"], flush=True)
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=2, default=str), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
