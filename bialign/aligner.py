@@ -258,6 +258,14 @@ def _check_weights(w: Weights) -> None:
         raise OptionError("weights.version", w.version, "a non-empty string without '|'")
 
 
+def _number_pair(value: Any) -> tuple[float, float]:
+    """Two numbers from a JSON list (a `ValueError` otherwise, reported as a `ResourceError`)."""
+    items = [float(x) for x in value]
+    if len(items) != 2:
+        raise ValueError(f"expected two numbers, got {len(items)}")
+    return items[0], items[1]
+
+
 def load_weights(path: str | os.PathLike[str] | None = None) -> Weights:
     """Read the link model and thresholds (the shipped ``resources/weights.json`` by default).
 
@@ -290,8 +298,8 @@ def load_weights(path: str | os.PathLike[str] | None = None) -> Weights:
             max_fill=int(data.get("max_fill", 3)),
             dp_threshold=float(data.get("dp_threshold", 1.0)),
             dp_min_coverage=float(data.get("dp_min_coverage", 0.0)),
-            translation_scale=tuple(float(x) for x in data.get("translation_scale", (0.0, 1.0))),
-            calibration=tuple(float(x) for x in data.get("calibration", (1.0, 0.0))),
+            translation_scale=_number_pair(data.get("translation_scale", (0.0, 1.0))),
+            calibration=_number_pair(data.get("calibration", (1.0, 0.0))),
             min_score=float(data.get("min_score", 0.0)),
             note=str(data.get("note", "")),
         )
@@ -497,7 +505,9 @@ class _Context:
     document_model: DocumentModel | None = None
     document_features: dict[str, float] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)
-    single: dict[str, np.ndarray] = field(default_factory=dict)
+    # Sentence-level statistics: matrices, plus the anchors (a pair of arrays), the
+    # top-2 tuples and a few document-level floats.
+    single: dict[str, Any] = field(default_factory=dict)
     blocks: dict[str, _Block] = field(default_factory=dict)
     _lexical_cache: dict[tuple[Groups, Groups], np.ndarray] = field(default_factory=dict)
 
@@ -1263,7 +1273,9 @@ def _evidence(ctx: _Context, b: _Bead) -> Evidence:
         for i in b.ar:
             for j in b.en:
                 for nm in match_names(ctx.ar.segments[i].text, ctx.en.segments[j].text):
-                    key = (j, tuple(nm.english_span))
+                    a0, a1 = nm.arabic_span[0], nm.arabic_span[1]
+                    e0, e1 = nm.english_span[0], nm.english_span[1]
+                    key = (j, (e0, e1))
                     if key in used:
                         continue
                     used.add(key)
@@ -1275,8 +1287,8 @@ def _evidence(ctx: _Context, b: _Bead) -> Evidence:
                             nm.source,
                             i,
                             j,
-                            tuple(nm.arabic_span),
-                            tuple(nm.english_span),
+                            (a0, a1),
+                            (e0, e1),
                         )
                     )
     a_text = " ".join(ctx.ar.segments[i].text for i in b.ar)

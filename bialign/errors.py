@@ -192,6 +192,8 @@ class LanguageWarning(UserWarning):
 
 
 def _shorten(value: Any, limit: int = 200) -> Any:
-    if isinstance(value, str | bytes) and len(value) > limit:
-        return value[:limit] + (b"..." if isinstance(value, bytes) else "...")
+    if isinstance(value, bytes) and len(value) > limit:
+        return value[:limit] + b"..."
+    if isinstance(value, str) and len(value) > limit:
+        return value[:limit] + "..."
     return value

