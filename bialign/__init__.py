@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
+from .document import DocumentJudgment
 from .errors import (
     BialignError,
     EmptyInputError,
@@ -66,6 +67,7 @@ __all__ = [
     "AnchorScorer",
     "Article",
     "BialignError",
+    "DocumentJudgment",
     "EmbeddingScorer",
     "EmptyInputError",
     "EncodingError",

@@ -36,12 +36,12 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal
 
-import numpy as np
-
 from ._resources import resource_path
 from .errors import OptionError, ResourceError
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from .segmentation import Article
 
 __all__ = [
@@ -183,6 +183,8 @@ def load_document_model(path: str | os.PathLike[str] | None = None) -> DocumentM
 
 
 def _knn_mean(sim: np.ndarray, k: int, axis: int) -> np.ndarray:
+    import numpy as np
+
     n = sim.shape[axis]
     kk = max(1, min(k, n))
     part = -np.partition(-sim, kk - 1, axis=axis)
@@ -205,6 +207,8 @@ def document_features(
         english: The English article.
         mask: Pairs that may link (page roles); all by default.
     """
+    import numpy as np
+
     from .scorers.anchors import extract_anchors
 
     n, m = sim.shape
