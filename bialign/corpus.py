@@ -1,0 +1,735 @@
+"""Align many article pairs and build a parallel corpus from them (its own stage).
+
+`align_corpus` streams the alignments of many document pairs (a
+`bialign.pairing.Pairing` or an iterable of ``(arabic, english)`` documents),
+serially or on a Dask cluster; `run_corpus` writes them into a folder:
+
+* ``pairs.tsv``: the document pairs, with the document probability and verdict;
+* ``corpus.ar`` / ``corpus.en``: the Moses-style parallel corpus, one sentence
+  pair per line (line breaks inside a text become spaces), and
+  ``corpus.ids.tsv``: where each line comes from (document ids, sentence ids,
+  score, link type);
+* ``links.jsonl``: every link, one JSON object a line (unfiltered);
+* ``corpus.tmx``: the kept links as a TMX 1.4b translation memory;
+* ``alignments/``: one JSON per document pair (`bialign.export.to_json`);
+* ``manifest.json``: the signature, the settings, the counts, the pairs done
+  and the failed ones with their error.
+
+The corpus files are always rebuilt from the per-pair JSON files, in the order
+of the pairs, so a run on a cluster, a serial run and a resumed run write the
+same bytes. Every file is written to a temporary file and renamed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import secrets
+import sys
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from ._version import __version__
+from .errors import InputTypeError, OptionError, OutputError
+from .pairing import DocumentMatch, Pairing
+
+if TYPE_CHECKING:
+    from .result import Alignment
+
+__all__ = ["CORPUS_FORMAT", "MOSES_ROLES", "Manifest", "align_corpus", "run_corpus"]
+
+#: Format identifier written into ``manifest.json``.
+CORPUS_FORMAT = "bialign-corpus/1"
+#: Roles the Moses corpus keeps by default (every segment of a link must have one).
+MOSES_ROLES: tuple[str, ...] = ("headline", "body")
+#: Tasks in flight on a cluster, per worker, by default.
+DEFAULT_BATCH_SIZE = 8
+#: Seconds between two plain progress lines (when standard error is not a terminal).
+PROGRESS_EVERY = 10.0
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One document pair to align."""
+
+    index: int
+    arabic_id: str | int
+    english_id: str | int
+    arabic: Any
+    english: Any
+    match: DocumentMatch | None = None
+
+    @property
+    def label(self) -> DocumentMatch | tuple[str | int, str | int]:
+        return self.match if self.match is not None else (self.arabic_id, self.english_id)
+
+    def file_name(self) -> str:
+        """A stable file name for the pair's JSON: readable stems and a hash of both ids."""
+        h = hashlib.sha1()
+        for side_id, doc in ((self.arabic_id, self.arabic), (self.english_id, self.english)):
+            h.update(str(side_id).encode("utf-8") + b"\0")
+            if isinstance(side_id, int):  # an index: the content tells pairs apart
+                h.update(_content(doc).encode("utf-8", "surrogatepass") + b"\0")
+        stems = "__".join(_stem(x) for x in (self.arabic_id, self.english_id))
+        return f"{stems}-{h.hexdigest()[:10]}.json"
+
+
+def _content(doc: Any) -> str:
+    from .segmentation import Article
+
+    if isinstance(doc, Article):
+        return doc.text
+    if isinstance(doc, str):
+        return doc
+    if isinstance(doc, os.PathLike):
+        return os.fspath(doc)  # type: ignore[return-value]
+    return "\n".join(map(str, doc))
+
+
+def _stem(doc_id: str | int) -> str:
+    name = Path(doc_id).stem if isinstance(doc_id, str) else f"doc{doc_id}"
+    return re.sub(r"[^\w.-]+", "_", name)[:40] or "doc"
+
+
+def _side_id(doc: Any, index: int) -> str | int:
+    from .segmentation import Article
+
+    if isinstance(doc, os.PathLike):
+        return os.fspath(doc)  # type: ignore[return-value]
+    if isinstance(doc, Article) and doc.source:
+        return doc.source
+    return index
+
+
+def _jobs(pairs: Any) -> list[_Job]:
+    """The jobs of a `Pairing` (its matches, in Arabic input order) or of ``(ar, en)`` items."""
+    if isinstance(pairs, Pairing):
+        order = {k: i for i, k in enumerate(pairs.arabic_ids)}
+        matches = sorted(pairs.matches, key=lambda m: order.get(m.arabic, len(order)))
+        return [
+            _Job(
+                i,
+                m.arabic,
+                m.english,
+                pairs.sources[("arabic", m.arabic)],
+                pairs.sources[("english", m.english)],
+                m,
+            )
+            for i, m in enumerate(matches)
+        ]
+    if isinstance(pairs, str | bytes) or not isinstance(pairs, Iterable):
+        raise InputTypeError(
+            "pairs must be a bialign.pairing.Pairing or an iterable of (arabic, english) "
+            f"documents, not {type(pairs).__name__}",
+            pairs,
+            expected="Pairing | Iterable[tuple]",
+        )
+    out = []
+    for i, item in enumerate(pairs):
+        if isinstance(item, str | bytes) or not isinstance(item, Sequence) or len(item) != 2:
+            raise InputTypeError(
+                f"pair {i} must be an (arabic, english) tuple of documents, "
+                f"not {type(item).__name__}",
+                item,
+                expected="tuple[doc, doc]",
+            )
+        ar, en = item
+        out.append(_Job(i, _side_id(ar, i), _side_id(en, i), ar, en))
+    return out
+
+
+# --------------------------------------------------------------------------- workers
+
+
+def _align_job(arabic: Any, english: Any) -> tuple[str | None, int, str | None]:
+    """Align one pair: ``(json_text, sentences, None)`` or ``(None, 0, error)``.
+
+    Runs in this process or on a Dask worker; the encoder loads once per process
+    (`bialign.aligner._Signals`). Any error is returned, not raised, so that one
+    bad document does not stop the run.
+    """
+    from .aligner import align
+    from .export import to_json
+
+    try:
+        res = align(arabic, english)
+        return to_json(res), len(res.arabic.segments) + len(res.english.segments), None
+    except Exception as exc:
+        return None, 0, f"{type(exc).__name__}: {' '.join(str(exc).split())}"
+
+
+def _load_encoder() -> None:
+    from .aligner import _Signals
+
+    _Signals.embedding().embed(["."])  # type: ignore[attr-defined]
+
+
+def _encoder_plugin() -> Any:
+    """A Dask `WorkerPlugin` that loads the sentence encoder once when a worker starts."""
+    from distributed import WorkerPlugin
+
+    class EncoderPlugin(WorkerPlugin):
+        name = "bialign-encoder"
+
+        def setup(self, worker: Any) -> None:
+            _load_encoder()
+
+    return EncoderPlugin()
+
+
+@contextlib.contextmanager
+def _client(
+    client: Any, workers: int | None, scheduler: str | None, processes: bool
+) -> Iterator[Any]:
+    """The Dask client to use: the one given, a new `LocalCluster`, one connected to an address."""
+    if client is not None:
+        yield client
+        return
+    if workers is None and scheduler is None:
+        yield None
+        return
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as exc:  # pragma: no cover - a dependency
+        from .errors import MissingDependencyError
+
+        raise MissingDependencyError("running on a Dask cluster", "dask[distributed]") from exc
+    if scheduler is not None:
+        with Client(scheduler) as c:
+            c.register_plugin(_encoder_plugin())
+            yield c
+        return
+    with (
+        LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=processes,
+            dashboard_address=None,
+        ) as cluster,
+        Client(cluster) as c,
+    ):
+        c.register_plugin(_encoder_plugin())
+        yield c
+
+
+def _results(
+    jobs: Sequence[_Job], client: Any, batch_size: int
+) -> Iterator[tuple[_Job, str | None, int, str | None]]:
+    """Run the jobs; yield ``(job, json_text, sentences, error)`` in job order."""
+    if client is None:
+        for job in jobs:
+            yield (job, *_align_job(job.arabic, job.english))
+        return
+    n_workers = max(1, len(client.scheduler_info().get("workers", {})) or 1)
+    ahead = max(1, batch_size * n_workers)
+    futures: list[tuple[_Job, Any]] = []
+    it = iter(jobs)
+    try:
+        for job in it:
+            futures.append((job, client.submit(_align_job, job.arabic, job.english, pure=False)))
+            if len(futures) >= ahead:
+                break
+        while futures:
+            job, fut = futures.pop(0)
+            yield (job, *fut.result())
+            nxt = next(it, None)
+            if nxt is not None:
+                futures.append(
+                    (nxt, client.submit(_align_job, nxt.arabic, nxt.english, pure=False))
+                )
+    finally:
+        for _, fut in futures:
+            fut.cancel()
+
+
+def _check_run_options(workers: Any, scheduler: Any, client: Any, batch_size: Any) -> None:
+    if workers is not None and (
+        isinstance(workers, bool) or not isinstance(workers, int) or workers < 1
+    ):
+        raise OptionError("workers", workers, "None or a whole number of at least 1")
+    if scheduler is not None and (not isinstance(scheduler, str) or "://" not in scheduler):
+        raise OptionError(
+            "scheduler", scheduler, "None or a scheduler address like tcp://host:8786"
+        )
+    given = [
+        n
+        for n, v in (("workers", workers), ("scheduler", scheduler), ("client", client))
+        if v is not None
+    ]
+    if len(given) > 1:
+        raise OptionError(given[1], "given", f"only one of {' and '.join(given)}")
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise OptionError("batch_size", batch_size, "a whole number of at least 1")
+
+
+def align_corpus(
+    pairs: Pairing | Iterable[tuple[Any, Any]],
+    *,
+    progress: bool = False,
+    client: Any = None,
+    workers: int | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    on_error: str = "raise",
+) -> Iterator[tuple[DocumentMatch | tuple[str | int, str | int], Alignment]]:
+    """Align many document pairs, one after the other or on a Dask cluster.
+
+    Args:
+        pairs: A `bialign.pairing.Pairing` (its matches are aligned) or an
+            iterable of ``(arabic, english)`` documents (texts, `pathlib.Path`
+            files, lists of sentences or `Article` objects).
+        progress: Show a progress bar (plain lines when standard error is not a terminal).
+        client: A `distributed.Client` to run on.
+        workers: Start a Dask `LocalCluster` of this many one-thread workers
+            (in this process: they share its encoder) for the run.
+        batch_size: Tasks kept in flight per worker.
+        on_error: ``"raise"``: a pair that fails raises `bialign.BialignError`
+            with the pair and the cause; ``"skip"``: it is left out.
+
+    Yields:
+        ``(match, alignment)`` in the order of the pairs: ``match`` is the
+        `DocumentMatch` of a pairing, or the ``(arabic_id, english_id)`` of the
+        pair (the path as a string, the article's source, or the pair's index).
+
+    Raises:
+        OptionError: An option has a value it does not take; before any work.
+        InputTypeError: ``pairs`` is not a pairing or an iterable of pairs.
+    """
+    from .errors import BialignError
+    from .export import load_json
+
+    _check_run_options(workers, None, client, batch_size)
+    if on_error not in ("raise", "skip"):
+        raise OptionError("on_error", on_error, '"raise" or "skip"')
+    if not isinstance(progress, bool):
+        raise OptionError("progress", progress, "True or False")
+    jobs = _jobs(pairs)
+    bar = _Progress(len(jobs), progress)
+    with _client(client, workers, None, processes=False) as c:
+        try:
+            for job, text, n, error in _results(jobs, c, batch_size):
+                bar.update(n)
+                if error is not None:
+                    if on_error == "raise":
+                        raise BialignError(
+                            f"pair {job.arabic_id!r} / {job.english_id!r} failed: {error}"
+                        )
+                    continue
+                yield job.label, load_json(text)
+        finally:
+            bar.close()
+
+
+# --------------------------------------------------------------------------- progress
+
+
+class _Progress:
+    """A tqdm bar on a terminal, plain periodic lines otherwise; nothing when off."""
+
+    def __init__(self, total: int, enabled: bool, stream: IO[str] | None = None) -> None:
+        self.total = total
+        self.enabled = enabled
+        self.stream = stream or sys.stderr
+        self.done = 0
+        self.sentences = 0
+        self.t0 = time.perf_counter()
+        self.last = self.t0
+        self.bar = None
+        if enabled and getattr(self.stream, "isatty", lambda: False)():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="doc", file=self.stream, dynamic_ncols=True)
+
+    def update(self, sentences: int) -> None:
+        if not self.enabled:
+            return
+        self.done += 1
+        self.sentences += sentences
+        rate = self.sentences / max(time.perf_counter() - self.t0, 1e-9)
+        if self.bar is not None:
+            self.bar.set_postfix_str(f"{rate:.0f} sentences/s", refresh=False)
+            self.bar.update(1)
+            return
+        now = time.perf_counter()
+        if now - self.last >= PROGRESS_EVERY or self.done == self.total:
+            self.last = now
+            print(
+                f"bialign: {self.done}/{self.total} document pairs, {rate:.0f} sentences/s",
+                file=self.stream,
+                flush=True,
+            )
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+# --------------------------------------------------------------------------- files
+
+
+@contextlib.contextmanager
+def _atomic(path: Path) -> Iterator[IO[str]]:
+    """A text file that appears at ``path`` only when complete (temporary file, then rename)."""
+    tmp = path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp"
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+            yield fh
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise OutputError(f"cannot write {path}: {(exc.strerror or exc)}", str(path)) from exc
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _field(value: object) -> str:
+    return re.sub(r"[\t\r\n]+", " ", str(value))
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What `run_corpus` did (also written as ``manifest.json``).
+
+    Attributes:
+        out_dir: The output folder.
+        signature: The aligner's signature (the same for every pair).
+        settings: The filters: ``min_score``, ``roles``, ``tmx_min_score``,
+            ``tmx_roles``, ``dedupe``.
+        counts: ``pairs``, ``done``, ``skipped`` (resumed), ``failed``, ``links``,
+            ``moses_lines``, ``tmx_units``, ``duplicates``.
+        done: The pairs aligned, as dicts with ``arabic``, ``english`` and ``file``.
+        failed: The pairs (or documents) that failed, with ``error``.
+    """
+
+    out_dir: Path
+    signature: str | None
+    settings: dict[str, Any] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    done: tuple[dict[str, Any], ...] = ()
+    failed: tuple[dict[str, Any], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": CORPUS_FORMAT,
+            "version": __version__,
+            "signature": self.signature,
+            "settings": self.settings,
+            "counts": self.counts,
+            "done": list(self.done),
+            "failed": list(self.failed),
+        }
+
+    def summary(self) -> str:
+        c = self.counts
+        return (
+            f"{c.get('done', 0)} of {c.get('pairs', 0)} document pairs aligned "
+            f"({c.get('skipped', 0)} already done, {c.get('failed', 0)} failed); "
+            f"{c.get('links', 0)} links, {c.get('moses_lines', 0)} corpus lines, "
+            f"{c.get('tmx_units', 0)} TMX units, {c.get('duplicates', 0)} duplicates dropped"
+        )
+
+
+def _check_out_dir(out_dir: Any) -> Path:
+    if not isinstance(out_dir, str | os.PathLike):
+        raise InputTypeError(
+            f"out_dir must be a str or pathlib.Path, not {type(out_dir).__name__}", out_dir, "path"
+        )
+    path = Path(out_dir)
+    if path.exists() and not path.is_dir():
+        raise OutputError(f"{path}: is a file, not a folder", str(path))
+    try:
+        (path / "alignments").mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(
+            f"{path}: cannot create the folder ({exc.strerror or exc})", str(path)
+        ) from exc
+    return path
+
+
+def _keeps(res: Alignment, pair: Any, min_score: float, roles: frozenset[str] | None) -> bool:
+    if pair.score < min_score:
+        return False
+    if roles is None:
+        return True
+    segs = [res.arabic.segments[i] for i in pair.arabic] + [
+        res.english.segments[j] for j in pair.english
+    ]
+    return all(s.role in roles for s in segs)
+
+
+def run_corpus(
+    pairs: Pairing | Iterable[tuple[Any, Any]],
+    out_dir: str | os.PathLike[str],
+    *,
+    min_score: float | None = None,
+    roles: Iterable[str] | None = None,
+    dedupe: bool = True,
+    resume: bool = True,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: bool = True,
+    processes: bool = False,
+    created: datetime | None = None,
+) -> Manifest:
+    """Align many document pairs and write a parallel corpus into ``out_dir``.
+
+    See the module docstring for the files. Pairs that fail (a file that is not
+    UTF-8, an empty or one-language document …) are recorded in the manifest and
+    the run goes on.
+
+    Args:
+        pairs: A `bialign.pairing.Pairing` or an iterable of ``(arabic, english)``
+            documents (see `align_corpus`).
+        out_dir: The output folder (created if missing).
+        min_score: Leave the links scoring below it out of the Moses corpus and
+            the TMX; ``None``: every link in the Moses corpus and the TMX default
+            (`bialign.export.TMX_MIN_SCORE`) in the TMX.
+        roles: Keep only the links whose segments all have one of these roles;
+            ``None``: `MOSES_ROLES` (headline and body) in the Moses corpus and
+            `bialign.export.TMX_ROLES` in the TMX.
+        dedupe: Drop exact duplicate sentence pairs (the first one stays).
+        resume: Skip the pairs whose JSON under ``alignments/`` exists.
+        workers: Start a Dask `LocalCluster` of this many one-thread workers.
+        scheduler: The address of a running Dask scheduler (``tcp://host:8786``).
+        progress: A progress bar on standard error (plain lines when it is not a terminal).
+        processes: With ``workers``: start each worker in its own process (each
+            loads the encoder once) rather than as threads of this process.
+        created: The TMX creation date (a timezone-aware `datetime`); ``None``: now.
+
+    Returns:
+        The `Manifest`.
+
+    Raises:
+        OptionError: An option has a value it does not take; before any work.
+        UnknownNameError: A name in ``roles`` is not a role.
+        OutputError: ``out_dir`` is a file or cannot be created or written.
+    """
+    from .export import TMX_MIN_SCORE, TMX_ROLES, _check_min_score, _check_roles
+
+    _check_run_options(workers, scheduler, None, DEFAULT_BATCH_SIZE)
+    for name, value in (("dedupe", dedupe), ("resume", resume), ("progress", progress)):
+        if not isinstance(value, bool):
+            raise OptionError(name, value, "True or False")
+    if not isinstance(processes, bool):
+        raise OptionError("processes", processes, "True or False")
+    if created is not None and (not isinstance(created, datetime) or created.utcoffset() is None):
+        raise OptionError("created", created, "None or a timezone-aware datetime")
+    moses_min = 0.0 if min_score is None else _check_min_score(min_score)
+    tmx_min = TMX_MIN_SCORE if min_score is None else moses_min
+    moses_roles = frozenset(MOSES_ROLES) if roles is None else _check_roles(roles)
+    tmx_roles = frozenset(TMX_ROLES) if roles is None else moses_roles
+    jobs = _jobs(pairs)
+    out = _check_out_dir(out_dir)
+    adir = out / "alignments"
+    failed: list[dict[str, Any]] = []
+    if isinstance(pairs, Pairing):
+        failed += [{side: key, "error": msg} for side, key, msg in pairs.failed]
+    todo = [j for j in jobs if not (resume and (adir / j.file_name()).is_file())]
+    skipped = len(jobs) - len(todo)
+    pair_failed: dict[int, str] = {}
+    bar = _Progress(len(todo), progress)
+    try:
+        with _client(None, workers, scheduler, processes) as c:
+            for job, text, n, error in _results(todo, c, DEFAULT_BATCH_SIZE):
+                bar.update(n)
+                if error is not None:
+                    pair_failed[job.index] = error
+                    continue
+                with _atomic(adir / job.file_name()) as fh:
+                    fh.write(text or "")
+    finally:
+        bar.close()
+    manifest = _assemble(
+        out,
+        jobs,
+        pair_failed,
+        failed,
+        skipped=skipped,
+        filters=(moses_min, moses_roles, tmx_min, tmx_roles),
+        dedupe=dedupe,
+        created=created or datetime.now(UTC),
+    )
+    return manifest
+
+
+def _assemble(
+    out: Path,
+    jobs: Sequence[_Job],
+    pair_failed: dict[int, str],
+    failed: list[dict[str, Any]],
+    *,
+    skipped: int,
+    filters: tuple[float, frozenset[str] | None, float, frozenset[str] | None],
+    dedupe: bool,
+    created: datetime,
+) -> Manifest:
+    """Write the corpus files from the per-pair JSON files, in the order of the pairs."""
+    from .export import _XML_LANG, _tmx_date, _xml_text, load_json
+
+    moses_min, moses_roles, tmx_min, tmx_roles = filters
+    adir = out / "alignments"
+    counts = dict.fromkeys(("links", "moses_lines", "tmx_units", "duplicates"), 0)
+    done: list[dict[str, Any]] = []
+    seen_moses: set[tuple[str, str]] = set()
+    seen_tmx: set[tuple[str, str]] = set()
+    signature: str | None = None
+    stamp = _tmx_date(created)
+    root = ET.Element("tmx", {"version": "1.4"})
+    header = ET.SubElement(
+        root,
+        "header",
+        {
+            "creationtool": "bialign",
+            "creationtoolversion": __version__,
+            "datatype": "plaintext",
+            "segtype": "sentence",
+            "adminlang": "en",
+            "srclang": "ar",
+            "o-tmf": "bialign",
+            "creationdate": stamp,
+        },
+    )
+    body = ET.SubElement(root, "body")
+    with (
+        _atomic(out / "pairs.tsv") as pairs_tsv,
+        _atomic(out / "corpus.ar") as moses_ar,
+        _atomic(out / "corpus.en") as moses_en,
+        _atomic(out / "corpus.ids.tsv") as ids_tsv,
+        _atomic(out / "links.jsonl") as links,
+    ):
+        pairs_tsv.write("arabic\tenglish\tprobability\tverdict\tlinks\tfile\n")
+        ids_tsv.write("arabic\tenglish\tarabic_ids\tenglish_ids\tscore\tlink_type\n")
+        for job in jobs:
+            path = adir / job.file_name()
+            if job.index in pair_failed or not path.is_file():
+                failed.append(
+                    {
+                        "arabic": job.arabic_id,
+                        "english": job.english_id,
+                        "error": pair_failed.get(job.index, "no alignment file"),
+                    }
+                )
+                continue
+            try:
+                res = load_json(path)
+            except Exception as exc:  # a damaged file from an earlier run: report it, go on
+                failed.append(
+                    {
+                        "arabic": job.arabic_id,
+                        "english": job.english_id,
+                        "error": f"{type(exc).__name__}: {_one_line(str(exc))}",
+                    }
+                )
+                continue
+            signature = signature or res.signature
+            rel = f"alignments/{job.file_name()}"
+            done.append({"arabic": job.arabic_id, "english": job.english_id, "file": rel})
+            doc = res.document
+            pairs_tsv.write(
+                "\t".join(
+                    [
+                        _field(job.arabic_id),
+                        _field(job.english_id),
+                        f"{doc.probability:.4f}" if doc else "",
+                        doc.verdict if doc else "",
+                        str(len(res.pairs)),
+                        rel,
+                    ]
+                )
+                + "\n"
+            )
+            for p in res.pairs:
+                counts["links"] += 1
+                ar_text, en_text = _one_line(p.arabic_text), _one_line(p.english_text)
+                roles = sorted(
+                    {res.arabic.segments[i].role for i in p.arabic}
+                    | {res.english.segments[j].role for j in p.english}
+                )
+                record = {
+                    "arabic_doc": job.arabic_id,
+                    "english_doc": job.english_id,
+                    "arabic_ids": list(p.arabic),
+                    "english_ids": list(p.english),
+                    "arabic": p.arabic_text,
+                    "english": p.english_text,
+                    "score": p.score,
+                    "link_type": p.link_type,
+                    "roles": roles,
+                }
+                links.write(json.dumps(record, ensure_ascii=False) + "\n")
+                key = (ar_text, en_text)
+                if _keeps(res, p, moses_min, moses_roles):
+                    if dedupe and key in seen_moses:
+                        counts["duplicates"] += 1
+                    else:
+                        seen_moses.add(key)
+                        moses_ar.write(ar_text + "\n")
+                        moses_en.write(en_text + "\n")
+                        ids_tsv.write(
+                            "\t".join(
+                                [
+                                    _field(job.arabic_id),
+                                    _field(job.english_id),
+                                    " ".join(map(str, p.arabic)),
+                                    " ".join(map(str, p.english)),
+                                    f"{p.score:.4f}",
+                                    p.link_type,
+                                ]
+                            )
+                            + "\n"
+                        )
+                        counts["moses_lines"] += 1
+                if _keeps(res, p, tmx_min, tmx_roles) and not (dedupe and key in seen_tmx):
+                    seen_tmx.add(key)
+                    counts["tmx_units"] += 1
+                    tu = ET.SubElement(body, "tu", {"tuid": str(counts["tmx_units"])})
+                    for kind, value in (
+                        ("x-score", f"{p.score:.4f}"),
+                        ("x-link-type", p.link_type),
+                        ("x-arabic-doc", str(job.arabic_id)),
+                        ("x-english-doc", str(job.english_id)),
+                        ("x-arabic-ids", " ".join(map(str, p.arabic))),
+                        ("x-english-ids", " ".join(map(str, p.english))),
+                    ):
+                        ET.SubElement(tu, "prop", {"type": kind}).text = _xml_text(value)
+                    for lang, text in (("ar", p.arabic_text), ("en", p.english_text)):
+                        tuv = ET.SubElement(tu, "tuv", {_XML_LANG: lang})
+                        ET.SubElement(tuv, "seg").text = _xml_text(text)
+    if signature is not None:
+        ET.SubElement(header, "prop", {"type": "x-signature"}).text = _xml_text(signature)
+    ET.indent(root, space="  ")
+    with _atomic(out / "corpus.tmx") as fh:
+        text = ET.tostring(root, encoding="unicode").replace("\r", "&#13;")
+        fh.write('<?xml version="1.0" encoding="UTF-8"?>\n' + text + "\n")
+    counts = {
+        "pairs": len(jobs),
+        "done": len(done),
+        "skipped": skipped,
+        "failed": len(failed),
+        **counts,
+    }
+    settings = {
+        "min_score": moses_min,
+        "roles": sorted(moses_roles) if moses_roles is not None else None,
+        "tmx_min_score": tmx_min,
+        "tmx_roles": sorted(tmx_roles) if tmx_roles is not None else None,
+        "dedupe": dedupe,
+    }
+    manifest = Manifest(out, signature, settings, counts, tuple(done), tuple(failed))
+    with _atomic(out / "manifest.json") as fh:
+        fh.write(json.dumps(manifest.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    return manifest
