@@ -539,6 +539,8 @@ def run_corpus(
     if isinstance(pairs, Pairing):
         failed += [{side: key, "error": msg} for side, key, msg in pairs.failed]
     todo = [j for j in jobs if not (resume and (adir / j.file_name()).is_file())]
+    unique = {j.file_name(): j for j in reversed(todo)}  # a pair given twice is aligned once
+    todo = [j for j in todo if unique[j.file_name()] is j]
     skipped = len(jobs) - len(todo)
     pair_failed: dict[int, str] = {}
     bar = _Progress(len(todo), progress)

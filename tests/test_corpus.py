@@ -1,0 +1,279 @@
+"""Corpus building: `bialign.corpus.align_corpus` and `run_corpus`, serial and on Dask."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bialign.corpus import Manifest, align_corpus, run_corpus
+from bialign.errors import InputTypeError, OptionError, OutputError, UnknownNameError
+from bialign.pairing import pair
+
+WHEN = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+FILES = ("pairs.tsv", "corpus.ar", "corpus.en", "corpus.ids.tsv", "links.jsonl", "corpus.tmx")
+
+# Short articles written for these tests (headline, then body), one story per pair.
+STORIES = {
+    "flood": (
+        "فيضانات في الإسكندرية\n\nضربت فيضانات شديدة مدينة الإسكندرية يوم الثلاثاء. "
+        "قالت السلطات إن 12 شخصا لقوا حتفهم.\n\nأغلقت المدارس في المدينة لمدة ثلاثة أيام.",
+        "Floods in Alexandria\n\nSevere floods hit the city of Alexandria on Tuesday. "
+        "Authorities said 12 people were killed.\n\nSchools in the city were closed for "
+        "three days.",
+    ),
+    "match": (
+        "المغرب يهزم البرتغال\n\nفاز المنتخب المغربي على البرتغال بهدف نظيف. سجل يوسف "
+        "النصيري هدف المباراة الوحيد في الشوط الأول.\n\nيلتقي المغرب مع فرنسا في نصف النهائي.",
+        "Morocco beat Portugal\n\nMorocco's national team beat Portugal one-nil. Youssef "
+        "En-Nesyri scored the only goal of the match in the first half.\n\nMorocco will face "
+        "France in the semi-final.",
+    ),
+    "bank": (
+        "تركيا ترفع الفائدة\n\nرفع البنك المركزي التركي سعر الفائدة إلى 45 في المئة. يهدف "
+        "القرار إلى كبح التضخم المرتفع.\n\nتراجعت الليرة التركية أمام الدولار بعد الإعلان.",
+        "Turkey raises rates\n\nTurkey's central bank raised its interest rate to 45 percent. "
+        "The decision aims to curb high inflation.\n\nThe Turkish lira fell against the dollar "
+        "after the announcement.",
+    ),
+}
+
+
+@pytest.fixture
+def folders(tmp_path: Path) -> tuple[Path, Path]:
+    ar, en = tmp_path / "ar", tmp_path / "en"
+    ar.mkdir()
+    en.mkdir()
+    for name, (a, e) in STORIES.items():
+        (ar / f"{name}.txt").write_text(a, encoding="utf-8")
+        (en / f"{name}.txt").write_text(e, encoding="utf-8")
+    return ar, en
+
+
+def pairs_of(ar: Path, en: Path) -> list[tuple[Path, Path]]:
+    return [(ar / f"{k}.txt", en / f"{k}.txt") for k in STORIES]
+
+
+def snapshot(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def serial_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Manifest, Path, Path]:
+    base = tmp_path_factory.mktemp("serial")
+    ar, en = base / "ar", base / "en"
+    ar.mkdir()
+    en.mkdir()
+    for name, (a, e) in STORIES.items():
+        (ar / f"{name}.txt").write_text(a, encoding="utf-8")
+        (en / f"{name}.txt").write_text(e, encoding="utf-8")
+    out = base / "out"
+    manifest = run_corpus(pairs_of(ar, en), out, progress=False, created=WHEN)
+    return out, manifest, ar, en
+
+
+def test_run_writes_every_file(serial_run: tuple[Path, Manifest, Path, Path]) -> None:
+    out, manifest, _, _ = serial_run
+    for name in (*FILES, "manifest.json"):
+        assert (out / name).is_file(), name
+    assert len(list((out / "alignments").glob("*.json"))) == 3
+    assert list(out.rglob("*.tmp")) == []
+    assert manifest.counts["pairs"] == manifest.counts["done"] == 3
+    assert manifest.counts["failed"] == 0
+    data = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert data["format"] == "bialign-corpus/1"
+    assert data["signature"].startswith("bialign|")
+    assert data["counts"] == manifest.counts
+    assert data["settings"]["roles"] == ["body", "headline"]
+
+
+def test_moses_corpus_lines_up(serial_run: tuple[Path, Manifest, Path, Path]) -> None:
+    out, manifest, _, _ = serial_run
+    ar = (out / "corpus.ar").read_text(encoding="utf-8").splitlines()
+    en = (out / "corpus.en").read_text(encoding="utf-8").splitlines()
+    ids = (out / "corpus.ids.tsv").read_text(encoding="utf-8").splitlines()
+    assert len(ar) == len(en) == len(ids) - 1 == manifest.counts["moses_lines"] > 6
+    assert ids[0].split("\t") == [
+        "arabic",
+        "english",
+        "arabic_ids",
+        "english_ids",
+        "score",
+        "link_type",
+    ]
+    i = en.index("Severe floods hit the city of Alexandria on Tuesday.")
+    assert ar[i] == "ضربت فيضانات شديدة مدينة الإسكندرية يوم الثلاثاء."
+    assert ids[i + 1].split("\t")[0].endswith("flood.txt")
+    links = [json.loads(x) for x in (out / "links.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(links) == manifest.counts["links"]
+    assert set(links[0]) >= {"arabic_doc", "english_doc", "arabic_ids", "score", "roles"}
+    pairs = (out / "pairs.tsv").read_text(encoding="utf-8").splitlines()
+    assert len(pairs) == 4 and pairs[1].split("\t")[3] == "counterpart"
+
+
+def test_tmx_holds_the_kept_links(serial_run: tuple[Path, Manifest, Path, Path]) -> None:
+    import xml.etree.ElementTree as ET
+
+    out, manifest, _, _ = serial_run
+    root = ET.parse(out / "corpus.tmx").getroot()
+    units = root.findall("body/tu")
+    assert len(units) == manifest.counts["tmx_units"] > 0
+    assert root.find("header").get("creationdate") == "20260102T030405Z"
+    scores = [float(u.find("prop[@type='x-score']").text) for u in units]
+    assert min(scores) >= 0.9  # the TMX default of bialign.export
+
+
+def test_resume_skips_done_pairs_and_writes_the_same(
+    serial_run: tuple[Path, Manifest, Path, Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import shutil
+
+    import bialign.corpus
+
+    out = tmp_path / "copy"
+    shutil.copytree(serial_run[0], out)
+    ar, en = serial_run[2], serial_run[3]
+    before = snapshot(out)
+
+    def never(*_a: object) -> None:
+        raise AssertionError("a done pair was aligned again")
+
+    monkeypatch.setattr(bialign.corpus, "_align_job", never)
+    again = run_corpus(pairs_of(ar, en), out, progress=False, created=WHEN)
+    assert again.counts["skipped"] == 3
+    after = snapshot(out)
+    before.pop("manifest.json")
+    after.pop("manifest.json")
+    assert after == before
+
+
+def test_filters_and_dedupe(serial_run: tuple[Path, Manifest, Path, Path], tmp_path: Path) -> None:
+    _, base, ar, en = serial_run
+    twice = [*pairs_of(ar, en), (ar / "flood.txt", en / "flood.txt")]
+    m = run_corpus(twice, tmp_path / "o", progress=False, roles=["body"], created=WHEN)
+    lines = (tmp_path / "o" / "corpus.en").read_text(encoding="utf-8").splitlines()
+    assert "Floods in Alexandria" not in lines  # a headline
+    assert len(lines) == len(set(lines))
+    assert m.counts["duplicates"] > 0
+    m2 = run_corpus(
+        twice, tmp_path / "o", progress=False, dedupe=False, min_score=1.0, created=WHEN
+    )
+    assert m2.counts["skipped"] == 4
+    assert m2.counts["moses_lines"] < base.counts["moses_lines"]
+
+
+def test_a_failing_document_is_recorded_and_the_run_goes_on(
+    folders: tuple[Path, Path], tmp_path: Path
+) -> None:
+    ar, en = folders
+    (ar / "bad.txt").write_bytes(STORIES["flood"][0].encode("cp1256"))
+    (en / "empty.txt").write_text("   \n", encoding="utf-8")
+    pairs = [
+        (ar / "bad.txt", en / "flood.txt"),
+        (ar / "match.txt", en / "match.txt"),
+        (ar / "bank.txt", en / "empty.txt"),
+    ]
+    m = run_corpus(pairs, tmp_path / "o", progress=False)
+    assert m.counts["done"] == 1 and m.counts["failed"] == 2
+    errors = {f["arabic"]: f["error"] for f in m.failed}
+    assert "Windows-1256" in errors[str(ar / "bad.txt")]
+    assert "EmptyInputError" in errors[str(ar / "bank.txt")]
+
+
+def test_align_corpus_streams_in_order(folders: tuple[Path, Path]) -> None:
+    ar, en = folders
+    got = list(align_corpus(pairs_of(ar, en)))
+    assert [label for label, _ in got] == [
+        (str(ar / f"{k}.txt"), str(en / f"{k}.txt")) for k in STORIES
+    ]
+    assert all(res.document and res.document.verdict == "counterpart" for _, res in got)
+    with pytest.raises(Exception, match="failed"):
+        list(align_corpus([(ar / "flood.txt", en / "nothing.txt")]))
+    assert list(align_corpus([(ar / "flood.txt", en / "nothing.txt")], on_error="skip")) == []
+
+
+def test_a_pairing_feeds_the_corpus(folders: tuple[Path, Path], tmp_path: Path) -> None:
+    ar, en = folders
+    (en / "extra.txt").write_text(
+        "Frog found\n\nA new species of frog was discovered in the Amazon rainforest.",
+        encoding="utf-8",
+    )
+    pairing = pair(ar, en)
+    assert len(pairing.matches) == 3 and pairing.english_unmatched == (str(en / "extra.txt"),)
+    got = list(align_corpus(pairing))
+    assert [label.arabic for label, _ in got] == sorted(str(p) for p in ar.iterdir())
+    m = run_corpus(pairing, tmp_path / "o", progress=False)
+    assert m.counts["done"] == 3
+
+
+def test_progress_lines_when_stderr_is_not_a_terminal(
+    folders: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ar, en = folders
+    run_corpus(pairs_of(ar, en)[:1], tmp_path / "o", progress=True)
+    err = capsys.readouterr().err
+    assert "1/1 document pairs" in err and "sentences/s" in err
+    assert "\r" not in err
+
+
+def test_dask_local_cluster_gives_the_same_bytes(
+    serial_run: tuple[Path, Manifest, Path, Path], tmp_path: Path
+) -> None:
+    """Two one-thread workers of a real `LocalCluster` (in this process: processes=False),
+    with the encoder's cache emptied first so that the workers embed every sentence again."""
+    from bialign.aligner import _Signals
+
+    out, _, ar, en = serial_run
+    _Signals.embedding()._cache.clear()  # type: ignore[attr-defined]
+    m = run_corpus(pairs_of(ar, en), tmp_path / "d", workers=2, progress=False, created=WHEN)
+    assert m.counts["done"] == 3
+    assert snapshot(tmp_path / "d") == snapshot(out)
+
+
+@pytest.mark.slow
+def test_dask_worker_processes_give_the_same_bytes(
+    serial_run: tuple[Path, Manifest, Path, Path], tmp_path: Path
+) -> None:
+    """Worker processes each load the encoder once (about 15 s on 2 cores)."""
+    out, _, ar, en = serial_run
+    m = run_corpus(
+        pairs_of(ar, en), tmp_path / "p", workers=2, processes=True, progress=False, created=WHEN
+    )
+    assert m.counts["done"] == 3
+    assert snapshot(tmp_path / "p") == snapshot(out)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error"),
+    [
+        ({"workers": 0}, OptionError),
+        ({"workers": 2, "scheduler": "tcp://127.0.0.1:1"}, OptionError),
+        ({"scheduler": "localhost"}, OptionError),
+        ({"min_score": 2}, OptionError),
+        ({"roles": "body"}, OptionError),
+        ({"roles": ["body", "lede"]}, UnknownNameError),
+        ({"dedupe": "no"}, OptionError),
+        ({"resume": None}, OptionError),
+        ({"created": datetime(2026, 1, 1)}, OptionError),
+    ],
+)
+def test_bad_options_are_refused_before_any_work(
+    kwargs: dict, error: type[Exception], tmp_path: Path
+) -> None:
+    with pytest.raises(error):
+        run_corpus([("x", "y")], tmp_path / "o", **kwargs)
+    assert not (tmp_path / "o").exists()
+
+
+def test_bad_pairs_and_output(tmp_path: Path) -> None:
+    with pytest.raises(InputTypeError):
+        run_corpus("ar.txt", tmp_path / "o")
+    with pytest.raises(InputTypeError):
+        run_corpus([("only one",)], tmp_path / "o")
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    with pytest.raises(OutputError):
+        run_corpus([("x", "y")], tmp_path / "file")
+    with pytest.raises(OptionError):
+        list(align_corpus([], batch_size=0))
