@@ -5,6 +5,8 @@ Subcommands:
 * ``bialign align ARABIC_FILE ENGLISH_FILE [-o OUT] [--format csv|json|tmx|html] …``
 * ``bialign segment FILE [--format text|json|tsv]``
 * ``bialign demo [--out DIR]``: align the seed pair and write CSV and HTML.
+* ``bialign corpus ARABIC_DIR ENGLISH_DIR -o OUT [--pairs FILE] [--workers N] …``: pair
+  the articles of two folders (or take known pairs), align them and write a parallel corpus.
 
 Errors are one line on stderr (`bialign: error: …`) and exit code 1 (2 for usage
 errors); bialign's warnings are one line each (`bialign: warning: …`); progress goes
@@ -430,6 +432,112 @@ def _demo_report(res: Alignment, seeds: Path, elapsed: float) -> str:
     return "\n".join(lines) + "\n"
 
 
+# --------------------------------------------------------------------------- corpus
+
+
+def _check_folder(path: str, what: str) -> Path:
+    folder = Path(path)
+    if not folder.is_dir():
+        reason = "is a file, not a folder" if folder.exists() else "no such folder"
+        raise InputError(f"{path}: {reason} (the {what} articles)", path)
+    return folder
+
+
+def _known_pairs(file: str, ar_dir: Path, en_dir: Path) -> list[tuple[Path, Path]]:
+    """The pairs of a TSV file: an Arabic and an English path or file name per line.
+
+    A name that is not an existing path is looked up in its folder; a first line
+    ``arabic<TAB>english…`` (the `pairs.tsv` that `bialign corpus` writes) is a
+    header, and further columns are ignored.
+    """
+    text = _read_text(file)
+    out: list[tuple[Path, Path]] = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        fields = line.split("\t")
+        if n == 1 and fields[:2] == ["arabic", "english"]:
+            continue
+        if len(fields) < 2 or not fields[0].strip() or not fields[1].strip():
+            raise InputError(
+                f"{file} line {n}: expected an Arabic and an English file separated by a tab",
+                line,
+            )
+        pair = []
+        for name, folder in ((fields[0].strip(), ar_dir), (fields[1].strip(), en_dir)):
+            p = Path(name)
+            if not p.is_file():
+                p = folder / name
+            if not p.is_file():
+                raise InputError(f"{file} line {n}: no file {name} (nor {p})", name)
+            pair.append(p)
+        out.append((pair[0], pair[1]))
+    if not out:
+        raise InputError(f"{file}: no pairs in the file", file)
+    return out
+
+
+def _cmd_corpus(args: argparse.Namespace, out: TextIO) -> int:
+    from .corpus import run_corpus
+    from .segmentation import ROLES
+
+    ar_dir = _check_folder(args.arabic_dir, "Arabic")
+    en_dir = _check_folder(args.english_dir, "English")
+    target = Path(args.output)
+    if target.exists() and not target.is_dir():
+        raise OutputError(f"{args.output}: is a file, not a folder", args.output)
+    if args.min_score is not None and not 0.0 <= args.min_score <= 1.0:
+        raise OptionError(
+            "--min-score",
+            args.min_score,
+            "a number from 0 to 1",
+            f"--min-score must be a number from 0 to 1, not {args.min_score:g}",
+        )
+    roles: tuple[str, ...] | None = None
+    if args.roles is not None:
+        roles = _parse_roles(args.roles) or ROLES
+    if args.workers is not None and args.workers < 1:
+        raise OptionError(
+            "--workers",
+            args.workers,
+            "a whole number of at least 1",
+            "--workers must be at least 1",
+        )
+    if args.workers is not None and args.scheduler is not None:
+        raise OptionError(
+            "--scheduler",
+            args.scheduler,
+            "either --workers or --scheduler",
+            "give either --workers (a local cluster) or --scheduler (a running one), not both",
+        )
+    t0 = time.perf_counter()
+    pairs: Any
+    if args.pairs:
+        pairs = _known_pairs(args.pairs, ar_dir, en_dir)
+        _progress(args, f"bialign: {len(pairs)} known pairs from {args.pairs}")
+    else:
+        from .pairing import pair
+
+        pairs = pair(ar_dir, en_dir, progress=not args.quiet)
+        for side, key, message in pairs.failed:
+            _warn_line(f"{key}: not read ({side}): {message}")
+    manifest = run_corpus(
+        pairs,
+        target,
+        min_score=args.min_score,
+        roles=roles,
+        dedupe=not args.no_dedupe,
+        resume=not args.no_resume,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        progress=not args.quiet,
+    )
+    elapsed = time.perf_counter() - t0
+    _progress(args, f"bialign: {manifest.summary()} ({elapsed:.1f} s)")
+    _progress(args, f"bialign: wrote {target}/ (see {target / 'manifest.json'})")
+    return 0
+
+
 # --------------------------------------------------------------------------- parser
 
 
@@ -526,6 +634,44 @@ def build_parser() -> argparse.ArgumentParser:
         "--seeds", help="folder holding the seed articles (default: ./seeds or the packaged ones)"
     )
     dm.set_defaults(func=_cmd_demo)
+
+    co = sub.add_parser(
+        "corpus",
+        parents=[common],
+        help="pair the articles of two folders, align them, write a parallel corpus",
+    )
+    co.add_argument("arabic_dir", metavar="ARABIC_DIR", help="folder of Arabic articles (UTF-8)")
+    co.add_argument("english_dir", metavar="ENGLISH_DIR", help="folder of English articles (UTF-8)")
+    co.add_argument("-o", "--output", metavar="OUT", required=True, help="output folder")
+    co.add_argument(
+        "--pairs",
+        metavar="FILE",
+        help="known pairs: a TSV of Arabic and English file per line (no pairing)",
+    )
+    co.add_argument(
+        "--workers", type=int, metavar="N", help="align on a local Dask cluster of N workers"
+    )
+    co.add_argument(
+        "--scheduler", metavar="ADDR", help="align on a running Dask cluster, e.g. tcp://host:8786"
+    )
+    co.add_argument(
+        "--min-score",
+        type=float,
+        metavar="X",
+        help=f"leave out the links scoring below X (default: all in the Moses corpus, "
+        f"{TMX_MIN_SCORE:g} in the TMX)",
+    )
+    co.add_argument(
+        "--roles",
+        metavar="LIST",
+        help="keep the links of these roles, e.g. headline,body, or all "
+        f"(default: headline,body in the Moses corpus, {','.join(TMX_ROLES)} in the TMX)",
+    )
+    co.add_argument("--no-dedupe", action="store_true", help="keep exact duplicate sentence pairs")
+    co.add_argument(
+        "--no-resume", action="store_true", help="align every pair again, even those done"
+    )
+    co.set_defaults(func=_cmd_corpus)
     return ap
 
 

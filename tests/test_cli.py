@@ -432,3 +432,78 @@ def test_demo_writes_csv_and_report(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert (tmp_path / "seed_pairs.csv").stat().st_size > 1000
     assert "<html" in (tmp_path / "seed_report.html").read_text(encoding="utf-8")
     assert "pairs" in out
+
+
+# --------------------------------------------------------------------------- corpus
+
+
+def _corpus_folders(tmp_path: Path) -> tuple[Path, Path]:
+    seeds = Path(__file__).resolve().parents[1] / "seeds"
+    ar, en = tmp_path / "ar", tmp_path / "en"
+    ar.mkdir()
+    en.mkdir()
+    (ar / "anadolu.txt").write_bytes((seeds / "002_f2c150e3c700ff1f.txt").read_bytes())
+    (en / "anadolu.txt").write_bytes((seeds / "000_9b6c93be4bbc7b4e.txt").read_bytes())
+    (en / "other.txt").write_bytes((seeds / "003_360714d64b266035.txt").read_bytes())
+    return ar, en
+
+
+def test_corpus_pairs_folders_and_writes_the_corpus(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ar, en = _corpus_folders(tmp_path)
+    out = tmp_path / "out"
+    code, stdout, err = run(capsys, "corpus", str(ar), str(en), "-o", str(out))
+    assert code == 0, err
+    assert stdout == ""
+    assert "1 of 1 document pairs aligned" in err
+    rows = (out / "pairs.tsv").read_text(encoding="utf-8").splitlines()
+    assert len(rows) == 2 and rows[1].startswith(f"{ar / 'anadolu.txt'}\t{en / 'anadolu.txt'}")
+    n = len((out / "corpus.ar").read_text(encoding="utf-8").splitlines())
+    assert n == len((out / "corpus.en").read_text(encoding="utf-8").splitlines()) > 3
+    # With the pairs given (the pairs.tsv just written), quiet, every role, no resume.
+    code, _, err = run(
+        capsys,
+        "corpus",
+        str(ar),
+        str(en),
+        "-o",
+        str(tmp_path / "o2"),
+        "--pairs",
+        str(out / "pairs.tsv"),
+        "--roles",
+        "all",
+        "--min-score",
+        "0.5",
+        "--no-dedupe",
+        "--no-resume",
+        "-q",
+    )
+    assert code == 0 and err == ""
+    manifest = json.loads((tmp_path / "o2" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["settings"]["min_score"] == 0.5 and manifest["settings"]["dedupe"] is False
+    assert len(manifest["settings"]["roles"]) == len(bialign.segmentation.ROLES)
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--workers", "0"], "--workers must be at least 1"),
+        (["--workers", "2", "--scheduler", "tcp://127.0.0.1:1"], "not both"),
+        (["--min-score", "3"], "--min-score must be a number from 0 to 1"),
+        (["--roles", "body,lede"], "'lede' is not a role"),
+        (["--pairs", "missing.tsv"], "missing.tsv: no such file"),
+    ],
+)
+def test_corpus_refuses_bad_options_before_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: list[str], message: str
+) -> None:
+    ar, en = _corpus_folders(tmp_path)
+    code, _, err = run(capsys, "corpus", str(ar), str(en), "-o", str(tmp_path / "o"), *extra)
+    assert code == 1 and message in err and err.count("\n") == 1
+    assert not (tmp_path / "o").exists()
+
+
+def test_corpus_needs_folders(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "corpus", str(tmp_path / "none"), str(tmp_path), "-o", "x")
+    assert code == 1 and "no such folder" in err
