@@ -26,6 +26,7 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check bialign tests benchmarks
 	$(VENV)/bin/ruff format --check bialign tests benchmarks
+	$(VENV)/bin/mypy
 	$(PY) -m pytest -q
 	$(VENV)/bin/mkdocs build --strict --quiet --site-dir site
 

@@ -262,6 +262,19 @@ def platt(items: list[Item], weights: Weights, doc: DocumentModel) -> tuple[floa
     return (max(a, 1e-3), b)
 
 
+#: Features left out of the link model (their coefficient fixed at 0): `--drop`.
+DROPPED: set[str] = set()
+
+
+def fit_link_model(x, y, w) -> tuple[tuple[float, ...], float]:
+    keep = [k for k, f in enumerate(FEATURES) if f not in DROPPED]
+    coef, intercept = fit_logistic(x[:, keep], y, w)
+    full = [0.0] * len(FEATURES)
+    for k, c in zip(keep, coef, strict=True):
+        full[k] = c
+    return tuple(full), intercept
+
+
 def fit(items: list[Item], base: Weights, doc_base: DocumentModel, log=print):
     """The document model, the link model, the search settings and the calibration."""
     t0 = time.perf_counter()
@@ -269,7 +282,7 @@ def fit(items: list[Item], base: Weights, doc_base: DocumentModel, log=print):
     for it in items:
         it.ctx.set_document_model(doc)
     x, y, w = design(items)
-    coef, intercept = fit_logistic(x, y, w)
+    coef, intercept = fit_link_model(x, y, w)
     best = replace(base, coef=coef, intercept=intercept, calibration=(1.0, 0.0), min_score=0.0)
     best_val = objective(outcomes(items, best, doc))
     log(f"  models fitted in {time.perf_counter() - t0:.0f} s; objective {best_val:.4f}")
@@ -445,10 +458,16 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--folds", type=int, default=0, help="cross-validate first (0: no)")
     ap.add_argument("--dry-run", action="store_true", help="write nothing")
+    ap.add_argument("--drop", default="", help="features to leave out, comma-separated")
     ap.add_argument("--out", type=Path, default=ROOT / "resources" / "weights.json")
     ap.add_argument("--doc-out", type=Path, default=ROOT / "resources" / "document_model.json")
     ap.add_argument("--reliability-out", type=Path, default=ROOT / "resources" / "reliability.json")
     args = ap.parse_args(argv)
+    DROPPED.update(f for f in args.drop.split(",") if f)
+    unknown = DROPPED - set(FEATURES)
+    if unknown:
+        print(f"unknown features: {', '.join(sorted(unknown))}", file=sys.stderr)
+        return 2
     if not robust.NTREX.is_dir():
         print(f"no development data at {robust.NTREX}", file=sys.stderr)
         return 1

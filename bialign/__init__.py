@@ -46,8 +46,10 @@ from .segmentation import (
 
 if TYPE_CHECKING:
     from .aligner import Weights, align, load_weights
+    from .corpus import Manifest, align_corpus, run_corpus
     from .export import load_json, write
     from .names import NameMatch, NameScorer, match_names, name_similarity, romanize
+    from .pairing import DocumentMatch, Pairing, pair
     from .scorers import FunctionScorer, Scorer, available_scorers, get_scorer, register_scorer
     from .scorers.anchors import AnchorScorer, extract_anchors
     from .scorers.embedding import EmbeddingScorer
@@ -68,6 +70,7 @@ __all__ = [
     "Article",
     "BialignError",
     "DocumentJudgment",
+    "DocumentMatch",
     "EmbeddingScorer",
     "EmptyInputError",
     "EncodingError",
@@ -80,6 +83,7 @@ __all__ = [
     "LanguageWarning",
     "LayoutPatterns",
     "LexicalScorer",
+    "Manifest",
     "MissingDependencyError",
     "ModelError",
     "NameEvidence",
@@ -87,6 +91,7 @@ __all__ = [
     "NameScorer",
     "OptionError",
     "OutputError",
+    "Pairing",
     "Passage",
     "ResourceError",
     "Scorer",
@@ -100,6 +105,7 @@ __all__ = [
     "Weights",
     "__version__",
     "align",
+    "align_corpus",
     "available_scorers",
     "check_language",
     "decode_text",
@@ -114,10 +120,12 @@ __all__ = [
     "normalize_arabic",
     "normalize_english",
     "outlet_names",
+    "pair",
     "read_article",
     "read_text_file",
     "register_scorer",
     "romanize",
+    "run_corpus",
     "segment",
     "write",
 ]
@@ -129,6 +137,12 @@ _LAZY = {
     "align": "aligner",
     "load_weights": "aligner",
     "load_json": "export",
+    "Manifest": "corpus",
+    "align_corpus": "corpus",
+    "run_corpus": "corpus",
+    "DocumentMatch": "pairing",
+    "Pairing": "pairing",
+    "pair": "pairing",
     "write": "export",
     "NameMatch": "names",
     "NameScorer": "names",

@@ -21,7 +21,7 @@ import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
@@ -316,12 +316,13 @@ def _write_result(
     if output:
         export.write(res, output, format=fmt, **options)
         return
-    writer = {
+    writers: dict[str, Callable[..., str]] = {
         "csv": export.to_csv,
         "json": export.to_json,
         "tmx": export.to_tmx,
         "html": export.to_html,
-    }[fmt]
+    }
+    writer = writers[fmt]
     out.write(writer(res, None, **options))
 
 
@@ -560,7 +561,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Align an Arabic news article with its English counterpart.",
     )
     ap.add_argument("--version", action="version", version=f"bialign {__version__}")
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
 

@@ -322,6 +322,7 @@ def align_corpus(
                             f"pair {job.arabic_id!r} / {job.english_id!r} failed: {error}"
                         )
                     continue
+                assert text is not None  # a job without an error carries its JSON
                 yield job.label, load_json(text)
         finally:
             bar.close()

@@ -34,7 +34,13 @@ DOCS = ROOT / "docs"
 
 #: The pages whose examples are run. Pages that align articles load the sentence
 #: encoder and take more than 10 s, so they are marked slow.
-FAST_PAGES = ("segmentation.md", "guides/outlets.md", "guides/names.md", "cli.md")
+FAST_PAGES = (
+    "segmentation.md",
+    "guides/outlets.md",
+    "guides/names.md",
+    "guides/corpus.md",
+    "cli.md",
+)
 SLOW_PAGES = (
     "index.md",
     "quickstart.md",
