@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import MappingProxyType
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import regex
 
@@ -59,11 +59,15 @@ from .errors import (
 from .result import AlignedPair, Alignment, Evidence, NameEvidence
 from .segmentation import ROLES, Article, Segment
 
+if TYPE_CHECKING:
+    from .differences import Differences
+
 __all__ = [
     "CSV_COLUMNS",
     "CSV_LAYOUTS",
     "CSV_LINK_COLUMNS",
     "CSV_TIDY_COLUMNS",
+    "DIFFERENCES_CSV_COLUMNS",
     "FORMATS",
     "FORMAT_VERSION",
     "JSON_SCHEMA",
@@ -73,6 +77,7 @@ __all__ = [
     "format_options",
     "load_json",
     "to_csv",
+    "to_differences_csv",
     "to_html",
     "to_json",
     "to_tmx",
@@ -141,6 +146,51 @@ PathOrFile = str | os.PathLike[str] | IO[str] | None
 _INDEX = {"type": "integer", "minimum": 0}
 _SPAN = {"type": "array", "items": _INDEX, "minItems": 2, "maxItems": 2}
 
+_DIFF_ITEM = {
+    "type": "object",
+    "required": ["kind", "text", "lang", "start", "end", "segment", "pair", "spans"],
+    "additionalProperties": False,
+    "properties": {
+        "kind": {"enum": ["passage", "clause", "name", "number", "date"]},
+        "text": {"type": "string"},
+        "lang": {"enum": ["ar", "en"]},
+        "start": _INDEX,
+        "end": _INDEX,
+        "segment": _INDEX,
+        "pair": {"oneOf": [_INDEX, {"type": "null"}]},
+        "spans": {"type": "array", "items": _SPAN},
+        "value": {"type": "string"},
+        "score": {"type": ["number", "null"]},
+    },
+}
+_SHARED_ITEM = {
+    "type": "object",
+    "required": ["kind", "arabic", "english", "arabic_span", "english_span"],
+    "additionalProperties": False,
+    "properties": {
+        "kind": {"enum": ["name", "number", "date"]},
+        "arabic": {"type": "string"},
+        "english": {"type": "string"},
+        "arabic_span": _SPAN,
+        "english_span": _SPAN,
+        "arabic_segment": _INDEX,
+        "english_segment": _INDEX,
+        "value": {"type": "string"},
+    },
+}
+_DIFFERENCES = {
+    "type": "object",
+    "description": "What only one version says (bialign.differences); offsets into each text.",
+    "required": ["arabic_only", "english_only", "shared"],
+    "additionalProperties": False,
+    "properties": {
+        "clause_threshold": {"type": "number"},
+        "arabic_only": {"type": "array", "items": _DIFF_ITEM},
+        "english_only": {"type": "array", "items": _DIFF_ITEM},
+        "shared": {"type": "array", "items": _SHARED_ITEM},
+    },
+}
+
 #: JSON Schema (draft 2020-12) of the output of `to_json`.
 JSON_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -168,6 +218,7 @@ JSON_SCHEMA: dict[str, Any] = {
         "english_only": {"type": "array", "items": _INDEX, "uniqueItems": True},
         "document": {"$ref": "#/$defs/document"},
         "candidates": {"type": "array", "items": {"$ref": "#/$defs/pair"}},
+        "differences": _DIFFERENCES,
     },
     "$defs": {
         "document": {
@@ -582,6 +633,82 @@ def to_csv(
     return _emit(text, path_or_file)
 
 
+#: Columns of `to_differences_csv`.
+DIFFERENCES_CSV_COLUMNS = (
+    "side",
+    "kind",
+    "text",
+    "start",
+    "end",
+    "segment",
+    "pair",
+    "count",
+    "value",
+    "score",
+)
+
+
+def to_differences_csv(res: Alignment, path: PathOrFile = None) -> str:
+    """A tidy CSV of `Alignment.differences`: one row per difference item.
+
+    Columns `DIFFERENCES_CSV_COLUMNS`: ``side`` (``only_arabic``, ``only_english`` or,
+    for names, numbers and dates both articles report, ``shared_ar`` and ``shared_en``:
+    one row per side, with the other side's form in ``value``), ``kind`` (``passage``, ``clause``,
+    ``name``, ``number``, ``date``), ``text``, ``start``/``end`` (offsets into that
+    side's `Article.text`), ``segment``, ``pair`` (a clause's link in
+    `Alignment.pairs`, else empty), ``count`` (mentions), ``value`` and ``score``.
+    ``pandas.read_csv`` reads it as is.
+
+    Args:
+        res: The alignment.
+        path: Where to write (see the module docstring); ``None`` only returns.
+
+    Returns:
+        The CSV text.
+
+    Raises:
+        OutputError: The path cannot be written.
+    """
+    diff = res.differences
+    rows: list[dict[str, str]] = []
+    for side, items in (("only_arabic", diff.arabic_only), ("only_english", diff.english_only)):
+        for i in items:
+            rows.append(
+                {
+                    "side": side,
+                    "kind": i.kind,
+                    "text": i.text,
+                    "start": str(i.start),
+                    "end": str(i.end),
+                    "segment": str(i.segment),
+                    "pair": "" if i.pair is None else str(i.pair),
+                    "count": str(i.count),
+                    "value": i.value,
+                    "score": "" if i.score is None else f"{i.score:.4f}",
+                }
+            )
+    for sh in diff.shared:
+        for lang, text, start, end, seg, other in (
+            ("ar", sh.arabic, sh.arabic_start, sh.arabic_end, sh.arabic_segment, sh.english),
+            ("en", sh.english, sh.english_start, sh.english_end, sh.english_segment, sh.arabic),
+        ):
+            rows.append(
+                {
+                    "side": f"shared_{lang}",
+                    "kind": sh.kind,
+                    "text": text,
+                    "start": str(start),
+                    "end": str(end),
+                    "segment": str(seg),
+                    "pair": "",
+                    "count": "1",
+                    "value": other,
+                    "score": "",
+                }
+            )
+    return _emit(_csv_text(DIFFERENCES_CSV_COLUMNS, rows), path)
+
+
 def _csv_text(columns: Sequence[str], rows: Iterable[Mapping[str, str]]) -> str:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\r\n")
@@ -678,7 +805,10 @@ def to_json(
     the one-sided segments as index lists; ``"document"`` (the document-level
     judgment `Alignment.document`: ``probability``, ``verdict``, ``features``) when
     there is one, and ``"candidates"`` (the low-scoring links left out of the pairs,
-    in the shape of a pair) when there are any. Non-ASCII text is written as is (UTF-8).
+    in the shape of a pair) when there are any, and ``"differences"``:
+    `Alignment.differences` (`Differences.to_dict`, for the whole result whatever the
+    filters; computing it embeds the clauses of the links with the sentence encoder),
+    which `load_json` ignores. Non-ASCII text is written as is (UTF-8).
 
     Args:
         res: The alignment.
@@ -722,6 +852,7 @@ def to_json(
         data["document"] = res.document.to_dict()
     if res.candidates:
         data["candidates"] = [_pair_to_dict(i, p) for i, p in enumerate(res.candidates)]
+    data["differences"] = res.differences.to_dict()
     try:
         text = json.dumps(data, ensure_ascii=False, indent=indent, allow_nan=False)
     except ValueError as exc:
@@ -1321,6 +1452,13 @@ tr.band-wrong td.meta .score { color: #a40e26; font-weight: 700; }
 .only li { margin: .15rem 0; }
 .only .hint { color: #32383f; }
 .only .none { color: #57606a; }
+.differences { border: 1px solid #d0d7de; border-radius: 6px; padding: .4rem .9rem;
+  margin: .8rem 0; }
+.differences ul { margin: 0; padding-left: 1.2rem; }
+.differences li { margin: .15rem 0; }
+.differences .kind { font-size: .75em; color: #57606a; text-transform: uppercase; }
+.differences .none { color: #57606a; }
+span.extra { background: #ffe7c2; border-bottom: 2px dotted #bc4c00; }
 """
 
 
@@ -1366,6 +1504,11 @@ def to_html(
     roles: Iterable[str] | None = None,
 ) -> str:
     """A self-contained side-by-side HTML report (inline CSS, no script, no external URL).
+
+    At the very top, a "Differences" panel (`Alignment.differences`): what is only in
+    Arabic, only in English, and the names, numbers and dates both share, each item
+    linked to its row; the extra clauses are marked inside linked rows
+    (``<span class="extra">``).
 
     At the top: where each article came from, then a summary (pairs by link
     type, one-sided segments per side, coverage (`Alignment.coverage`) and the
@@ -1426,6 +1569,8 @@ def to_html(
         f'Arabic: <bdi class="source ar">{esc(_source_name(res.arabic))}</bdi> · '
         f'English: <bdi class="source en">{esc(_source_name(res.english))}</bdi></p>',
     ]
+    diff = res.differences
+    out.extend(_html_differences(res, diff, rows))
     out.extend(_html_summary(res, keep, rows))
     out.extend(
         [
@@ -1439,8 +1584,9 @@ def to_html(
             "<tbody>",
         ]
     )
+    extra = _extra_marks(res, diff)
     for row in rows:
-        out.append(_html_row(res, row))
+        out.append(_html_row(res, row, extra))
     out.extend(["</tbody>", "</table>", "</body>", "</html>"])
     return _emit("\n".join(out) + "\n", path_or_file)
 
@@ -1613,8 +1759,11 @@ def _passage_numbers(text: str, lang: str) -> list[str]:
     return [i.replace(":", " ", 1) for i in ranked]
 
 
-def _html_row(res: Alignment, row: _Row) -> str:
+def _html_row(
+    res: Alignment, row: _Row, extra: Mapping[tuple[str, int], list[_Mark]] | None = None
+) -> str:
     esc = html.escape
+    extra = extra or {}
     if row.kind == "pair" and row.pair is not None:
         p, pid = row.pair, row.pair_id
         cls, label = _band(p.score)
@@ -1625,6 +1774,12 @@ def _html_row(res: Alignment, row: _Row) -> str:
             names = []
         ar_marks = _name_spans(names, ar, lambda n: n.arabic_segment, arabic=True)
         en_marks = _name_spans(names, en, lambda n: n.english_segment, arabic=False)
+        for lang, segs, marks in (("ar", ar, ar_marks), ("en", en, en_marks)):
+            for one in segs:
+                for m in extra.get((lang, one.index), ()):
+                    # a clause holds whole names; names inside it are dropped, not split
+                    kept = [n for n in marks.get(one.index, []) if n[1] <= m[0] or n[0] >= m[1]]
+                    marks[one.index] = sorted([*kept, m])
         meta = [
             f'<div class="lt">{esc(p.link_type)}</div>',
             f'<div class="score" title="{esc(label)}">{p.score:.2f}</div>',
@@ -1709,6 +1864,87 @@ def _name_spans(
     return spans
 
 
+_EXTRA_TIP = "only this side says this"
+
+
+def _extra_marks(res: Alignment, diff: Differences) -> dict[tuple[str, int], list[_Mark]]:
+    """Per (lang, segment index), the extra clauses as marks in segment offsets."""
+    out: dict[tuple[str, int], list[_Mark]] = {}
+    for item in diff.items("clause"):
+        art = res.arabic if item.lang == "ar" else res.english
+        seg = art.segments[item.segment]
+        start, end = item.start - seg.start, item.end - seg.start
+        if 0 <= start < end <= len(seg.text):
+            tip = f"{_EXTRA_TIP} (best match {item.score or 0:.2f})"
+            out.setdefault((item.lang, item.segment), []).append((start, end, tip))
+    return out
+
+
+def _item_anchor(res: Alignment, lang: str, segment: int) -> str:
+    """The id of the row showing a segment: its pair's row, or its one-sided row."""
+    for pid, p in enumerate(res.pairs):
+        if segment in (p.arabic if lang == "ar" else p.english):
+            return f"pair-{pid}"
+    return f"{lang}-{segment}"
+
+
+def _html_differences(res: Alignment, diff: Differences, rows: Sequence[_Row]) -> list[str]:
+    """The "Differences" panel: only in Arabic, only in English, shared; items linked."""
+    esc = html.escape
+    shown = {r.pair_id for r in rows if r.kind == "pair"}
+    shown_seg = {(r.kind, r.segment.index) for r in rows if r.kind != "pair" and r.segment}
+
+    def link(lang: str, segment: int) -> str:
+        anchor = _item_anchor(res, lang, segment)
+        ok = (anchor.startswith("pair-") and int(anchor[5:]) in shown) or (
+            (lang, segment) in shown_seg
+        )
+        return f"#{anchor}" if ok else ""
+
+    lines = ['<div class="differences" id="differences">', "<h2>Differences</h2>"]
+    for lang, label, items in (
+        ("ar", "Only in Arabic", diff.arabic_only),
+        ("en", "Only in English", diff.english_only),
+    ):
+        lines.append(f"<h3>{label}</h3>")
+        if not items:
+            lines.append('<p class="none">nothing</p>')
+            continue
+        lines.append(f'<ul class="diff {lang}">')
+        for item in items:
+            text = _short(item.text, 160)
+            count = f" ×{item.count}" if item.count > 1 else ""
+            href = link(lang, item.segment)
+            where = f"{lang} {item.segment}"
+            where_html = f'<a href="{href}">{esc(where)}</a>' if href else esc(where)
+            lines.append(
+                f'<li class="{esc(item.kind)}"><span class="kind">{esc(item.kind)}</span> '
+                f'<bdi dir="auto" lang="{lang}">{esc(text)}</bdi>{esc(count)} ({where_html})</li>'
+            )
+        lines.append("</ul>")
+    lines.append("<h3>Shared names, numbers and dates</h3>")
+    if diff.shared:
+        lines.append('<ul class="diff shared">')
+        for sh in diff.shared:
+            href = link("ar", sh.arabic_segment)
+            pair = (
+                f'<a href="{href}">ar {sh.arabic_segment}</a>'
+                if href
+                else f"ar {sh.arabic_segment}"
+            )
+            lines.append(
+                f'<li class="{esc(sh.kind)}"><span class="kind">{esc(sh.kind)}</span> '
+                f'<bdi dir="auto" lang="ar">{esc(sh.arabic)}</bdi> = '
+                f'<bdi dir="auto" lang="en">{esc(sh.english)}</bdi> ({pair} · '
+                f"en {sh.english_segment})</li>"
+            )
+        lines.append("</ul>")
+    else:
+        lines.append('<p class="none">nothing</p>')
+    lines.append("</div>")
+    return lines
+
+
 def _with_isolates(text: str, marks: Sequence[_Mark]) -> list[_Mark]:
     """``marks`` plus the handles, hashtags and URLs of ``text`` that no mark overlaps."""
     out = list(marks)
@@ -1727,7 +1963,9 @@ def _html_segments(segments: Sequence[Segment], marks: Mapping[int, list[_Mark]]
         for start, end, tip in _with_isolates(seg.text, marks.get(seg.index, ())):
             text.append(esc(seg.text[pos:start]))
             piece = esc(seg.text[start:end])
-            if tip:
+            if tip.startswith(_EXTRA_TIP):
+                text.append(f'<span class="extra" title="{esc(tip)}">{piece}</span>')
+            elif tip:
                 text.append(f'<mark title="{esc(tip)}"><bdi>{piece}</bdi></mark>')
             else:
                 text.append(f'<bdi class="isolate">{piece}</bdi>')

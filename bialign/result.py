@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from os import PathLike
     from typing import IO
 
+    from .differences import Differences
+
 __all__ = ["AlignedPair", "Alignment", "Evidence", "NameEvidence", "Passage"]
 
 
@@ -168,6 +170,22 @@ class Alignment:
     def english_passages(self) -> tuple[Passage, ...]:
         """English one-language content grouped into runs of neighbouring segments."""
         return _passages(self.english_only, "en")
+
+    @property
+    def differences(self) -> Differences:
+        """What only one version says (`bialign.differences.differences`), computed once.
+
+        Passages, clauses inside links, names, numbers and dates only one side has,
+        and the names, numbers and dates both share. The first access embeds the
+        clauses of the linked sentences with the sentence encoder.
+        """
+        cached = self.__dict__.get("_differences")
+        if cached is None:
+            from .differences import differences
+
+            cached = differences(self)
+            object.__setattr__(self, "_differences", cached)
+        return cached
 
     @property
     def coverage(self) -> dict[str, float]:

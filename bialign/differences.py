@@ -1,0 +1,838 @@
+"""What only one version says: passages, clauses, names, numbers and dates.
+
+`differences` reads an `Alignment` and reports, for each side, the content the
+other article does not have:
+
+- **passages**: the one-sided passages (`Alignment.arabic_passages`,
+  `Alignment.english_passages`);
+- **names**: every name mention of one article (found with the finders of
+  `bialign.names` and its gazetteer) that `bialign.names.match_names` matches
+  nowhere in the whole other article; transliteration variants (al-Shaibani ↔
+  الشيباني) count as shared, nationality adjectives (Syrian, الصينية) are not
+  names. Repeated mentions of one entity are one item, with every span;
+- **numbers** and **dates**: the anchors of `bialign.scorers.anchors.extract_anchors`
+  (``year:2023``, ``month:9``, ``number:13`` …), grouped into expressions
+  (``سبتمبر/ أيلول 2023``); one-sided when the other article has none of the
+  expression's anchors. The words "one" and "two" (and their Arabic forms) are
+  left out: Arabic says "two" with a dual ending;
+- **clauses** inside linked pairs: each linked sentence is split into clauses
+  (punctuation, quotation marks and the cue words of ``resources/clause_cues.toml``),
+  the clauses are embedded with the aligner's encoder, and a clause whose best
+  cosine with the clauses (and the whole text) of the other side of the same link is
+  below `CLAUSE_THRESHOLD` is reported, with the index of its link.
+
+Names, numbers and dates found on both sides are in `Differences.shared`, with
+both spellings and offsets. Every item's ``start``/``end`` are offsets into its
+side's `Article.text`.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import regex
+
+from ._resources import read_toml, resource_path
+from .errors import InputTypeError, OptionError, ResourceError
+from .normalize import fold_digits, normalize_arabic
+
+if TYPE_CHECKING:
+    from .result import Alignment
+    from .segmentation import Article, Segment
+
+__all__ = [
+    "CLAUSE_THRESHOLD",
+    "KINDS",
+    "DifferenceItem",
+    "Differences",
+    "SharedItem",
+    "differences",
+    "split_clauses",
+]
+
+#: Kinds of difference items.
+KINDS = ("passage", "clause", "name", "number", "date")
+
+#: A clause whose best cosine with the other side of its link is below this is reported.
+#: Fitted on ``tests/data/seed_differences_gold.json`` (one article pair; see
+#: ``benchmarks/bench_differences.py``), so treat it as a first estimate.
+CLAUSE_THRESHOLD = 0.35
+
+# Roles whose names and numbers are not compared (tags and the outlet's standard text).
+_SKIPPED_ROLES = frozenset({"category", "boilerplate"})
+# Anchor kinds read as dates; the others are numbers.
+_DATE_KINDS = frozenset({"date", "year", "month", "weekday"})
+
+
+@dataclass(frozen=True, slots=True)
+class DifferenceItem:
+    """Something only one of the two articles says.
+
+    Attributes:
+        kind: ``"passage"``, ``"clause"``, ``"name"``, ``"number"`` or ``"date"``.
+        text: The text, exactly ``article.text[start:end]``.
+        lang: ``"ar"`` or ``"en"``: the side that says it.
+        start: Offset of the (first) mention in that side's `Article.text`.
+        end: End offset of the (first) mention.
+        segment: Index of the segment of the (first) mention.
+        pair: For a clause, the index in `Alignment.pairs` of the link it belongs to;
+            otherwise ``None``.
+        spans: Every mention as ``(start, end)`` (a name or number repeated in the
+            article is one item); the first is ``(start, end)``.
+        value: For numbers and dates the anchors (``year:2023 month:9``); for a
+            name its gazetteer kind when it has one (``person``, ``organisation`` …).
+        score: For a clause, its best cosine with the other side of the link.
+    """
+
+    kind: str
+    text: str
+    lang: str
+    start: int
+    end: int
+    segment: int
+    pair: int | None = None
+    spans: tuple[tuple[int, int], ...] = ()
+    value: str = ""
+    score: float | None = None
+
+    @property
+    def count(self) -> int:
+        """How many times the article mentions it."""
+        return max(1, len(self.spans))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "text": self.text,
+            "lang": self.lang,
+            "start": self.start,
+            "end": self.end,
+            "segment": self.segment,
+            "pair": self.pair,
+            "spans": [list(s) for s in self.spans],
+            "value": self.value,
+            "score": None if self.score is None else round(float(self.score), 4),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SharedItem:
+    """A name, number or date both articles report (its first mention on each side).
+
+    Attributes:
+        kind: ``"name"``, ``"number"`` or ``"date"``.
+        arabic: The Arabic form, ``arabic_article.text[arabic_start:arabic_end]``.
+        english: The English form, ``english_article.text[english_start:english_end]``.
+        arabic_start: Offset into the Arabic `Article.text`.
+        arabic_end: End offset into the Arabic text.
+        english_start: Offset into the English `Article.text`.
+        english_end: End offset into the English text.
+        arabic_segment: Segment index of the Arabic mention.
+        english_segment: Segment index of the English mention.
+        value: The shared anchors for numbers and dates, the match source for names.
+    """
+
+    kind: str
+    arabic: str
+    english: str
+    arabic_start: int
+    arabic_end: int
+    english_start: int
+    english_end: int
+    arabic_segment: int
+    english_segment: int
+    value: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "arabic": self.arabic,
+            "english": self.english,
+            "arabic_span": [self.arabic_start, self.arabic_end],
+            "english_span": [self.english_start, self.english_end],
+            "arabic_segment": self.arabic_segment,
+            "english_segment": self.english_segment,
+            "value": self.value,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Differences:
+    """What only one version says, and the names, numbers and dates both report.
+
+    Attributes:
+        arabic_only: Items only the Arabic article has, passages first, then in text order.
+        english_only: Items only the English article has.
+        shared: Names, numbers and dates both articles report.
+        clause_threshold: The cosine under which a clause was reported.
+    """
+
+    arabic_only: tuple[DifferenceItem, ...]
+    english_only: tuple[DifferenceItem, ...]
+    shared: tuple[SharedItem, ...]
+    clause_threshold: float = CLAUSE_THRESHOLD
+
+    def items(self, kind: str | None = None) -> tuple[DifferenceItem, ...]:
+        """Every one-sided item (Arabic, then English), of one kind if given."""
+        both = self.arabic_only + self.english_only
+        return both if kind is None else tuple(i for i in both if i.kind == kind)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "clause_threshold": self.clause_threshold,
+            "arabic_only": [i.to_dict() for i in self.arabic_only],
+            "english_only": [i.to_dict() for i in self.english_only],
+            "shared": [s.to_dict() for s in self.shared],
+        }
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def differences(
+    res: Alignment,
+    *,
+    clause_threshold: float = CLAUSE_THRESHOLD,
+    clauses: bool = True,
+) -> Differences:
+    """Report what only one version of the story says.
+
+    Args:
+        res: The alignment (`bialign.align`).
+        clause_threshold: Report a clause of a linked sentence whose best cosine with
+            the other side of its link is below this (0 to 1).
+        clauses: Compare clauses inside links (needs the sentence encoder); ``False``
+            leaves clauses out.
+
+    Returns:
+        The `Differences`.
+
+    Raises:
+        InputTypeError: ``res`` is not an `Alignment`.
+        OptionError: ``clause_threshold`` is not a number in [0, 1].
+    """
+    from .result import Alignment
+
+    if not isinstance(res, Alignment):
+        raise InputTypeError(
+            f"res must be an Alignment, got {type(res).__name__}", res, "Alignment"
+        )
+    if (
+        isinstance(clause_threshold, bool)
+        or not isinstance(clause_threshold, int | float)
+        or not 0.0 <= float(clause_threshold) <= 1.0
+    ):
+        raise OptionError("clause_threshold", clause_threshold, "a number in [0, 1]")
+    ar_items: list[DifferenceItem] = []
+    en_items: list[DifferenceItem] = []
+    for passage in res.arabic_passages:
+        ar_items.append(_passage_item(res.arabic, passage.segments, "ar"))
+    for passage in res.english_passages:
+        en_items.append(_passage_item(res.english, passage.segments, "en"))
+    a_names, e_names, shared_names = _names(res)
+    a_nums, e_nums, shared_nums = _numbers(res)
+    rest_ar: list[DifferenceItem] = [*a_names, *a_nums]
+    rest_en: list[DifferenceItem] = [*e_names, *e_nums]
+    if clauses:
+        a_cl, e_cl = _clauses(res, float(clause_threshold))
+        rest_ar.extend(a_cl)
+        rest_en.extend(e_cl)
+    rest_ar.sort(key=lambda i: (i.start, i.end, i.kind))
+    rest_en.sort(key=lambda i: (i.start, i.end, i.kind))
+    shared = sorted([*shared_names, *shared_nums], key=lambda s: (s.arabic_start, s.kind))
+    return Differences(
+        tuple(ar_items + rest_ar),
+        tuple(en_items + rest_en),
+        tuple(shared),
+        float(clause_threshold),
+    )
+
+
+def _passage_item(art: Article, segs: Sequence[Segment], lang: str) -> DifferenceItem:
+    start, end = segs[0].start, segs[-1].end
+    return DifferenceItem(
+        "passage",
+        art.text[start:end],
+        lang,
+        start,
+        end,
+        segs[0].index,
+        spans=((start, end),),
+    )
+
+
+def _seg_span(seg: Segment, start: int, end: int) -> tuple[int, int]:
+    return seg.start + start, seg.start + end
+
+
+def _compared(art: Article) -> list[Segment]:
+    return [s for s in art.segments if s.role not in _SKIPPED_ROLES]
+
+
+# --------------------------------------------------------------------------- names
+
+
+@dataclass(frozen=True, slots=True)
+class _Mention:
+    segment: int
+    start: int  # article offsets
+    end: int
+    text: str
+    key: str
+    kind: str  # gazetteer kind or ""
+
+
+@functools.cache
+def _name_cues() -> tuple[frozenset[str], tuple[regex.Pattern[str], ...]]:
+    path = resource_path("difference_names.toml")
+    data = read_toml(path)
+    try:
+        given = frozenset(normalize_arabic(w) for w in data["ar"]["given_names"])
+        pats = tuple(regex.compile(p) for p in data["ar"]["foreign_patterns"])
+    except (KeyError, TypeError, regex.error) as exc:
+        raise ResourceError(f"{path}: malformed name cues: {exc}", str(path)) from exc
+    return given, pats
+
+
+def _gaz_kind(ids: Iterable[int]) -> str:
+    from .names import _gazetteer
+
+    kinds = {_gazetteer().rows[i][2] for i in ids}
+    if "nationality" in kinds:
+        return "nationality"
+    return sorted(kinds)[0] if kinds else ""
+
+
+_LATIN_RUN = regex.compile(r"\p{Lu}[\p{L}\p{M}]+(?:[ \-]\p{Lu}[\p{L}\p{M}]+)*")
+_AR_CLITIC = regex.compile(r"^[وفبلك](?=ال)|^[وف]")
+
+
+def _arabic_mentions(seg: Segment) -> list[_Mention]:
+    """Name mentions of one Arabic segment: gazetteer forms, Latin names, person names."""
+    from .names import _maximal, _parse_arabic
+
+    text = seg.text
+    if not text.strip():
+        return []
+    p = _parse_arabic(text)
+    out: list[_Mention] = []
+    hits = _maximal([(s, e, ids) for _, _, s, e, ids in p.gazetteer])
+    covered = bytearray(len(text))
+    for s, e, ids in hits:
+        covered[s:e] = b"\x01" * (e - s)
+        kind = _gaz_kind(ids)
+        a, b = _seg_span(seg, s, e)
+        out.append(_Mention(seg.index, a, b, text[s:e], "g:" + str(min(ids)), kind))
+    given, pats = _name_cues()
+    for run in p.runs:
+        units = [p.units[k] for k in run]
+        keys = [normalize_arabic(text[u.start : u.end]) for u in units]
+        # start at a given name or at the first word shaped like a foreign name
+        first = None
+        for n, key in enumerate(keys):
+            bare = _AR_CLITIC.sub("", key)
+            if bare in given or key in given or any(pt.search(bare) for pt in pats):
+                first = n
+                break
+        if first is None:
+            continue
+        units = units[first:]
+        s, e = units[0].start, units[-1].end
+        if covered.find(1, s, e) != -1:
+            continue
+        a, b = _seg_span(seg, s, e)
+        out.append(_Mention(seg.index, a, b, text[s:e], "a:" + normalize_arabic(text[s:e]), ""))
+    for m in _LATIN_RUN.finditer(text):
+        if len(m.group()) >= 2:
+            a, b = _seg_span(seg, m.start(), m.end())
+            out.append(_Mention(seg.index, a, b, m.group(), "l:" + m.group().casefold(), ""))
+    return out
+
+
+def _english_mentions(seg: Segment) -> list[_Mention]:
+    """Name mentions of one English segment: gazetteer forms and capitalised runs."""
+    from .names import _maximal, _parse_english
+
+    text = seg.text
+    if not text.strip():
+        return []
+    p = _parse_english(text)
+    out: list[_Mention] = []
+    hits = _maximal(list(p.gazetteer))
+    covered = bytearray(len(text))
+    for s, e, ids in hits:
+        covered[s:e] = b"\x01" * (e - s)
+        kind = _gaz_kind(ids)
+        a, b = _seg_span(seg, s, e)
+        out.append(_Mention(seg.index, a, b, text[s:e], "g:" + str(min(ids)), kind))
+    for run in p.runs:
+        s, e = p.units[run[0]].start, p.units[run[-1]].end
+        if covered.find(1, s, e) != -1:
+            continue
+        a, b = _seg_span(seg, s, e)
+        out.append(_Mention(seg.index, a, b, text[s:e], "e:" + text[s:e].casefold(), ""))
+    return out
+
+
+def _overlaps(m: _Mention, spans: Iterable[tuple[int, int]]) -> bool:
+    return any(m.start < e and s < m.end for s, e in spans)
+
+
+def _words(text: str) -> set[str]:
+    return {
+        w.removeprefix("al-").removeprefix("el-")
+        for w in regex.findall(r"[\p{L}\p{M}\-]+", text.casefold().replace("’s", ""))
+    }
+
+
+def _names(
+    res: Alignment,
+) -> tuple[list[DifferenceItem], list[DifferenceItem], list[SharedItem]]:
+    from .names import match_names
+
+    ar_segs, en_segs = _compared(res.arabic), _compared(res.english)
+    # Mentions are looked for in the compared segments, matches in the whole other article.
+    ar_all, en_all = list(res.arabic.segments), list(res.english.segments)
+    ar_text = "\n".join(s.text for s in ar_all)
+    en_text = "\n".join(s.text for s in en_all)
+    # Where each segment sits in the joined text (match_names runs on whole articles).
+    ar_at = _offsets(ar_all)
+    en_at = _offsets(en_all)
+    ar_matched: list[tuple[int, int]] = []  # article offsets
+    en_matched: list[tuple[int, int]] = []
+    shared: list[SharedItem] = []
+    seen_shared: set[str] = set()
+    shared_words_ar: set[str] = set()
+    shared_words_en: set[str] = set()
+    for seg in ar_segs:
+        for m in match_names(seg.text, en_text):
+            if _nationality_match(m.arabic, m.english):
+                continue
+            en_seg, en_off = _locate(en_at, en_all, m.english_span[0])
+            a = _seg_span(seg, *m.arabic_span)
+            e = (
+                en_seg.start + m.english_span[0] - en_off,
+                en_seg.start + m.english_span[1] - en_off,
+            )
+            ar_matched.append(a)
+            en_matched.append(e)
+            shared_words_ar |= {normalize_arabic(w) for w in m.arabic.split()}
+            shared_words_en |= _words(m.english)
+            key = m.english.casefold().removeprefix("al-")
+            if key in seen_shared:
+                continue
+            seen_shared.add(key)
+            shared.append(
+                SharedItem(
+                    "name",
+                    res.arabic.text[a[0] : a[1]],
+                    res.english.text[e[0] : e[1]],
+                    a[0],
+                    a[1],
+                    e[0],
+                    e[1],
+                    seg.index,
+                    en_seg.index,
+                    m.source,
+                )
+            )
+    for seg in en_segs:
+        for m in match_names(ar_text, seg.text):
+            if _nationality_match(m.arabic, m.english):
+                continue
+            en_matched.append(_seg_span(seg, *m.english_span))
+            ar_seg, ar_off = _locate(ar_at, ar_all, m.arabic_span[0])
+            ar_matched.append(
+                (ar_seg.start + m.arabic_span[0] - ar_off, ar_seg.start + m.arabic_span[1] - ar_off)
+            )
+            shared_words_ar |= {normalize_arabic(w) for w in m.arabic.split()}
+            shared_words_en |= _words(m.english)
+    en_fold = en_text.casefold()
+    ar_fold = normalize_arabic(ar_text)
+    # Stems of what each article names (for nationality adjectives: الصيني when China is named).
+    ar_stems = {
+        v.casefold()[:4]
+        for seg in ar_all
+        for m in _arabic_mentions(seg)
+        if m.key.startswith("g:")
+        for v in _gaz_row(m.key)[1]
+    }
+    en_stems = {w.casefold()[:4] for w in regex.findall(r"\p{L}+", en_text)}
+    ar_only = [
+        m
+        for seg in ar_segs
+        for m in _arabic_mentions(seg)
+        if not _overlaps(m, ar_matched)
+        and not (m.key.startswith("l:") and m.key[2:] in en_fold)
+        and not (m.key.startswith("g:") and _gaz_in(m.key, en_fold, "en"))
+        and not (
+            m.kind == "nationality"
+            and any(v.casefold()[:4] in en_stems for v in _gaz_row(m.key)[1])
+        )
+        and not {normalize_arabic(w) for w in m.text.split()} <= shared_words_ar
+    ]
+    en_only = [
+        m
+        for seg in en_segs
+        for m in _english_mentions(seg)
+        if not _overlaps(m, en_matched)
+        and not _words(m.text) <= shared_words_en
+        and not (m.key.startswith("g:") and _gaz_in(m.key, ar_fold, "ar"))
+        and not (m.kind == "nationality" and m.text.casefold()[:4] in ar_stems)
+    ]
+    return (
+        _group(ar_only, res.arabic, "ar"),
+        _group(en_only, res.english, "en"),
+        shared,
+    )
+
+
+def _gaz_row(key: str) -> tuple[str, tuple[str, ...], str]:
+    from .names import _gazetteer
+
+    row: tuple[str, tuple[str, ...], str] = _gazetteer().rows[int(key[2:])]
+    return row
+
+
+def _gaz_in(key: str, folded_text: str, lang: str) -> bool:
+    """Whether a form of gazetteer row ``key`` stands in the other article (any case)."""
+    arabic, english, _ = _gaz_row(key)
+    if lang == "ar":
+        return normalize_arabic(arabic) in folded_text
+    return any(regex.search(rf"\b{regex.escape(v.casefold())}\b", folded_text) for v in english)
+
+
+def _nationality_match(arabic: str, english: str) -> bool:
+    from .export import _is_nationality
+    from .result import NameEvidence
+
+    return _is_nationality(NameEvidence(arabic, english, 1.0, "", 0, 0, (0, 0), (0, 0)))
+
+
+def _offsets(segs: Sequence[Segment]) -> list[int]:
+    out, pos = [], 0
+    for s in segs:
+        out.append(pos)
+        pos += len(s.text) + 1
+    return out
+
+
+def _locate(at: Sequence[int], segs: Sequence[Segment], pos: int) -> tuple[Segment, int]:
+    import bisect
+
+    k = max(0, bisect.bisect_right(at, pos) - 1)
+    return segs[k], at[k]
+
+
+def _group(mentions: list[_Mention], art: Article, lang: str) -> list[DifferenceItem]:
+    by_key: dict[str, list[_Mention]] = {}
+    for m in sorted(mentions, key=lambda m: m.start):
+        by_key.setdefault(m.key, []).append(m)
+    out = []
+    for group in by_key.values():
+        first = group[0]
+        out.append(
+            DifferenceItem(
+                "name",
+                art.text[first.start : first.end],
+                lang,
+                first.start,
+                first.end,
+                first.segment,
+                spans=tuple((m.start, m.end) for m in group),
+                value=first.kind,
+            )
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- numbers
+
+_NUM_TOKEN = regex.compile(r"\p{N}+(?:[.,/]\p{N}+)*%?|[\p{L}\p{M}]+")
+_JOIN_GAP = regex.compile(r"[\s/\-–,،]*")
+
+
+@dataclass(frozen=True, slots=True)
+class _Anchor:
+    segment: int
+    start: int
+    end: int
+    items: frozenset[str]
+
+
+def _anchor_mentions(art: Article, lang: str) -> list[_Anchor]:
+    """Number and date expressions of an article, with their anchors."""
+    from .scorers.anchors import extract_anchors
+
+    out: list[_Anchor] = []
+    for seg in _compared(art):
+        text = seg.text
+        toks = list(_NUM_TOKEN.finditer(text))
+        found: list[tuple[int, int, frozenset[str]]] = []
+        singles = [extract_anchors(t.group(), lang).items for t in toks]
+        for k, tok in enumerate(toks):
+            if singles[k]:
+                found.append((tok.start(), tok.end(), singles[k]))
+            if k + 1 < len(toks):
+                window = text[tok.start() : toks[k + 1].end()]
+                extra = extract_anchors(window, lang).items - singles[k] - singles[k + 1]
+                if extra:
+                    found.append((tok.start(), toks[k + 1].end(), extra))
+        found.sort()
+        merged: list[list[Any]] = []
+        for s, e, items in found:
+            if merged and (
+                s < merged[-1][1] or _JOIN_GAP.fullmatch(text[merged[-1][1] : s]) is not None
+            ):
+                merged[-1][1] = max(merged[-1][1], e)
+                merged[-1][2] = merged[-1][2] | items
+            else:
+                merged.append([s, e, items])
+        for s, e, items in merged:
+            piece = fold_digits(text[s:e])
+            small_word = not any(c.isdigit() for c in piece) and items <= {
+                "number:1",
+                "number:2",
+            }
+            if small_word:
+                continue
+            a, b = _seg_span(seg, s, e)
+            out.append(_Anchor(seg.index, a, b, frozenset(items)))
+    return out
+
+
+def _anchor_kind(items: Iterable[str]) -> str:
+    return "date" if any(i.split(":", 1)[0] in _DATE_KINDS for i in items) else "number"
+
+
+def _numbers(
+    res: Alignment,
+) -> tuple[list[DifferenceItem], list[DifferenceItem], list[SharedItem]]:
+    ar = _anchor_mentions(res.arabic, "ar")
+    en = _anchor_mentions(res.english, "en")
+    ar_all = frozenset().union(*(m.items for m in ar)) if ar else frozenset()
+    en_all = frozenset().union(*(m.items for m in en)) if en else frozenset()
+    shared: list[SharedItem] = []
+    seen: set[frozenset[str]] = set()
+    for m in ar:
+        common = m.items & en_all
+        if not common:
+            continue
+        best = max(en, key=lambda x: (len(x.items & m.items), -x.start))
+        key = best.items & m.items
+        if key in seen:
+            continue
+        seen.add(key)
+        shared.append(
+            SharedItem(
+                _anchor_kind(key),
+                res.arabic.text[m.start : m.end],
+                res.english.text[best.start : best.end],
+                m.start,
+                m.end,
+                best.start,
+                best.end,
+                m.segment,
+                best.segment,
+                " ".join(sorted(key)),
+            )
+        )
+    return (
+        _anchor_items(ar, en_all, res.arabic, "ar"),
+        _anchor_items(en, ar_all, res.english, "en"),
+        shared,
+    )
+
+
+def _anchor_items(
+    mentions: list[_Anchor], other: frozenset[str], art: Article, lang: str
+) -> list[DifferenceItem]:
+    groups: dict[frozenset[str], list[_Anchor]] = {}
+    for m in mentions:
+        if m.items & other:
+            continue
+        groups.setdefault(m.items, []).append(m)
+    out = []
+    for items, group in groups.items():
+        first = group[0]
+        out.append(
+            DifferenceItem(
+                _anchor_kind(items),
+                art.text[first.start : first.end],
+                lang,
+                first.start,
+                first.end,
+                first.segment,
+                spans=tuple((m.start, m.end) for m in group),
+                value=" ".join(sorted(items)),
+            )
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- clauses
+
+
+@functools.cache
+def _clause_cues() -> dict[str, tuple[int, regex.Pattern[str] | None]]:
+    path = resource_path("clause_cues.toml")
+    data = read_toml(path)
+    out: dict[str, tuple[int, regex.Pattern[str] | None]] = {}
+    try:
+        for lang in ("ar", "en"):
+            words = [str(w) for w in data[lang]["openers"]]
+            if lang == "ar":
+                words = [normalize_arabic(w) for w in words]
+                alt = "|".join(map(regex.escape, sorted(words, key=len, reverse=True)))
+                pat = regex.compile(rf"(?<!\p{{Arabic}})(?:{alt})(?!\p{{Arabic}})") if alt else None
+            else:
+                alt = "|".join(map(regex.escape, sorted(words, key=len, reverse=True)))
+                pat = regex.compile(rf"(?i)\b(?:{alt})\b") if alt else None
+            out[lang] = (int(data[lang]["min_words"]), pat)
+    except (KeyError, TypeError, ValueError, regex.error) as exc:
+        raise ResourceError(f"{path}: malformed clause cues: {exc}", str(path)) from exc
+    return out
+
+
+_CLAUSE_PUNCT = regex.compile(r"[,،;؛:\"“”«»]")
+_TRIM = " \t\n.,،;؛:!?؟\"“”«»()[]'’-–—"
+_WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+")
+
+
+def split_clauses(text: str, lang: str) -> list[tuple[int, int]]:
+    """Split a sentence into clauses, as ``(start, end)`` offsets into ``text``.
+
+    Splits at ``, ، ; ؛ :`` and quotation marks, and before the cue words of
+    ``resources/clause_cues.toml``; a fragment with fewer words than the file's
+    ``min_words`` is joined to the clause after it (or before it, at the end).
+    Leading and trailing spaces and punctuation are left out of each clause.
+
+    Args:
+        text: One sentence (or a few).
+        lang: ``"ar"`` or ``"en"``.
+
+    Returns:
+        The clauses' spans, in order; ``[]`` for a text with no words.
+
+    Raises:
+        OptionError: ``lang`` is not ``"ar"`` or ``"en"``.
+
+    Examples:
+        >>> text = "Syria and China agreed to deepen ties, adding that talks went well"
+        >>> [text[s:e] for s, e in split_clauses(text, "en")]
+        ['Syria and China agreed to deepen ties', 'adding that talks went well']
+    """
+    if lang not in ("ar", "en"):
+        raise OptionError("lang", lang, '"ar" or "en"')
+    min_words, cue = _clause_cues()[lang]
+    cuts = {0, len(text)}
+    for m in _CLAUSE_PUNCT.finditer(text):
+        cuts.add(m.end())
+    if cue is not None:
+        # Arabic cue words are matched on the normalised text (same length without marks).
+        probe = normalize_arabic(text) if lang == "ar" else text
+        if len(probe) == len(text):
+            for m in cue.finditer(probe):
+                cuts.add(m.start())
+    bounds = sorted(cuts)
+    pieces: list[list[int]] = []
+    for s, e in itertools.pairwise(bounds):
+        s2, e2 = _trim(text, s, e)
+        if s2 < e2 and _WORD.search(text, s2, e2):
+            pieces.append([s2, e2])
+    # join short fragments to their neighbour
+    merged: list[list[int]] = []
+    carry: list[int] | None = None
+    for piece in pieces:
+        if carry is not None:
+            piece = [carry[0], piece[1]]
+            carry = None
+        if len(_WORD.findall(text, piece[0], piece[1])) < min_words:
+            carry = piece
+            continue
+        merged.append(piece)
+    if carry is not None:
+        if merged:
+            merged[-1][1] = carry[1]
+        else:
+            merged.append(carry)
+    return [(s, e) for s, e in merged]
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s] in _TRIM:
+        s += 1
+    while e > s and text[e - 1] in _TRIM:
+        e -= 1
+    return s, e
+
+
+def _clauses(res: Alignment, threshold: float) -> tuple[list[DifferenceItem], list[DifferenceItem]]:
+    from .aligner import _Signals
+
+    sides: list[list[tuple[Segment, int, int]]] = []  # per pair and side
+    jobs: list[tuple[int, str, list[tuple[Segment, int, int]], list[tuple[Segment, int, int]]]] = []
+    for pid, p in enumerate(res.pairs):
+        per_side = []
+        for art, idx, lang in ((res.arabic, p.arabic, "ar"), (res.english, p.english, "en")):
+            cl: list[tuple[Segment, int, int]] = []
+            for i in idx:
+                seg = art.segments[i]
+                cl.extend((seg, s, e) for s, e in split_clauses(seg.text, lang))
+            per_side.append(cl)
+        jobs.append((pid, "", per_side[0], per_side[1]))
+        sides.extend(per_side)
+    if not jobs:
+        return [], []
+    texts = sorted(
+        {seg.text[s:e] for side in sides for seg, s, e in side}
+        | {p.arabic_text for p in res.pairs}
+        | {p.english_text for p in res.pairs}
+    )
+    scorer: Any = _Signals.embedding()
+    vecs = np.asarray(scorer.embed(texts), dtype=np.float64)
+    norms = np.linalg.norm(vecs, axis=1, keepdims=True)
+    vecs = vecs / np.where(norms == 0, 1.0, norms)
+    where = {t: k for k, t in enumerate(texts)}
+    ar_out: list[DifferenceItem] = []
+    en_out: list[DifferenceItem] = []
+    for pid, _, ar_cl, en_cl in jobs:
+        p = res.pairs[pid]
+        if not ar_cl or not en_cl:
+            continue
+        a = vecs[[where[seg.text[s:e]] for seg, s, e in ar_cl]]
+        e_ = vecs[[where[seg.text[s:e]] for seg, s, e in en_cl]]
+        sim = a @ e_.T
+        whole_en = a @ vecs[where[p.english_text]]
+        whole_ar = e_ @ vecs[where[p.arabic_text]]
+        best_ar = np.maximum(sim.max(axis=1), whole_en)
+        best_en = np.maximum(sim.max(axis=0), whole_ar)
+        for (seg, s, e), score in zip(ar_cl, best_ar, strict=True):
+            if score < threshold and len(ar_cl) > 1:
+                ar_out.append(_clause_item(res.arabic, seg, s, e, "ar", pid, float(score)))
+        for (seg, s, e), score in zip(en_cl, best_en, strict=True):
+            if score < threshold and len(en_cl) > 1:
+                en_out.append(_clause_item(res.english, seg, s, e, "en", pid, float(score)))
+    return ar_out, en_out
+
+
+def _clause_item(
+    art: Article, seg: Segment, s: int, e: int, lang: str, pid: int, score: float
+) -> DifferenceItem:
+    a, b = _seg_span(seg, s, e)
+    return DifferenceItem(
+        "clause",
+        art.text[a:b],
+        lang,
+        a,
+        b,
+        seg.index,
+        pair=pid,
+        spans=((a, b),),
+        score=round(score, 4),
+    )
