@@ -47,7 +47,8 @@ from .segmentation import (
 if TYPE_CHECKING:
     from .aligner import Weights, align, load_weights
     from .corpus import Manifest, align_corpus, run_corpus
-    from .export import load_json, write
+    from .differences import DifferenceItem, Differences, SharedItem, split_clauses
+    from .export import load_json, to_differences_csv, write
     from .names import NameMatch, NameScorer, match_names, name_similarity, romanize
     from .pairing import DocumentMatch, Pairing, pair
     from .scorers import FunctionScorer, Scorer, available_scorers, get_scorer, register_scorer
@@ -69,6 +70,8 @@ __all__ = [
     "AnchorScorer",
     "Article",
     "BialignError",
+    "DifferenceItem",
+    "Differences",
     "DocumentJudgment",
     "DocumentMatch",
     "EmbeddingScorer",
@@ -96,6 +99,7 @@ __all__ = [
     "ResourceError",
     "Scorer",
     "Segment",
+    "SharedItem",
     "TransformersTranslator",
     "TranslationCache",
     "TranslationScorer",
@@ -127,6 +131,8 @@ __all__ = [
     "romanize",
     "run_corpus",
     "segment",
+    "split_clauses",
+    "to_differences_csv",
     "write",
 ]
 
@@ -138,6 +144,11 @@ _LAZY = {
     "load_weights": "aligner",
     "load_json": "export",
     "Manifest": "corpus",
+    "DifferenceItem": "differences",
+    "Differences": "differences",
+    "SharedItem": "differences",
+    "split_clauses": "differences",
+    "to_differences_csv": "export",
     "align_corpus": "corpus",
     "run_corpus": "corpus",
     "DocumentMatch": "pairing",

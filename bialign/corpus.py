@@ -161,7 +161,11 @@ def _align_job(arabic: Any, english: Any) -> tuple[str | None, int, str | None]:
 
     try:
         res = align(arabic, english)
-        return to_json(res), len(res.arabic.segments) + len(res.english.segments), None
+        return (
+            to_json(res, differences=False),
+            len(res.arabic.segments) + len(res.english.segments),
+            None,
+        )
     except Exception as exc:
         return None, 0, f"{type(exc).__name__}: {' '.join(str(exc).split())}"
 

@@ -794,6 +794,7 @@ def to_json(
     indent: int | None = 2,
     min_score: float = 0.0,
     roles: Iterable[str] | None = None,
+    differences: bool = True,
 ) -> str:
     """The whole result as JSON (schema: `JSON_SCHEMA`); `load_json` reads it back.
 
@@ -819,6 +820,8 @@ def to_json(
         roles: Keep only the pairs whose segments all have one of these roles
             (`bialign.ROLES`); the one-sided lists keep only the segments with one
             of them (those of dropped pairs included). ``None``: all roles.
+        differences: Add the ``"differences"`` key (`Alignment.differences`, whose
+            clause comparison runs the sentence encoder); ``False`` leaves it out.
 
     Returns:
         The JSON text, ending with a newline.
@@ -852,7 +855,8 @@ def to_json(
         data["document"] = res.document.to_dict()
     if res.candidates:
         data["candidates"] = [_pair_to_dict(i, p) for i, p in enumerate(res.candidates)]
-    data["differences"] = res.differences.to_dict()
+    if _check_bool("differences", differences):
+        data["differences"] = res.differences.to_dict()
     try:
         text = json.dumps(data, ensure_ascii=False, indent=indent, allow_nan=False)
     except ValueError as exc:
@@ -1502,6 +1506,7 @@ def to_html(
     title: str | None = None,
     min_score: float = 0.0,
     roles: Iterable[str] | None = None,
+    differences: bool = True,
 ) -> str:
     """A self-contained side-by-side HTML report (inline CSS, no script, no external URL).
 
@@ -1538,6 +1543,8 @@ def to_html(
         roles: Show only the pairs whose segments all have one of these roles
             (`bialign.ROLES`), and only the one-sided segments with one of them;
             the segments of a dropped pair are shown as one-sided. ``None``: all.
+        differences: Show the "Differences" panel and mark the extra clauses
+            (runs the sentence encoder for the clauses); ``False`` leaves them out.
 
     Returns:
         The HTML document.
@@ -1569,8 +1576,9 @@ def to_html(
         f'Arabic: <bdi class="source ar">{esc(_source_name(res.arabic))}</bdi> · '
         f'English: <bdi class="source en">{esc(_source_name(res.english))}</bdi></p>',
     ]
-    diff = res.differences
-    out.extend(_html_differences(res, diff, rows))
+    diff = res.differences if _check_bool("differences", differences) else None
+    if diff is not None:
+        out.extend(_html_differences(res, diff, rows))
     out.extend(_html_summary(res, keep, rows))
     out.extend(
         [
@@ -1584,7 +1592,7 @@ def to_html(
             "<tbody>",
         ]
     )
-    extra = _extra_marks(res, diff)
+    extra = _extra_marks(res, diff) if diff is not None else {}
     for row in rows:
         out.append(_html_row(res, row, extra))
     out.extend(["</tbody>", "</table>", "</body>", "</html>"])

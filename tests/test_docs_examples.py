@@ -39,6 +39,7 @@ FAST_PAGES = (
     "guides/outlets.md",
     "guides/names.md",
     "guides/corpus.md",
+    "guides/differences.md",
     "cli.md",
 )
 SLOW_PAGES = (

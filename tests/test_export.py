@@ -1122,7 +1122,7 @@ class TestOptions:
             "excel",
             "layout",
         }
-        assert format_options("json") == {"indent", "min_score", "roles"}
+        assert format_options("json") == {"indent", "min_score", "roles", "differences"}
         assert {"roles", "min_score", "arabic_code", "english_code"} <= format_options("tmx")
         assert format_options("HTM") == format_options("html") >= {"title", "min_score", "roles"}
         with pytest.raises(UnknownNameError):

@@ -194,3 +194,10 @@ class TestMetrics:
     def test_seed_articles_match_gold_lists(self) -> None:
         ar = read_article((ROOT / "seeds" / "002_f2c150e3c700ff1f.txt").read_text("utf-8"))
         assert list(ar.sentences) == [s["text"] for s in GOLD["arabic"]]
+
+
+def test_anchors_ignore_digits_int_cannot_read() -> None:
+    """Unicode digits outside ASCII and Arabic-Indic (U+1CCF0) are not numbers: no crash."""
+    from bialign.scorers.anchors import extract_anchors
+
+    assert extract_anchors("\U0001ccf0 and 2025", "en").items == {"year:2025"}

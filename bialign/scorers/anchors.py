@@ -31,10 +31,12 @@ __all__ = ["KINDS", "AnchorScorer", "Anchors", "extract_anchors", "shared_anchor
 #: Kinds of anchors, each compared separately.
 KINDS = ("year", "date", "number", "percent", "month", "weekday")
 
-_NUMBER = regex.compile(r"(?<![\p{L}\d])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?![\d])")
-_DATE_DOTTED = regex.compile(r"(?<!\d)(\d{1,2})[./](\d{1,2})[./](\d{4})(?!\d)")
+# ASCII digits only: the text is folded first (Arabic-Indic digits become ASCII), and
+# ``int()`` cannot read every character that Unicode calls a digit (U+1CCF0 …).
+_NUMBER = regex.compile(r"(?<![\p{L}\d])([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.([0-9]+))?(?![0-9])")
+_DATE_DOTTED = regex.compile(r"(?<![0-9])([0-9]{1,2})[./]([0-9]{1,2})[./]([0-9]{4})(?![0-9])")
 _PERCENT = regex.compile(
-    r"(\d+(?:\.\d+)?)\s*(?:%|per ?cent|percent|بالمئة|بالمائة|في المئة|في المائة)"
+    r"([0-9]+(?:\.[0-9]+)?)\s*(?:%|per ?cent|percent|بالمئة|بالمائة|في المئة|في المائة)"
 )
 
 
