@@ -11,9 +11,12 @@ serially or on a Dask cluster; `run_corpus` writes them into a folder:
   score, link type);
 * ``links.jsonl``: every link, one JSON object a line (unfiltered);
 * ``corpus.tmx``: the kept links as a TMX 1.4b translation memory;
-* ``alignments/``: one JSON per document pair (`bialign.export.to_json`);
-* ``manifest.json``: the signature, the settings, the counts, the pairs done
-  and the failed ones with their error.
+* ``alignments/``: one JSON per document pair (`bialign.export.to_json`) and,
+  next to it, a ``.digest`` file: a digest of both input texts, the bialign
+  version, the weights version and the document model version, and the SHA-256
+  of the JSON. A resumed run keeps a pair's JSON only when both still match;
+* ``manifest.json``: the signature (or the signatures, when the pairs differ),
+  the settings, the counts, the pairs done and the failed ones with their error.
 
 The corpus files are always rebuilt from the per-pair JSON files, in the order
 of the pairs, so a run on a cluster, a serial run and a resumed run write the
@@ -38,13 +41,20 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from ._version import __version__
-from .errors import InputTypeError, OptionError, OutputError
+from .errors import BialignError, InputTypeError, OptionError, OutputError
 from .pairing import DocumentMatch, Pairing
 
 if TYPE_CHECKING:
     from .result import Alignment
 
-__all__ = ["CORPUS_FORMAT", "MOSES_ROLES", "Manifest", "align_corpus", "run_corpus"]
+__all__ = [
+    "CORPUS_FORMAT",
+    "MOSES_ROLES",
+    "Manifest",
+    "SchedulerError",
+    "align_corpus",
+    "run_corpus",
+]
 
 #: Format identifier written into ``manifest.json``.
 CORPUS_FORMAT = "bialign-corpus/1"
@@ -54,6 +64,20 @@ MOSES_ROLES: tuple[str, ...] = ("headline", "body")
 DEFAULT_BATCH_SIZE = 8
 #: Seconds between two plain progress lines (when standard error is not a terminal).
 PROGRESS_EVERY = 10.0
+#: Format identifier of the ``.digest`` file next to each per-pair JSON.
+DIGEST_FORMAT = "bialign-corpus-digest/1"
+
+
+class SchedulerError(BialignError, ConnectionError):
+    """The Dask scheduler given to `run_corpus` cannot be reached.
+
+    Attributes:
+        address: The scheduler's address (``tcp://host:8786``).
+    """
+
+    def __init__(self, message: str, address: str) -> None:
+        super().__init__(message)
+        self.address = address
 
 
 @dataclass(frozen=True)
@@ -80,6 +104,83 @@ class _Job:
                 h.update(_content(doc).encode("utf-8", "surrogatepass") + b"\0")
         stems = "__".join(_stem(x) for x in (self.arabic_id, self.english_id))
         return f"{stems}-{h.hexdigest()[:10]}.json"
+
+    def digest_name(self) -> str:
+        """The name of the ``.digest`` file kept next to the pair's JSON."""
+        return self.file_name().removesuffix(".json") + ".digest"
+
+
+def _input_bytes(doc: Any) -> bytes:
+    """The bytes a document's alignment depends on (a file's content, not its name)."""
+    from .segmentation import Article
+
+    if isinstance(doc, os.PathLike):
+        try:
+            with open(doc, "rb") as fh:
+                return b"file:" + fh.read()
+        except OSError as exc:  # the alignment fails too; it never matches a digest kept
+            return f"unreadable:{type(exc).__name__}".encode()
+    if isinstance(doc, Article):
+        return b"article:" + repr((doc.text, doc.lang, doc.segments)).encode(
+            "utf-8", "surrogatepass"
+        )
+    if isinstance(doc, str):
+        return b"text:" + doc.encode("utf-8", "surrogatepass")
+    try:
+        items = [str(x) for x in doc]
+    except TypeError:
+        return b"other:" + repr(doc).encode("utf-8", "surrogatepass")
+    return b"sentences:" + json.dumps(items, ensure_ascii=False).encode("utf-8", "surrogatepass")
+
+
+def _run_stamp() -> dict[str, str]:
+    """What, besides the inputs, a pair's alignment depends on: the versions in its signature."""
+    stamp = {"version": __version__, "weights": "unavailable", "doc": "unavailable"}
+    try:
+        from .aligner import load_weights
+
+        stamp["weights"] = str(load_weights().version)
+    except Exception:  # the alignments fail with the reason; nothing to resume either
+        pass
+    try:
+        from .document import load_document_model
+
+        stamp["doc"] = str(load_document_model().version)
+    except Exception:
+        pass
+    return stamp
+
+
+def _pair_digest(job: _Job, stamp: dict[str, str]) -> str:
+    """SHA-256 of both input documents and the run's versions (`_run_stamp`)."""
+    h = hashlib.sha256()
+    parts = [json.dumps(stamp, sort_keys=True).encode("utf-8")]
+    parts += [_input_bytes(job.arabic), _input_bytes(job.english)]
+    for part in parts:
+        h.update(f"{len(part)}:".encode("ascii"))
+        h.update(part)
+    return h.hexdigest()
+
+
+def _sha256_file(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _resumable(adir: Path, job: _Job, digest: str) -> bool:
+    """Whether the pair's JSON is intact and was aligned from these inputs by these versions."""
+    try:
+        record = json.loads((adir / job.digest_name()).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return (
+        isinstance(record, dict)
+        and record.get("format") == DIGEST_FORMAT
+        and record.get("inputs") == digest
+        and record.get("json_sha256") == _sha256_file(adir / job.file_name())
+    )
 
 
 def _content(doc: Any) -> str:
@@ -207,7 +308,14 @@ def _client(
 
         raise MissingDependencyError("running on a Dask cluster", "dask[distributed]") from exc
     if scheduler is not None:
-        with Client(scheduler) as c:
+        try:
+            connected = Client(scheduler)
+        except OSError as exc:  # refused, unknown host, or no answer within the timeout
+            reason = _one_line(str(exc)) or type(exc).__name__
+            raise SchedulerError(
+                f"cannot reach the Dask scheduler at {scheduler}: {reason}", scheduler
+            ) from exc
+        with connected as c:
             c.register_plugin(_encoder_plugin())
             yield c
         return
@@ -411,13 +519,21 @@ class Manifest:
 
     Attributes:
         out_dir: The output folder.
-        signature: The aligner's signature (the same for every pair).
+        signature: The aligner's signature when every pair has the same one;
+            ``None`` when they differ (see ``signatures``) or no pair was aligned.
         settings: The filters: ``min_score``, ``roles``, ``tmx_min_score``,
             ``tmx_roles``, ``dedupe``.
-        counts: ``pairs``, ``done``, ``skipped`` (resumed), ``failed``, ``links``,
-            ``moses_lines``, ``tmx_units``, ``duplicates``.
+        counts: ``pairs`` (as given), ``done`` (in the corpus, resumed ones
+            included), ``skipped`` (resumed from an earlier run, not aligned
+            again), ``duplicate_pairs`` (a pair given again in the same run: left
+            out, counted once per repeat), ``failed``, ``links``,
+            ``moses_lines``, ``tmx_units``, ``duplicates`` (duplicate sentence
+            pairs dropped from the Moses corpus).
         done: The pairs aligned, as dicts with ``arabic``, ``english`` and ``file``.
         failed: The pairs (or documents) that failed, with ``error``.
+        signatures: Each signature found in the per-pair JSON files and how many
+            pairs carry it (more than one entry: the corpus mixes settings or
+            versions).
     """
 
     out_dir: Path
@@ -426,12 +542,19 @@ class Manifest:
     counts: dict[str, int] = field(default_factory=dict)
     done: tuple[dict[str, Any], ...] = ()
     failed: tuple[dict[str, Any], ...] = ()
+    signatures: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def mixed_signatures(self) -> bool:
+        """Whether the pairs in the corpus were aligned with different signatures."""
+        return len(self.signatures) > 1
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "format": CORPUS_FORMAT,
             "version": __version__,
             "signature": self.signature,
+            "signatures": self.signatures,
             "settings": self.settings,
             "counts": self.counts,
             "done": list(self.done),
@@ -440,12 +563,17 @@ class Manifest:
 
     def summary(self) -> str:
         c = self.counts
-        return (
+        repeated = c.get("duplicate_pairs", 0)
+        text = (
             f"{c.get('done', 0)} of {c.get('pairs', 0)} document pairs aligned "
-            f"({c.get('skipped', 0)} already done, {c.get('failed', 0)} failed); "
-            f"{c.get('links', 0)} links, {c.get('moses_lines', 0)} corpus lines, "
+            f"({c.get('skipped', 0)} already done, {c.get('failed', 0)} failed"
+            + (f", {repeated} given twice" if repeated else "")
+            + f"); {c.get('links', 0)} links, {c.get('moses_lines', 0)} corpus lines, "
             f"{c.get('tmx_units', 0)} TMX units, {c.get('duplicates', 0)} duplicates dropped"
         )
+        if self.mixed_signatures:
+            text += f"; warning: {len(self.signatures)} different signatures (see manifest.json)"
+        return text
 
 
 def _check_out_dir(out_dir: Any) -> Path:
@@ -507,7 +635,10 @@ def run_corpus(
             ``None``: `MOSES_ROLES` (headline and body) in the Moses corpus and
             `bialign.export.TMX_ROLES` in the TMX.
         dedupe: Drop exact duplicate sentence pairs (the first one stays).
-        resume: Skip the pairs whose JSON under ``alignments/`` exists.
+        resume: Skip the pairs whose JSON under ``alignments/`` is intact and was
+            aligned from the same input texts by the same bialign, weights and
+            document model versions (its ``.digest`` file says so); any other pair
+            is aligned again and its files are replaced.
         workers: Start a Dask `LocalCluster` of this many one-thread workers.
         scheduler: The address of a running Dask scheduler (``tcp://host:8786``).
         progress: A progress bar on standard error (plain lines when it is not a terminal).
@@ -522,6 +653,8 @@ def run_corpus(
         OptionError: An option has a value it does not take; before any work.
         UnknownNameError: A name in ``roles`` is not a role.
         OutputError: ``out_dir`` is a file or cannot be created or written.
+        SchedulerError: The Dask ``scheduler`` cannot be reached (within Dask's
+            ``distributed.comm.timeouts.connect``).
     """
     from .export import TMX_MIN_SCORE, TMX_ROLES, _check_min_score, _check_roles
 
@@ -543,11 +676,18 @@ def run_corpus(
     failed: list[dict[str, Any]] = []
     if isinstance(pairs, Pairing):
         failed += [{side: key, "error": msg} for side, key, msg in pairs.failed]
-    todo = [j for j in jobs if not (resume and (adir / j.file_name()).is_file())]
-    unique = {j.file_name(): j for j in reversed(todo)}  # a pair given twice is aligned once
-    todo = [j for j in todo if unique[j.file_name()] is j]
-    skipped = len(jobs) - len(todo)
+    first: dict[str, _Job] = {}
+    for j in jobs:  # a pair given twice is aligned (and written) once
+        first.setdefault(j.file_name(), j)
+    unique = [j for j in jobs if first[j.file_name()] is j]
+    stamp = _run_stamp()
+    digests = {j.index: _pair_digest(j, stamp) for j in unique}
+    todo = [j for j in unique if not (resume and _resumable(adir, j, digests[j.index]))]
+    skipped = len(unique) - len(todo)
     pair_failed: dict[int, str] = {}
+    for j in todo:  # its files, if any, are stale or damaged: never trusted again
+        with contextlib.suppress(OSError):
+            (adir / j.digest_name()).unlink()
     bar = _Progress(len(todo), progress)
     try:
         with _client(None, workers, scheduler, processes) as c:
@@ -556,8 +696,17 @@ def run_corpus(
                 if error is not None:
                     pair_failed[job.index] = error
                     continue
+                data = (text or "").encode("utf-8", "surrogatepass")
                 with _atomic(adir / job.file_name()) as fh:
                     fh.write(text or "")
+                record = {
+                    "format": DIGEST_FORMAT,
+                    "inputs": digests[job.index],
+                    "json_sha256": hashlib.sha256(data).hexdigest(),
+                    **stamp,
+                }
+                with _atomic(adir / job.digest_name()) as fh:
+                    fh.write(json.dumps(record, sort_keys=True) + "\n")
     finally:
         bar.close()
     manifest = _assemble(
@@ -593,7 +742,9 @@ def _assemble(
     done: list[dict[str, Any]] = []
     seen_moses: set[tuple[str, str]] = set()
     seen_tmx: set[tuple[str, str]] = set()
-    signature: str | None = None
+    signatures: dict[str, int] = {}
+    seen_files: set[str] = set()
+    duplicate_pairs = 0
     stamp = _tmx_date(created)
     root = ET.Element("tmx", {"version": "1.4"})
     header = ET.SubElement(
@@ -621,6 +772,10 @@ def _assemble(
         pairs_tsv.write("arabic\tenglish\tprobability\tverdict\tlinks\tfile\n")
         ids_tsv.write("arabic\tenglish\tarabic_ids\tenglish_ids\tscore\tlink_type\n")
         for job in jobs:
+            if job.file_name() in seen_files:  # given again in this run: counted once, apart
+                duplicate_pairs += 1
+                continue
+            seen_files.add(job.file_name())
             path = adir / job.file_name()
             if job.index in pair_failed or not path.is_file():
                 failed.append(
@@ -642,7 +797,7 @@ def _assemble(
                     }
                 )
                 continue
-            signature = signature or res.signature
+            signatures[res.signature] = signatures.get(res.signature, 0) + 1
             rel = f"alignments/{job.file_name()}"
             done.append({"arabic": job.arabic_id, "english": job.english_id, "file": rel})
             doc = res.document
@@ -716,6 +871,7 @@ def _assemble(
                     for lang, text in (("ar", p.arabic_text), ("en", p.english_text)):
                         tuv = ET.SubElement(tu, "tuv", {_XML_LANG: lang})
                         ET.SubElement(tuv, "seg").text = _xml_text(text)
+    signature = next(iter(signatures)) if len(signatures) == 1 else None
     if signature is not None:
         ET.SubElement(header, "prop", {"type": "x-signature"}).text = _xml_text(signature)
     ET.indent(root, space="  ")
@@ -726,6 +882,7 @@ def _assemble(
         "pairs": len(jobs),
         "done": len(done),
         "skipped": skipped,
+        "duplicate_pairs": duplicate_pairs,
         "failed": len(failed),
         **counts,
     }
@@ -736,7 +893,9 @@ def _assemble(
         "tmx_roles": sorted(tmx_roles) if tmx_roles is not None else None,
         "dedupe": dedupe,
     }
-    manifest = Manifest(out, signature, settings, counts, tuple(done), tuple(failed))
+    manifest = Manifest(
+        out, signature, settings, counts, tuple(done), tuple(failed), dict(signatures)
+    )
     with _atomic(out / "manifest.json") as fh:
         fh.write(json.dumps(manifest.to_dict(), ensure_ascii=False, indent=2) + "\n")
     return manifest

@@ -51,6 +51,9 @@ POSITION_FLOOR = 0.3
 #: subheading or body text).
 FURNITURE_WEIGHT = 0.2
 _TEXT_ROLES = frozenset({"headline", "standfirst", "subheading", "body"})
+#: Added to every eligible pair's gain in the assignment, so that a pair whose
+#: probability is 0 (and reaches a threshold of 0) is still matched.
+_PAIR_BONUS = 1e-9
 
 DocId = str | int
 
@@ -272,31 +275,39 @@ def _check_options(top_k: Any, threshold: Any, progress: Any) -> None:
 
 
 def _assign(probs: dict[tuple[int, int], float], threshold: float) -> list[tuple[int, int]]:
-    """One-to-one pairs among those reaching ``threshold``, maximising the summed probability."""
+    """One-to-one pairs among those reaching ``threshold``, maximising the summed probability.
+
+    A pair is eligible when its probability ``p >= threshold`` (so with ``threshold=0``
+    every candidate is, even one whose probability is 0). The assignment is exact
+    (`scipy.optimize.linear_sum_assignment`): each Arabic article may also stay unmatched
+    (a dummy column of gain 0), pairs that are not eligible are never taken, and among
+    assignments of the same summed probability the one with more pairs wins.
+    """
     eligible = {k: p for k, p in probs.items() if p >= threshold}
     if not eligible:
         return []
     try:
         from scipy.optimize import linear_sum_assignment
-    except ImportError:  # greedy: the most probable pairs first
-        used_a: set[int] = set()
-        used_e: set[int] = set()
-        out = []
-        for (i, j), _ in sorted(eligible.items(), key=lambda kv: (-kv[1], kv[0])):
-            if i not in used_a and j not in used_e:
-                used_a.add(i)
-                used_e.add(j)
-                out.append((i, j))
-        return out
+    except ImportError as exc:  # pragma: no cover - a declared dependency
+        from .errors import MissingDependencyError
+
+        raise MissingDependencyError("document pairing", "scipy") from exc
     rows = sorted({i for i, _ in eligible})
     cols = sorted({j for _, j in eligible})
     ri = {i: k for k, i in enumerate(rows)}
     ci = {j: k for k, j in enumerate(cols)}
-    gain = np.zeros((len(rows), len(cols)))
+    n, m = len(rows), len(cols)
+    # Forbidden cells cost more than every probability together could bring.
+    forbidden = -float(n + m + 1)
+    gain = np.full((n, m + n), forbidden)
+    gain[np.arange(n), m + np.arange(n)] = 0.0  # row k may stay unmatched (its own dummy)
+    allowed = np.zeros((n, m), dtype=bool)
     for (i, j), p in eligible.items():
-        gain[ri[i], ci[j]] = p
+        # A tiny bonus per pair: an eligible pair of probability 0 beats staying unmatched.
+        gain[ri[i], ci[j]] = p + _PAIR_BONUS
+        allowed[ri[i], ci[j]] = True
     r, c = linear_sum_assignment(gain, maximize=True)
-    return [(rows[a], cols[b]) for a, b in zip(r, c, strict=True) if gain[a, b] > 0]
+    return sorted((rows[a], cols[b]) for a, b in zip(r, c, strict=True) if b < m and allowed[a, b])
 
 
 def pair(

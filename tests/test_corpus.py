@@ -85,6 +85,8 @@ def test_run_writes_every_file(serial_run: tuple[Path, Manifest, Path, Path]) ->
     data = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert data["format"] == "bialign-corpus/1"
     assert data["signature"].startswith("bialign|")
+    assert data["signatures"] == {data["signature"]: 3}
+    assert len(list((out / "alignments").glob("*.digest"))) == 3
     assert data["counts"] == manifest.counts
     assert data["settings"]["roles"] == ["body", "headline"]
 
@@ -150,18 +152,178 @@ def test_resume_skips_done_pairs_and_writes_the_same(
 
 
 def test_filters_and_dedupe(serial_run: tuple[Path, Manifest, Path, Path], tmp_path: Path) -> None:
+    import shutil
+
     _, base, ar, en = serial_run
-    twice = [*pairs_of(ar, en), (ar / "flood.txt", en / "flood.txt")]
-    m = run_corpus(twice, tmp_path / "o", progress=False, roles=["body"], created=WHEN)
+    # The same story under other file names: another pair, whose sentence pairs are duplicates.
+    shutil.copy(ar / "flood.txt", tmp_path / "flood-copy.ar.txt")
+    shutil.copy(en / "flood.txt", tmp_path / "flood-copy.en.txt")
+    pairs = [*pairs_of(ar, en), (tmp_path / "flood-copy.ar.txt", tmp_path / "flood-copy.en.txt")]
+    m = run_corpus(pairs, tmp_path / "o", progress=False, roles=["body"], created=WHEN)
     lines = (tmp_path / "o" / "corpus.en").read_text(encoding="utf-8").splitlines()
     assert "Floods in Alexandria" not in lines  # a headline
     assert len(lines) == len(set(lines))
-    assert m.counts["duplicates"] > 0
+    assert m.counts["duplicates"] > 0 and m.counts["duplicate_pairs"] == 0
     m2 = run_corpus(
-        twice, tmp_path / "o", progress=False, dedupe=False, min_score=1.0, created=WHEN
+        pairs, tmp_path / "o", progress=False, dedupe=False, min_score=1.0, created=WHEN
     )
     assert m2.counts["skipped"] == 4
     assert m2.counts["moses_lines"] < base.counts["moses_lines"]
+
+
+def test_a_pair_given_twice_is_aligned_and_counted_once(
+    serial_run: tuple[Path, Manifest, Path, Path], tmp_path: Path
+) -> None:
+    import shutil
+
+    out = tmp_path / "copy"
+    shutil.copytree(serial_run[0], out)
+    ar, en = serial_run[2], serial_run[3]
+    flood = (ar / "flood.txt", en / "flood.txt")
+    m = run_corpus([*pairs_of(ar, en), flood, flood], out, progress=False, created=WHEN)
+    assert m.counts["pairs"] == 5 and m.counts["done"] == 3
+    assert m.counts["skipped"] == 3 and m.counts["duplicate_pairs"] == 2
+    assert m.counts["links"] == serial_run[1].counts["links"]  # not the flood links again
+    assert "2 given twice" in m.summary()
+
+
+def test_a_failed_pair_given_twice_fails_once(folders: tuple[Path, Path], tmp_path: Path) -> None:
+    ar, en = folders
+    (en / "empty.txt").write_text("   \n", encoding="utf-8")
+    bad = (ar / "bank.txt", en / "empty.txt")
+    m = run_corpus([bad, bad], tmp_path / "o", progress=False)
+    assert m.counts["failed"] == 1 and m.counts["duplicate_pairs"] == 1
+    assert m.counts["done"] == m.counts["skipped"] == 0
+    assert len(m.failed) == 1
+
+
+def test_resume_aligns_again_a_pair_whose_file_changed(
+    serial_run: tuple[Path, Manifest, Path, Path], tmp_path: Path
+) -> None:
+    """The per-pair JSON is named after the ids: its `.digest` tells that the text changed."""
+    import shutil
+
+    out = tmp_path / "copy"
+    shutil.copytree(serial_run[0], out)
+    ar, en = tmp_path / "ar", tmp_path / "en"
+    shutil.copytree(serial_run[2], ar)
+    shutil.copytree(serial_run[3], en)
+    run_corpus(pairs_of(ar, en), out, progress=False, created=WHEN)  # the new paths: aligned
+    before = (out / "corpus.en").read_text(encoding="utf-8")
+    assert "Severe floods hit the city of Alexandria on Tuesday." in before
+    (en / "flood.txt").write_text(
+        "Floods in Alexandria\n\nSevere floods struck Alexandria on Tuesday, killing "
+        "12 people.\n\nSchools in the city stayed closed for three days.",
+        encoding="utf-8",
+    )
+    m = run_corpus(pairs_of(ar, en), out, progress=False, created=WHEN)
+    assert m.counts["skipped"] == 2 and m.counts["done"] == 3 and m.counts["failed"] == 0
+    after = (out / "corpus.en").read_text(encoding="utf-8")
+    assert "Severe floods hit the city of Alexandria on Tuesday." not in after
+    assert "Severe floods struck Alexandria on Tuesday, killing 12 people." in after
+    again = run_corpus(pairs_of(ar, en), out, progress=False, created=WHEN)
+    assert again.counts["skipped"] == 3
+
+
+def test_resume_aligns_again_a_damaged_json(
+    serial_run: tuple[Path, Manifest, Path, Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import shutil
+
+    import bialign.corpus
+
+    out = tmp_path / "copy"
+    shutil.copytree(serial_run[0], out)
+    ar, en = serial_run[2], serial_run[3]
+    before = snapshot(out)
+    damaged = sorted((out / "alignments").glob("*.json"))[0]
+    damaged.write_text('{"trunc', encoding="utf-8")
+    m = run_corpus(pairs_of(ar, en), out, progress=False, created=WHEN)
+    assert m.counts["failed"] == 0 and m.counts["skipped"] == 2 and m.counts["done"] == 3
+    after = snapshot(out)
+    before.pop("manifest.json")
+    after.pop("manifest.json")
+    assert after == before
+
+    def never(*_a: object) -> None:
+        raise AssertionError("a done pair was aligned again")
+
+    monkeypatch.setattr(bialign.corpus, "_align_job", never)
+    assert run_corpus(pairs_of(ar, en), out, progress=False).counts["skipped"] == 3
+
+
+def test_resume_aligns_again_after_a_version_change(
+    serial_run: tuple[Path, Manifest, Path, Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import shutil
+
+    import bialign.corpus
+
+    out = tmp_path / "copy"
+    shutil.copytree(serial_run[0], out)
+    ar, en = serial_run[2], serial_run[3]
+    stamp = bialign.corpus._run_stamp()
+    assert stamp["weights"] != "unavailable" and stamp["doc"] != "unavailable"
+    monkeypatch.setattr(bialign.corpus, "_run_stamp", lambda: {**stamp, "weights": "other"})
+    m = run_corpus(pairs_of(ar, en)[:1], out, progress=False, created=WHEN)
+    assert m.counts["skipped"] == 0 and m.counts["done"] == 1
+
+
+def test_mixed_signatures_are_reported(
+    serial_run: tuple[Path, Manifest, Path, Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import hashlib
+    import shutil
+    import xml.etree.ElementTree as ET
+
+    import bialign.corpus
+
+    out = tmp_path / "copy"
+    shutil.copytree(serial_run[0], out)
+    ar, en = serial_run[2], serial_run[3]
+    assert serial_run[1].signatures == {serial_run[1].signature: 3}
+    # One pair aligned with other settings (its digest rewritten to match, as a run would).
+    path = sorted((out / "alignments").glob("*.json"))[0]
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["signature"] = data["signature"].replace("anchors:yes", "anchors:no")
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    digest = path.with_suffix(".digest")
+    record = json.loads(digest.read_text(encoding="utf-8"))
+    record["json_sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    digest.write_text(json.dumps(record), encoding="utf-8")
+
+    def never(*_a: object) -> None:
+        raise AssertionError("a done pair was aligned again")
+
+    monkeypatch.setattr(bialign.corpus, "_align_job", never)
+    m = run_corpus(pairs_of(ar, en), out, progress=False, created=WHEN)
+    assert m.counts["skipped"] == 3
+    assert m.signature is None and m.mixed_signatures
+    assert sorted(m.signatures.values()) == [1, 2]
+    assert "2 different signatures" in m.summary()
+    saved = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert saved["signature"] is None and saved["signatures"] == m.signatures
+    header = ET.parse(out / "corpus.tmx").getroot().find("header")
+    assert header is not None and header.find("prop[@type='x-signature']") is None
+
+
+def test_an_unreachable_scheduler_is_a_bialign_error(tmp_path: Path) -> None:
+    import dask
+    import distributed  # noqa: F401  (its config defaults first: `config.set` would drop them)
+
+    from bialign.corpus import SchedulerError
+    from bialign.errors import BialignError
+
+    with (
+        dask.config.set({"distributed.comm.timeouts.connect": "0.5s"}),
+        pytest.raises(
+            SchedulerError, match=r"cannot reach the Dask scheduler at tcp://127\.0\.0\.1:9: "
+        ) as info,
+    ):
+        run_corpus([("x", "y")], tmp_path / "o", scheduler="tcp://127.0.0.1:9", progress=False)
+    assert isinstance(info.value, BialignError) and isinstance(info.value, OSError)
+    assert info.value.address == "tcp://127.0.0.1:9"
+    assert "\n" not in str(info.value)
 
 
 def test_a_failing_document_is_recorded_and_the_run_goes_on(

@@ -170,3 +170,45 @@ def test_bad_inputs() -> None:
         pair([42], ENGLISH)
     with pytest.raises(OptionError):
         pair([Path("a.txt"), Path("a.txt")], ENGLISH)
+
+
+def test_assignment_maximises_the_summed_probability() -> None:
+    from bialign.pairing import _assign
+
+    # Greedy would take (0, 0) at 0.9 and leave 1.6 on the table.
+    probs = {(0, 0): 0.9, (0, 1): 0.8, (1, 0): 0.8}
+    assert _assign(probs, 0.5) == [(0, 1), (1, 0)]
+    # A pair that does not reach the threshold is never taken, even to fill a row.
+    assert _assign({(0, 0): 0.9, (1, 0): 0.95, (1, 1): 0.3}, 0.5) == [(1, 0)]
+    assert _assign({}, 0.5) == []
+
+
+@pytest.mark.parametrize(
+    ("p", "threshold", "matched"),
+    [
+        (0.0, 0.0, True),  # threshold 0: every candidate, even of probability 0
+        (0.5, 0.5, True),  # the threshold itself is reached
+        (0.4999, 0.5, False),
+        (1.0, 1.0, True),
+    ],
+)
+def test_assignment_threshold_is_p_at_least_threshold(
+    p: float, threshold: float, matched: bool
+) -> None:
+    from bialign.pairing import _assign
+
+    assert _assign({(0, 0): p, (1, 1): p}, threshold) == ([(0, 0), (1, 1)] if matched else [])
+
+
+def test_threshold_zero_matches_every_article_it_can() -> None:
+    res = pair({"bank": ARABIC["bank"]}, {"frog": ENGLISH["frog"]}, threshold=0)
+    assert [(m.arabic, m.english) for m in res.matches] == [("bank", "frog")]
+    assert res.matches[0].verdict == "counterpart"
+
+
+def test_scipy_is_a_declared_dependency() -> None:
+    import tomllib
+
+    pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
+    deps = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["dependencies"]
+    assert any(d.replace(" ", "").startswith("scipy>=") for d in deps)
