@@ -24,6 +24,7 @@ from .errors import (
     OptionError,
     OutputError,
     ResourceError,
+    SchedulerError,
     TruncationWarning,
     UnknownNameError,
 )
@@ -97,6 +98,7 @@ __all__ = [
     "Pairing",
     "Passage",
     "ResourceError",
+    "SchedulerError",
     "Scorer",
     "Segment",
     "SharedItem",

@@ -258,9 +258,25 @@ def _check_weights(w: Weights) -> None:
         raise OptionError("weights.version", w.version, "a non-empty string without '|'")
 
 
+def _number(value: Any) -> float:
+    """A JSON number as a float; booleans and strings are refused (a `ValueError`)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"expected a number, got {value!r}")
+    return float(value)
+
+
+def _count(value: Any) -> int:
+    """A JSON whole number; 4.7, booleans and strings are refused (a `ValueError`)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"expected a whole number, got {value!r}")
+    return value
+
+
 def _number_pair(value: Any) -> tuple[float, float]:
     """Two numbers from a JSON list (a `ValueError` otherwise, reported as a `ResourceError`)."""
-    items = [float(x) for x in value]
+    if not isinstance(value, list | tuple):
+        raise ValueError(f"expected a list of two numbers, got {value!r}")
+    items = [_number(x) for x in value]
     if len(items) != 2:
         raise ValueError(f"expected two numbers, got {len(items)}")
     return items[0], items[1]
@@ -285,22 +301,22 @@ def load_weights(path: str | os.PathLike[str] | None = None) -> Weights:
                 f"{p}: {len(data['coef'])} coefficients for {len(FEATURES)} features", str(p)
             )
         return Weights(
-            version=str(data["version"]),
-            coef=tuple(float(c) for c in data["coef"]),
-            intercept=float(data["intercept"]),
-            link_threshold=float(data["link_threshold"]),
-            extend_threshold=float(data["extend_threshold"]),
-            merge_tolerance=float(data["merge_tolerance"]),
-            knn=int(data.get("knn", 4)),
-            max_merge=int(data.get("max_merge", 3)),
-            max_gap=int(data.get("max_gap", 3)),
-            gap_threshold=float(data.get("gap_threshold", 1.0)),
-            max_fill=int(data.get("max_fill", 3)),
-            dp_threshold=float(data.get("dp_threshold", 1.0)),
-            dp_min_coverage=float(data.get("dp_min_coverage", 0.0)),
+            version=data["version"],
+            coef=tuple(_number(c) for c in data["coef"]),
+            intercept=_number(data["intercept"]),
+            link_threshold=_number(data["link_threshold"]),
+            extend_threshold=_number(data["extend_threshold"]),
+            merge_tolerance=_number(data["merge_tolerance"]),
+            knn=_count(data.get("knn", 4)),
+            max_merge=_count(data.get("max_merge", 3)),
+            max_gap=_count(data.get("max_gap", 3)),
+            gap_threshold=_number(data.get("gap_threshold", 1.0)),
+            max_fill=_count(data.get("max_fill", 3)),
+            dp_threshold=_number(data.get("dp_threshold", 1.0)),
+            dp_min_coverage=_number(data.get("dp_min_coverage", 0.0)),
             translation_scale=_number_pair(data.get("translation_scale", (0.0, 1.0))),
             calibration=_number_pair(data.get("calibration", (1.0, 0.0))),
-            min_score=float(data.get("min_score", 0.0)),
+            min_score=_number(data.get("min_score", 0.0)),
             note=str(data.get("note", "")),
         )
     except ResourceError:
@@ -415,8 +431,9 @@ def _local_path(sim: np.ndarray, row_norm: np.ndarray, col_norm: np.ndarray) -> 
     The confident links are the mutual-best pairs whose similarity stands out
     (`ANCHOR_MARGIN`). A pair (i, j) near such a link (a, b), within
     `LOCAL_WINDOW` sentences on either side, is expected at offset b - a; its
-    distance is ``|(j - i) - (b - a)|``, the smallest over the links near it (a
-    link does not vouch for itself). Far from every link: `DISTANCE_CAP`.
+    distance is ``|(j - i) - (b - a)|``, the smallest over the links near it. A
+    link vouches neither for itself nor for the other pairs of its own two
+    sentences (row a, column b). Far from every link: `DISTANCE_CAP`.
     Unlike a single path through the whole document, this holds when
     paragraphs are reordered.
     """
@@ -434,14 +451,16 @@ def _local_path(sim: np.ndarray, row_norm: np.ndarray, col_norm: np.ndarray) -> 
         if sim[i, j] < ANCHOR_MARGIN * max((row_norm[i] + col_norm[j]) / 2, 1e-3):
             continue
         offset = float(j - i)
-        own = float(out[i, j])
+        own_row, own_col = out[i].copy(), out[:, j].copy()
         r0, r1 = max(0, i - LOCAL_WINDOW), min(n, i + LOCAL_WINDOW + 1)
         c0, c1 = max(0, j - LOCAL_WINDOW), min(m, j + LOCAL_WINDOW + 1)
         near = np.abs(diag[r0:r1] - offset)
         np.minimum(out[r0:r1], near, out=out[r0:r1])
         near = np.abs(diag[:, c0:c1] - offset)
         np.minimum(out[:, c0:c1], near, out=out[:, c0:c1])
-        out[i, j] = own  # a link does not vouch for itself, only for its neighbours
+        # A link vouches for its neighbours, not for itself nor for its competitors
+        # (other counterparts of its own two sentences, and merges holding them).
+        out[i], out[:, j] = own_row, own_col
     return np.log1p(np.minimum(out, DISTANCE_CAP))
 
 
@@ -581,22 +600,29 @@ class _Context:
         if "sim" not in s or not merged.any():
             return np.zeros(shape)
         sim = s["sim"]
-        out = np.zeros(shape)
         rb, ra, r2 = s["row_top2"]
         cb, ca, c2 = s["col_top2"]
-        for gi, hi in np.argwhere(merged).tolist():
-            ga, he = a_groups[gi], e_groups[hi]
-            worst = 0.0
-            for i in ga:
-                inside = max(float(sim[i, j]) for j in he)
-                other = float(r2[i]) if int(ra[i]) in he else float(rb[i])
-                worst = max(worst, other - inside)
-            for j in he:
-                inside = max(float(sim[i, j]) for i in ga)
-                other = float(c2[j]) if int(ca[j]) in ga else float(cb[j])
-                worst = max(worst, other - inside)
-            out[gi, hi] = worst
-        return out
+        # Groups padded with their first member (a repeat changes no maximum), so every
+        # member slot is one index array over all candidates: vectorised over the block.
+        a, e = _pad(a_groups), _pad(e_groups)
+        out = np.zeros(shape)
+        for x in range(a.shape[1]):
+            i = a[:, x]
+            inside = np.max([sim[np.ix_(i, e[:, y])] for y in range(e.shape[1])], axis=0)
+            best_in_link = np.zeros(shape, dtype=bool)
+            for y in range(e.shape[1]):
+                best_in_link |= ra[i][:, None] == e[:, y][None, :]
+            other = np.where(best_in_link, r2[i][:, None], rb[i][:, None])
+            out = np.maximum(out, other - inside)
+        for y in range(e.shape[1]):
+            j = e[:, y]
+            inside = np.max([sim[np.ix_(a[:, x], j)] for x in range(a.shape[1])], axis=0)
+            best_in_link = np.zeros(shape, dtype=bool)
+            for x in range(a.shape[1]):
+                best_in_link |= a[:, x][:, None] == ca[j][None, :]
+            other = np.where(best_in_link, c2[j][None, :], cb[j][None, :])
+            out = np.maximum(out, other - inside)
+        return np.where(merged, out, 0.0)
 
     def lexical_sim(self, a_groups: Groups, e_groups: Groups) -> np.ndarray:
         """Word-level overlap of spans (needs the lexical scorer), computed once per shape."""
@@ -689,7 +715,7 @@ class _Context:
 def _score(ctx: _Context) -> None:
     """Sentence-level statistics, then the 1-1, 2-1 and 1-2 candidate blocks."""
     n, m = len(ctx.ar.segments), len(ctx.en.segments)
-    raw, _ = ctx.sim(tuple((i,) for i in range(n)), tuple((j,) for j in range(m)))
+    raw, parts = ctx.sim(tuple((i,) for i in range(n)), tuple((j,) for j in range(m)))
     sim = np.where(ctx.mask, raw, 0.0)
     k = ctx.weights.knn
     row_best = (sim >= sim.max(axis=1, keepdims=True)) & ctx.mask
@@ -712,7 +738,9 @@ def _score(ctx: _Context) -> None:
     ctx.single["local_path"] = _local_path(
         np.where(ctx.mask, raw, -1.0), ctx.single["row_norm"], ctx.single["col_norm"]
     )
-    _judge_document(ctx, raw)
+    # The document model was fitted on the encoder's cosine: it reads that scale even
+    # when a translator is averaged into `sim` (the translation alone otherwise).
+    _judge_document(ctx, np.asarray(parts.get("embedding", raw)))
     singles_a = tuple((i,) for i in range(n))
     singles_e = tuple((j,) for j in range(m))
     if ctx.lexical is not None:
@@ -1068,6 +1096,13 @@ def _check_options(
             f"weights must be a bialign.Weights or None, not {type(weights).__name__} "
             "(load a file with bialign.load_weights(path))",
         )
+    if isinstance(translator, bytes | bytearray):
+        raise OptionError(
+            "translator",
+            translator,
+            "None, a model name or path (str), or a bialign.Translator",
+            "translator is bytes: give the model name or path as a str",
+        )
     if translator is None or isinstance(translator, str | os.PathLike):
         if isinstance(translator, str) and not translator.strip():
             raise OptionError("translator", translator, "a model name or path, or None")
@@ -1122,6 +1157,7 @@ def align(
     anchors: bool = True,
     roles: bool = True,
     weights: Weights | None = None,
+    document_model: DocumentModel | None = None,
 ) -> Alignment:
     """Align an Arabic article with its English counterpart.
 
@@ -1140,6 +1176,8 @@ def align(
         anchors: Use number and date anchors.
         roles: Keep page roles apart (headline with headline, body with body …).
         weights: A link model and thresholds; the shipped ones by default.
+        document_model: The document-level model (`bialign.document`); the
+            shipped one (``resources/document_model.json``) by default.
 
     Returns:
         The `Alignment`: pairs, one-language content, signature.
@@ -1161,6 +1199,7 @@ def align(
         anchors=anchors,
         roles=roles,
         weights=weights,
+        document_model=document_model,
     )
     return ctx.run()
 
@@ -1175,6 +1214,7 @@ def prepare(
     anchors: bool = True,
     roles: bool = True,
     weights: Weights | None = None,
+    document_model: DocumentModel | None = None,
 ) -> _Context:
     """Read both sides and score every sentence pair; `_Context.run` searches.
 
@@ -1182,6 +1222,12 @@ def prepare(
     with many settings.
     """
     _check_options(translator, embedding, names, anchors, roles, weights)
+    if document_model is not None and not isinstance(document_model, DocumentModel):
+        raise OptionError(
+            "document_model",
+            document_model,
+            "a bialign.document.DocumentModel (see load_document_model) or None",
+        )
     if isinstance(translator, os.PathLike):
         translator = os.fspath(translator)
     ar = _as_article(arabic, "ar", "Arabic")
@@ -1208,7 +1254,7 @@ def prepare(
         weights=weights or load_weights(),
         mask=_role_mask(ar, en, roles),
         lexical=lexical,
-        document_model=load_document_model(),
+        document_model=document_model or load_document_model(),
         settings={
             "translator": translator,
             "embedding": use_embedding,
@@ -1308,24 +1354,28 @@ def _evidence(ctx: _Context, b: _Bead) -> Evidence:
 def select(ctx: _Context) -> tuple[list[_Bead], list[_Bead], DocumentJudgment]:
     """Search, then condition the links on the document judgment and the calibrated score.
 
-    Returns the links, the candidates (links whose calibrated score is below
-    ``min_score``: shown for review, their sentences stay one-sided) and the
-    document judgment. When the two articles are not counterparts, only links
-    whose probability reaches the document model's ``related_link_threshold``
-    survive: a same-event pair keeps those, an unrelated pair has none.
+    Returns the links, the candidates (shown for review; their sentences stay
+    one-sided) and the document judgment. When the two articles are not
+    counterparts, only links whose probability reaches the document model's
+    ``related_link_threshold`` survive: a same-event pair keeps those, an
+    unrelated pair has none; the others become candidates, as do links whose
+    calibrated score is below ``min_score``.
     """
     w = ctx.weights
     beads = _search(ctx)
     p_doc = ctx.document_probability
     model = ctx.document_model
     verdict = "counterpart"
+    gated: list[_Bead] = []
     if model is not None and p_doc < model.threshold:
+        gated = [b for b in beads if b.p < model.related_link_threshold]
         beads = [b for b in beads if b.p >= model.related_link_threshold]
         verdict = "same event" if beads else "unrelated"
-    for b in beads:
+    for b in beads + gated:
         b.p = w.calibrate(b.p)
     links = [b for b in beads if b.p >= w.min_score]
-    candidates = [b for b in beads if b.p < w.min_score]
+    # Links the document judgment or the score threshold held back stay reviewable.
+    candidates = [b for b in beads if b.p < w.min_score] + gated
     if verdict == "same event" and not links:
         verdict = "unrelated"
     features = {k: round(float(v), 4) for k, v in ctx.document_features.items()}

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from ._version import __version__
-from .errors import BialignError, InputTypeError, OptionError, OutputError
+from .errors import BialignError, InputTypeError, OptionError, OutputError, SchedulerError
 from .pairing import DocumentMatch, Pairing
 
 if TYPE_CHECKING:
@@ -66,18 +66,6 @@ DEFAULT_BATCH_SIZE = 8
 PROGRESS_EVERY = 10.0
 #: Format identifier of the ``.digest`` file next to each per-pair JSON.
 DIGEST_FORMAT = "bialign-corpus-digest/1"
-
-
-class SchedulerError(BialignError, ConnectionError):
-    """The Dask scheduler given to `run_corpus` cannot be reached.
-
-    Attributes:
-        address: The scheduler's address (``tcp://host:8786``).
-    """
-
-    def __init__(self, message: str, address: str) -> None:
-        super().__init__(message)
-        self.address = address
 
 
 @dataclass(frozen=True)
@@ -414,7 +402,6 @@ def align_corpus(
         OptionError: An option has a value it does not take; before any work.
         InputTypeError: ``pairs`` is not a pairing or an iterable of pairs.
     """
-    from .errors import BialignError
     from .export import load_json
 
     _check_run_options(workers, None, client, batch_size)

@@ -116,20 +116,26 @@ class DocumentModel:
     note: str = ""
 
     def __post_init__(self) -> None:
-        if len(self.coef) != len(DOCUMENT_FEATURES) or not all(
-            isinstance(c, int | float) and math.isfinite(c) for c in self.coef
+        if (
+            not isinstance(self.coef, tuple)
+            or len(self.coef) != len(DOCUMENT_FEATURES)
+            or not all(_finite(c) for c in self.coef)
         ):
             raise OptionError(
                 "document_model.coef",
                 self.coef,
-                f"{len(DOCUMENT_FEATURES)} finite numbers, one per feature",
+                f"a tuple of {len(DOCUMENT_FEATURES)} finite numbers, one per feature",
             )
-        if not math.isfinite(self.intercept):
+        if not _finite(self.intercept):
             raise OptionError("document_model.intercept", self.intercept, "a finite number")
         for name in ("threshold", "related_link_threshold"):
             value = getattr(self, name)
-            if not (isinstance(value, int | float) and 0.0 <= value <= 1.0):
+            if not (_finite(value) and 0.0 <= value <= 1.0):
                 raise OptionError(f"document_model.{name}", value, "a number between 0 and 1")
+        if not isinstance(self.version, str) or not self.version or "|" in self.version:
+            raise OptionError(
+                "document_model.version", self.version, "a non-empty string without '|'"
+            )
 
     def probability(self, features: Mapping[str, float]) -> float:
         z = self.intercept + sum(
@@ -153,6 +159,14 @@ class DocumentModel:
         )
 
 
+def _finite(value: object) -> bool:
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(float(value))
+    )
+
+
 def load_document_model(path: str | os.PathLike[str] | None = None) -> DocumentModel:
     """Read the document model (the shipped ``resources/document_model.json`` by default).
 
@@ -167,11 +181,11 @@ def load_document_model(path: str | os.PathLike[str] | None = None) -> DocumentM
                 f"{p}: features {data['features']} differ from {DOCUMENT_FEATURES}", str(p)
             )
         return DocumentModel(
-            version=str(data["version"]),
-            coef=tuple(float(c) for c in data["coef"]),
-            intercept=float(data["intercept"]),
-            threshold=float(data.get("threshold", 0.5)),
-            related_link_threshold=float(data.get("related_link_threshold", 0.9)),
+            version=data["version"],
+            coef=tuple(data["coef"]),
+            intercept=data["intercept"],
+            threshold=data.get("threshold", 0.5),
+            related_link_threshold=data.get("related_link_threshold", 0.9),
             note=str(data.get("note", "")),
         )
     except ResourceError:

@@ -24,6 +24,7 @@ __all__ = [
     "OptionError",
     "OutputError",
     "ResourceError",
+    "SchedulerError",
     "TruncationWarning",
     "UnknownNameError",
 ]
@@ -177,6 +178,18 @@ class OutputError(BialignError, OSError):
     def __init__(self, message: str, path: str) -> None:
         super().__init__(message)
         self.path = path
+
+
+class SchedulerError(BialignError, ConnectionError):
+    """The Dask scheduler given to a corpus run cannot be reached.
+
+    Attributes:
+        address: The scheduler's address (``tcp://host:8786``).
+    """
+
+    def __init__(self, message: str, address: str) -> None:
+        super().__init__(message)
+        self.address = address
 
 
 class TruncationWarning(UserWarning):

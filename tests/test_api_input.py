@@ -144,7 +144,7 @@ class TestOptions:
         with pytest.raises(OptionError, match=r"weights must be a bialign\.Weights"):
             align_cheaply(weights={"link_threshold": 0.5})
 
-    @pytest.mark.parametrize("translator", [42, object(), "  "])
+    @pytest.mark.parametrize("translator", [42, object(), "  ", b"model", bytearray(b"m")])
     def test_translator_of_another_kind(self, translator: object) -> None:
         with pytest.raises(OptionError) as err:
             align_cheaply(translator=translator)

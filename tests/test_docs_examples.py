@@ -256,13 +256,13 @@ def test_alignment_page_shows_the_measured_reliability() -> None:
         "fit_weights_tables", ROOT / "benchmarks" / "fit_weights.py"
     )
     assert spec and spec.loader
-    sys.path.insert(0, str(ROOT / "benchmarks"))
+    saved_path = list(sys.path)
     try:
         mod = importlib.util.module_from_spec(spec)
         sys.modules[spec.name] = mod  # dataclasses look their module up there
         spec.loader.exec_module(mod)
     finally:
-        sys.path.remove(str(ROOT / "benchmarks"))
+        sys.path[:] = saved_path  # the script puts the repository and benchmarks/ first
     table = json.loads((ROOT / "resources" / "reliability.json").read_text(encoding="utf-8"))
     page = (DOCS / "concepts" / "alignment.md").read_text(encoding="utf-8")
     for name, rows in mod.docs_tables(table).items():

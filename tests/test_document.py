@@ -81,7 +81,10 @@ class TestDocumentFeatures:
 
     def test_model_is_checked(self) -> None:
         m = load_document_model()
-        assert set(DOCUMENT_FEATURES) == set(DOCUMENT_FEATURES)
+        with pytest.raises(OptionError):
+            replace(m, version="a|b")
+        with pytest.raises(OptionError):
+            replace(m, intercept="x")  # type: ignore[arg-type]
         with pytest.raises(OptionError):
             replace(m, coef=m.coef[:-1])
         with pytest.raises(OptionError):
@@ -116,12 +119,15 @@ class TestLocalPath:
             assert d[i, k] == 0.0, (i, k)  # vouched for by its block's other links
         assert d[0, 0] >= 3.0  # the global diagonal is far from every nearby link
 
-    def test_a_link_does_not_vouch_for_itself(self) -> None:
-        sim = np.full((5, 5), 0.1)
-        sim[2, 2] = 0.9
-        norm = np.full(5, 0.2)
-        d = np.expm1(_local_path(sim, norm, norm))
-        assert d[2, 2] > 0 and d[3, 3] == 0.0
+    def test_a_link_does_not_vouch_for_itself_or_its_competitors(self) -> None:
+        sim = np.full((7, 7), 0.1)
+        sim[3, 3] = 0.9
+        norm = np.full(7, 0.2)
+        d = np.round(np.expm1(_local_path(sim, norm, norm)), 3)
+        assert d[4, 4] == 0.0 and d[2, 2] == 0.0  # its neighbours on the diagonal
+        assert d[3, 3] == 20.0  # not itself
+        # Nor the other pairs of its own two sentences: (3, 4) and (4, 3) compete with it.
+        assert d[3, 4] == 20.0 and d[4, 3] == 20.0 and d[2, 3] == 20.0
 
 
 class TestCalibration:
@@ -159,6 +165,23 @@ class TestJudgmentOnTheSeeds:
         assert res.document is not None and res.document.verdict == "unrelated"
         assert res.pairs == ()
         assert len(res.arabic_only) == len(res.arabic) and len(res.english_only) == len(res.english)
+
+    def test_links_held_back_by_the_judgment_are_candidates(self, arabic: Article) -> None:
+        """Links of a pair judged unrelated are not lost: they are candidates for review, and
+        their sentences stay one-sided."""
+        res = bialign.align(arabic, seed("004_6764a29bb713b2ea.txt"))
+        assert res.pairs == ()
+        for c in res.candidates:
+            assert set(c.arabic) <= {s.index for s in res.arabic_only}
+            assert set(c.english) <= {s.index for s in res.english_only}
+
+    def test_a_document_model_can_be_given(self, arabic: Article) -> None:
+        never = replace(load_document_model(), version="never", intercept=-40.0, threshold=0.5)
+        res = bialign.align(arabic, seed("000_9b6c93be4bbc7b4e.txt"), document_model=never)
+        assert res.document is not None and res.document.verdict != "counterpart"
+        assert "doc:never" in res.signature
+        with pytest.raises(OptionError):
+            bialign.align(arabic, seed("000_9b6c93be4bbc7b4e.txt"), document_model="x")
 
     def test_other_meeting_is_not_a_counterpart(self, arabic: Article) -> None:
         res = bialign.align(arabic, seed("004_6764a29bb713b2ea.txt"))

@@ -19,7 +19,8 @@ from bialign.result import Alignment
 
 pytestmark = pytest.mark.browser
 
-WIDTH, HEIGHT = 1200, 1600
+# Tall enough to reach the first pair rows below the differences panel and the summary.
+WIDTH, HEIGHT = 1200, 4000
 TIMEOUT = 60
 
 
