@@ -251,7 +251,7 @@ def bialign_row(golds: Sequence[Gold]) -> Row:
     aj_pred = predicted_pairs(aj_res)
     return Row(
         method="bialign.align",
-        setting=f"defaults; weights {load_weights().version}, fitted on NTREX dev + seed",
+        setting=f"defaults; weights {load_weights().version}, fitted on the robust.py mix",
         ntrex=sum_scores(scores),
         seconds=f"{cold:.1f} s with embedding, {warm:.2f} s without",
         seed=score_alignment(align(seed_ar, seed_en), seed),
