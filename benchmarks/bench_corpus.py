@@ -12,8 +12,14 @@ Pairing, on the NTREX comparable dev cases (read from ``../shared/data/ntrex-com
   meeting (004): it must match 000 only; the verdict of `bialign.align` of 002
   with each is printed too.
 
-Corpus (``--corpus``): `bialign.corpus.run_corpus` on the first N NTREX pairs,
-serially and on a Dask `LocalCluster` of two workers; wall time and sentences/s.
+Corpus (``--corpus N``): `bialign.corpus.run_corpus` on N distinct document pairs
+made from the NTREX cases (cycled; every sentence of the k-th copy gets a tag
+word unique to k, so that no text repeats and no cache flatters the figures),
+serially and on a Dask `LocalCluster` of two workers (threads); the embedding
+cache is emptied before each run. Reported: wall time, documents per minute,
+sentences/s, the encoder's own time for the same sentences (the floor: every
+sentence embedded once, in batches, nothing else) and the ratio to it, and the
+peak resident memory of the process.
 
 Usage::
 
@@ -124,22 +130,74 @@ def bench_seeds() -> dict[str, object]:
     }
 
 
+_LATIN = "bcdfghjklmnpqrstvwxz"
+_ARABIC = "بتثجحخدذرزسشصضطظعغفق"
+
+
+def _tag(k: int, letters: str) -> str:
+    """A word unique to k, written with ``letters`` (no digits: they would be anchors)."""
+    word = ""
+    while True:
+        k, r = divmod(k, len(letters))
+        word = letters[r] + word
+        if k == 0:
+            return "ز" + word if letters is _ARABIC else "qx" + word
+
+
+def distinct_pairs(
+    cases: list[tuple[str, Article, Article]], n: int
+) -> list[tuple[Article, Article]]:
+    """N document pairs, the NTREX cases cycled, each copy's sentences tagged uniquely."""
+    out = []
+    for k in range(n):
+        _, a, e = cases[k % len(cases)]
+        ta, te = _tag(k, _ARABIC), _tag(k, _LATIN)
+        out.append(
+            (
+                Article.from_sentences([f"{s} {ta}" for s in a.sentences], lang="ar"),
+                Article.from_sentences([f"{s} {te}" for s in e.sentences], lang="en"),
+            )
+        )
+    return out
+
+
+def _empty_embedding_cache() -> None:
+    from bialign.aligner import _Signals
+
+    cache = getattr(_Signals.embedding(), "_cache", None)
+    if cache is not None:
+        cache.clear()
+
+
 def bench_corpus(cases: list[tuple[str, Article, Article]], n: int) -> dict[str, object]:
+    import resource
+
+    from bialign.aligner import _Signals
     from bialign.corpus import run_corpus
 
-    pairs = [(a, e) for _, a, e in cases[:n]]
+    pairs = distinct_pairs(cases, n)
     sentences = sum(len(a) + len(e) for a, e in pairs)
     out: dict[str, object] = {"pairs": n, "sentences": sentences}
+    texts = [s for a, e in pairs for s in (*a.sentences, *e.sentences)]
+    _empty_embedding_cache()
+    t0 = time.perf_counter()
+    _Signals.embedding().embed(texts)
+    floor = time.perf_counter() - t0
+    out["encoder_floor_seconds"] = round(floor, 2)
     with tempfile.TemporaryDirectory() as tmp:
         for label, workers in (("serial", None), ("dask-2", 2)):
+            _empty_embedding_cache()
             t0 = time.perf_counter()
             man = run_corpus(pairs, Path(tmp) / label, workers=workers, progress=False)
             secs = time.perf_counter() - t0
             out[label] = {
                 "seconds": round(secs, 2),
+                "documents_per_minute": round(n / secs * 60, 1),
                 "sentences_per_s": round(sentences / secs, 1),
+                "ratio_to_encoder_floor": round(secs / floor, 2) if floor else None,
                 "links": man.counts.get("links"),
             }
+        out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
         a = (Path(tmp) / "serial" / "corpus.ar").read_bytes()
         b = (Path(tmp) / "dask-2" / "corpus.ar").read_bytes()
         out["identical_corpus_ar"] = a == b
