@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ._numeric import finite_number, knn_mean
 from ._resources import resource_path
 from ._version import __version__
 from .document import (
@@ -205,14 +206,6 @@ _UNIT_FIELDS = (
 _COUNT_FIELDS = (("knn", 1), ("max_merge", 1), ("max_gap", 1), ("max_fill", 0))
 
 
-def _finite(value: object) -> bool:
-    return (
-        isinstance(value, int | float | np.floating | np.integer)
-        and not isinstance(value, bool)
-        and math.isfinite(float(value))
-    )
-
-
 def _check_weights(w: Weights) -> None:
     """Refuse a link model that cannot work, naming the field (an `OptionError`)."""
     if not isinstance(w.coef, tuple) or len(w.coef) != len(FEATURES):
@@ -222,15 +215,15 @@ def _check_weights(w: Weights) -> None:
             "weights.coef", w.coef, accepted, f"weights.coef has {n}; expected {accepted}"
         )
     for name, c in zip(FEATURES, w.coef, strict=True):
-        if not _finite(c):
+        if not finite_number(c):
             raise OptionError(f"weights.coef[{name}]", c, "a finite number")
-    if not _finite(w.intercept):
+    if not finite_number(w.intercept):
         raise OptionError("weights.intercept", w.intercept, "a finite number")
     for name in _UNIT_FIELDS:
         value = getattr(w, name)
-        if not _finite(value) or not 0.0 <= float(value) <= 1.0:
+        if not finite_number(value) or not 0.0 <= float(value) <= 1.0:
             raise OptionError(f"weights.{name}", value, "a number between 0 and 1")
-    if not _finite(w.merge_tolerance) or not 0.0 <= float(w.merge_tolerance) <= 1.0:
+    if not finite_number(w.merge_tolerance) or not 0.0 <= float(w.merge_tolerance) <= 1.0:
         raise OptionError("weights.merge_tolerance", w.merge_tolerance, "a number between 0 and 1")
     for name, low in _COUNT_FIELDS:
         value = getattr(w, name)
@@ -238,7 +231,7 @@ def _check_weights(w: Weights) -> None:
             raise OptionError(f"weights.{name}", value, f"a whole number >= {low}")
     scale = w.translation_scale
     if (
-        not (isinstance(scale, tuple) and len(scale) == 2 and all(_finite(x) for x in scale))
+        not (isinstance(scale, tuple) and len(scale) == 2 and all(finite_number(x) for x in scale))
         or not float(scale[1]) > 0
     ):
         raise OptionError(
@@ -248,7 +241,7 @@ def _check_weights(w: Weights) -> None:
         )
     cal = w.calibration
     if (
-        not (isinstance(cal, tuple) and len(cal) == 2 and all(_finite(x) for x in cal))
+        not (isinstance(cal, tuple) and len(cal) == 2 and all(finite_number(x) for x in cal))
         or not float(cal[0]) > 0
     ):
         raise OptionError(
@@ -364,16 +357,6 @@ def _translation_scorer(translator: Any) -> Scorer:
             _TRANSLATION_SCORERS[translator] = TranslationScorer(translator)
         return _TRANSLATION_SCORERS[translator]
     return TranslationScorer(translator)
-
-
-def _knn_mean(sim: np.ndarray, k: int, axis: int) -> np.ndarray:
-    n = sim.shape[axis]
-    if n == 0:
-        return np.zeros(sim.shape[1 - axis])
-    kk = max(1, min(k, n))
-    part = -np.partition(-sim, kk - 1, axis=axis)
-    top = np.take(part, range(kk), axis=axis)
-    return top.mean(axis=axis)
 
 
 def _anchor_path(sim: np.ndarray, mutual: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -728,8 +711,8 @@ def _score(ctx: _Context) -> None:
         "doc_level": float(np.median(best)),
         # The margin's neighbours are taken over all sentences, roles ignored: a
         # header with a single allowed counterpart must still stand out from the rest.
-        "row_norm": _knn_mean(raw, k, axis=1),
-        "col_norm": _knn_mean(raw, k, axis=0),
+        "row_norm": knn_mean(raw, k, axis=1),
+        "col_norm": knn_mean(raw, k, axis=0),
         "row_best": row_best.astype(np.float64),
         "col_best": col_best.astype(np.float64),
         "header": np.repeat(head[:, None], m, axis=1),
@@ -746,8 +729,8 @@ def _score(ctx: _Context) -> None:
     if ctx.lexical is not None:
         # Over all sentences, roles ignored, as for the sentence margin above.
         lexical = ctx.lexical_sim(singles_a, singles_e)
-        ctx.single["lexical_row_norm"] = _knn_mean(lexical, k, axis=1)
-        ctx.single["lexical_col_norm"] = _knn_mean(lexical, k, axis=0)
+        ctx.single["lexical_row_norm"] = knn_mean(lexical, k, axis=1)
+        ctx.single["lexical_col_norm"] = knn_mean(lexical, k, axis=0)
     one = ctx.block(singles_a, singles_e)
     ctx.single["sim"] = one.feats["sim"]
     ctx.single["length"] = one.feats["length"]

@@ -36,6 +36,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal
 
+from ._numeric import finite_number, knn_mean
 from ._resources import resource_path
 from .errors import OptionError, ResourceError
 
@@ -119,18 +120,18 @@ class DocumentModel:
         if (
             not isinstance(self.coef, tuple)
             or len(self.coef) != len(DOCUMENT_FEATURES)
-            or not all(_finite(c) for c in self.coef)
+            or not all(finite_number(c) for c in self.coef)
         ):
             raise OptionError(
                 "document_model.coef",
                 self.coef,
                 f"a tuple of {len(DOCUMENT_FEATURES)} finite numbers, one per feature",
             )
-        if not _finite(self.intercept):
+        if not finite_number(self.intercept):
             raise OptionError("document_model.intercept", self.intercept, "a finite number")
         for name in ("threshold", "related_link_threshold"):
             value = getattr(self, name)
-            if not (_finite(value) and 0.0 <= value <= 1.0):
+            if not (finite_number(value) and 0.0 <= value <= 1.0):
                 raise OptionError(f"document_model.{name}", value, "a number between 0 and 1")
         if not isinstance(self.version, str) or not self.version or "|" in self.version:
             raise OptionError(
@@ -157,14 +158,6 @@ class DocumentModel:
             ensure_ascii=False,
             indent=2,
         )
-
-
-def _finite(value: object) -> bool:
-    return (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and math.isfinite(float(value))
-    )
 
 
 def load_document_model(path: str | os.PathLike[str] | None = None) -> DocumentModel:
@@ -194,15 +187,6 @@ def load_document_model(path: str | os.PathLike[str] | None = None) -> DocumentM
         raise ResourceError(f"cannot read document model {p}: no field {exc}", str(p)) from exc
     except (OSError, ValueError, TypeError) as exc:
         raise ResourceError(f"cannot read document model {p}: {exc}", str(p)) from exc
-
-
-def _knn_mean(sim: np.ndarray, k: int, axis: int) -> np.ndarray:
-    import numpy as np
-
-    n = sim.shape[axis]
-    kk = max(1, min(k, n))
-    part = -np.partition(-sim, kk - 1, axis=axis)
-    return np.take(part, range(kk), axis=axis).mean(axis=axis)
 
 
 def document_features(
@@ -237,8 +221,8 @@ def document_features(
     row = s.argmax(axis=1)
     col = s.argmax(axis=0)
     mutual = [(i, int(row[i])) for i in range(n) if col[row[i]] == i and s[i, row[i]] > -1.0]
-    rn = _knn_mean(sim, MARGIN_NEIGHBOURS, axis=1)
-    cn = _knn_mean(sim, MARGIN_NEIGHBOURS, axis=0)
+    rn = knn_mean(sim, MARGIN_NEIGHBOURS, axis=1)
+    cn = knn_mean(sim, MARGIN_NEIGHBOURS, axis=0)
     strong = [
         float(sim[i, j])
         for i, j in mutual

@@ -111,7 +111,8 @@ class TestResult:
         # (sentence and word level) measure it against every sentence: with the
         # other roles masked out, a standfirst's typical score would be near 0 and
         # its margin would explode (the word-level one once reached 4.0 there).
-        from bialign.aligner import _knn_mean, prepare
+        from bialign._numeric import knn_mean
+        from bialign.aligner import prepare
 
         ctx = prepare(*seed_pair)
         assert ctx.lexical is not None and not ctx.mask.all()
@@ -119,8 +120,8 @@ class TestResult:
         singles_e = tuple((j,) for j in range(len(ctx.en.segments)))
         lex = ctx.lexical.score(ctx.texts(singles_a, "ar"), ctx.texts(singles_e, "en"))
         k = ctx.weights.knn
-        assert ctx.single["lexical_row_norm"] == pytest.approx(_knn_mean(lex, k, axis=1))
-        assert ctx.single["lexical_col_norm"] == pytest.approx(_knn_mean(lex, k, axis=0))
+        assert ctx.single["lexical_row_norm"] == pytest.approx(knn_mean(lex, k, axis=1))
+        assert ctx.single["lexical_col_norm"] == pytest.approx(knn_mean(lex, k, axis=0))
         one = ctx.blocks["1-1"]
         header = [s.index for s in ctx.ar.segments if s.role == "standfirst"]
         for i in header:
