@@ -238,8 +238,8 @@ def _parse_roles(value: str) -> tuple[str, ...] | None:
     return names
 
 
-def _check_export_flags(args: argparse.Namespace) -> None:
-    """Refuse the values of the export flags that no format takes, before any work."""
+def _check_min_score_flag(args: argparse.Namespace) -> None:
+    """``--min-score``, when given, is a number from 0 to 1."""
     if args.min_score is not None and not 0.0 <= args.min_score <= 1.0:
         raise OptionError(
             "--min-score",
@@ -247,6 +247,11 @@ def _check_export_flags(args: argparse.Namespace) -> None:
             "a number from 0 to 1",
             f"--min-score must be a number from 0 to 1, not {args.min_score:g}",
         )
+
+
+def _check_export_flags(args: argparse.Namespace) -> None:
+    """Refuse the values of the export flags that no format takes, before any work."""
+    _check_min_score_flag(args)
     if args.roles is not None:
         _parse_roles(args.roles)
     from .export import check_language_tag
@@ -487,13 +492,7 @@ def _cmd_corpus(args: argparse.Namespace, out: TextIO) -> int:
     target = Path(args.output)
     if target.exists() and not target.is_dir():
         raise OutputError(f"{args.output}: is a file, not a folder", args.output)
-    if args.min_score is not None and not 0.0 <= args.min_score <= 1.0:
-        raise OptionError(
-            "--min-score",
-            args.min_score,
-            "a number from 0 to 1",
-            f"--min-score must be a number from 0 to 1, not {args.min_score:g}",
-        )
+    _check_min_score_flag(args)
     roles: tuple[str, ...] | None = None
     if args.roles is not None:
         roles = _parse_roles(args.roles) or ROLES

@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, overload
+from typing import Literal, get_args, overload
 
 import regex
 
@@ -71,17 +71,7 @@ Role = Literal[
 #: Every role a segment can have, in page order. ``subheading`` (a crosshead
 #: inside the article, "Wrapping Up") comes just before ``body``: it belongs
 #: to the body part of the page and stands before the paragraphs it heads.
-ROLES: tuple[str, ...] = (
-    "category",
-    "headline",
-    "standfirst",
-    "byline",
-    "caption",
-    "dateline",
-    "subheading",
-    "body",
-    "boilerplate",
-)
+ROLES: tuple[str, ...] = get_args(Role)
 
 #: Share of Arabic letters among all letters above which a text counts as Arabic.
 ARABIC_LETTER_SHARE = 0.3
