@@ -721,7 +721,7 @@ def _assemble(
     created: datetime,
 ) -> Manifest:
     """Write the corpus files from the per-pair JSON files, in the order of the pairs."""
-    from .export import _XML_LANG, _tmx_date, _xml_text, load_json
+    from .export import _XML_LANG, _prop, _tmx_date, _tmx_skeleton, _tmx_text, _xml_text, load_json
 
     moses_min, moses_roles, tmx_min, tmx_roles = filters
     adir = out / "alignments"
@@ -732,23 +732,7 @@ def _assemble(
     signatures: dict[str, int] = {}
     seen_files: set[str] = set()
     duplicate_pairs = 0
-    stamp = _tmx_date(created)
-    root = ET.Element("tmx", {"version": "1.4"})
-    header = ET.SubElement(
-        root,
-        "header",
-        {
-            "creationtool": "bialign",
-            "creationtoolversion": __version__,
-            "datatype": "plaintext",
-            "segtype": "sentence",
-            "adminlang": "en",
-            "srclang": "ar",
-            "o-tmf": "bialign",
-            "creationdate": stamp,
-        },
-    )
-    body = ET.SubElement(root, "body")
+    root, header, body = _tmx_skeleton(_tmx_date(created), "ar")
     with (
         _atomic(out / "pairs.tsv") as pairs_tsv,
         _atomic(out / "corpus.ar") as moses_ar,
@@ -854,17 +838,15 @@ def _assemble(
                         ("x-arabic-ids", " ".join(map(str, p.arabic))),
                         ("x-english-ids", " ".join(map(str, p.english))),
                     ):
-                        ET.SubElement(tu, "prop", {"type": kind}).text = _xml_text(value)
+                        _prop(tu, kind, value)
                     for lang, text in (("ar", p.arabic_text), ("en", p.english_text)):
                         tuv = ET.SubElement(tu, "tuv", {_XML_LANG: lang})
                         ET.SubElement(tuv, "seg").text = _xml_text(text)
     signature = next(iter(signatures)) if len(signatures) == 1 else None
     if signature is not None:
-        ET.SubElement(header, "prop", {"type": "x-signature"}).text = _xml_text(signature)
-    ET.indent(root, space="  ")
+        _prop(header, "x-signature", signature)
     with _atomic(out / "corpus.tmx") as fh:
-        text = ET.tostring(root, encoding="unicode").replace("\r", "&#13;")
-        fh.write('<?xml version="1.0" encoding="UTF-8"?>\n' + text + "\n")
+        fh.write(_tmx_text(root))
     counts = {
         "pairs": len(jobs),
         "done": len(done),

@@ -1262,27 +1262,12 @@ def to_tmx(
     elif not isinstance(created, datetime) or created.utcoffset() is None:
         raise OptionError("created", created, "None or a timezone-aware datetime")
     stamp = _tmx_date(created)
-    root = ET.Element("tmx", {"version": "1.4"})
-    header = ET.SubElement(
-        root,
-        "header",
-        {
-            "creationtool": "bialign",
-            "creationtoolversion": __version__,
-            "datatype": "plaintext",
-            "segtype": "sentence",
-            "adminlang": "en",
-            "srclang": arabic_code,
-            "o-tmf": "bialign",
-            "creationdate": stamp,
-        },
-    )
+    root, header, body = _tmx_skeleton(stamp, arabic_code)
     if include_metadata:
         _prop(header, "x-signature", res.signature)
         for kind, art in (("x-arabic-source", res.arabic), ("x-english-source", res.english)):
             if art.source is not None:
                 _prop(header, kind, str(art.source))
-    body = ET.SubElement(root, "body")
     for pid, pair in _kept_pairs(res, keep):
         merged = len(pair.arabic) > 1 or len(pair.english) > 1
         attrs = {"tuid": str(pid), "creationdate": stamp}
@@ -1299,12 +1284,36 @@ def to_tmx(
         for lang, text in ((arabic_code, pair.arabic_text), (english_code, pair.english_text)):
             tuv = ET.SubElement(tu, "tuv", {_XML_LANG: lang})
             ET.SubElement(tuv, "seg").text = _xml_text(text)
+    return _emit(_tmx_text(root), path_or_file)
+
+
+def _tmx_skeleton(stamp: str, srclang: str) -> tuple[ET.Element, ET.Element, ET.Element]:
+    """A TMX 1.4 document's root, header and (empty) body, as bialign writes them."""
+    root = ET.Element("tmx", {"version": "1.4"})
+    header = ET.SubElement(
+        root,
+        "header",
+        {
+            "creationtool": "bialign",
+            "creationtoolversion": __version__,
+            "datatype": "plaintext",
+            "segtype": "sentence",
+            "adminlang": "en",
+            "srclang": srclang,
+            "o-tmf": "bialign",
+            "creationdate": stamp,
+        },
+    )
+    return root, header, ET.SubElement(root, "body")
+
+
+def _tmx_text(root: ET.Element) -> str:
+    """The TMX document as text: XML declaration, two-space indentation, final newline."""
     ET.indent(root, space="  ")
     text = ET.tostring(root, encoding="unicode")
     # XML parsers turn a raw CR into LF; a character reference keeps it. The indentation
     # holds only LF, so every CR here is content.
-    text = '<?xml version="1.0" encoding="UTF-8"?>\n' + text.replace("\r", "&#13;")
-    return _emit(text + "\n", path_or_file)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + text.replace("\r", "&#13;") + "\n"
 
 
 def _prop(parent: ET.Element, kind: str, value: str) -> None:
