@@ -250,19 +250,9 @@ def test_segmentation_page_describes_every_role() -> None:
 def test_alignment_page_shows_the_measured_reliability() -> None:
     """The reliability and per-slice tables of docs/concepts/alignment.md are those of
     resources/reliability.json (written by benchmarks/fit_weights.py --folds)."""
-    import importlib.util
+    from _benchmarks import load_benchmark
 
-    spec = importlib.util.spec_from_file_location(
-        "fit_weights_tables", ROOT / "benchmarks" / "fit_weights.py"
-    )
-    assert spec and spec.loader
-    saved_path = list(sys.path)
-    try:
-        mod = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = mod  # dataclasses look their module up there
-        spec.loader.exec_module(mod)
-    finally:
-        sys.path[:] = saved_path  # the script puts the repository and benchmarks/ first
+    mod = load_benchmark("fit_weights")
     table = json.loads((ROOT / "resources" / "reliability.json").read_text(encoding="utf-8"))
     page = (DOCS / "concepts" / "alignment.md").read_text(encoding="utf-8")
     for name, rows in mod.docs_tables(table).items():

@@ -3,16 +3,15 @@ robustness targets on realistic pairs (unrelated, reordered, the seed pairs)."""
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import os
-import sys
 import warnings
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
+from _benchmarks import load_benchmark
 
 import bialign
 from bialign import Article, FunctionTranslator, OptionError
@@ -35,14 +34,7 @@ needs_ntrex = pytest.mark.skipif(not NTREX.is_dir(), reason=f"no NTREX data at {
 
 
 def _robust():
-    if "robust" in sys.modules:
-        return sys.modules["robust"]
-    spec = importlib.util.spec_from_file_location("robust", ROOT / "benchmarks" / "robust.py")
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["robust"] = mod
-    spec.loader.exec_module(mod)
-    return mod
+    return load_benchmark("robust")
 
 
 def seed(name: str) -> Article:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import random
-import sys
 from collections import Counter
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from _benchmarks import load_benchmark
 
 from bialign import Alignment, Article
 from bialign.evaluate import Gold
@@ -19,16 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NTREX = ROOT.parent / "shared" / "data" / "ntrex-comparable-dev"
 
 
-def _load_robust():
-    spec = importlib.util.spec_from_file_location("robust", ROOT / "benchmarks" / "robust.py")
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["robust"] = mod
-    spec.loader.exec_module(mod)
-    return mod
-
-
-robust = _load_robust()
+robust = load_benchmark("robust")
 
 needs_ntrex = pytest.mark.skipif(not NTREX.is_dir(), reason=f"no NTREX data at {NTREX}")
 
