@@ -1,16 +1,21 @@
 """Word-level cross-lingual overlap, from the multilingual encoder's word vectors.
 
 Sentence vectors dilute a shared fact when one side adds other content; comparing
-words does not. Each content word of both sentences (function words from
-``resources/lexical_stopwords.toml`` and words of two letters or fewer left out)
-is embedded on its own by the multilingual encoder, which puts a word and its
-translation close (الصين and China, تعزيز and strengthen); a pair of sentences
-scores the F-measure of the soft word matches, as BERTScore does within one
-language: recall is the mean, over the Arabic words, of each word's best cosine
-with an English word, precision the same the other way.
+words does not. Each content word of both sentences (a word of three letters or
+more that is not a function word of ``resources/lexical_stopwords.toml``) gets a
+vector from the multilingual encoder, which puts a word and its translation
+close (الصين and China, تعزيز and strengthen); a pair of sentences scores the
+F-measure of the soft word matches, as BERTScore does within one language:
+recall is the mean, over the Arabic words, of each word's best cosine with an
+English word, precision the same the other way.
 
-Words are embedded once per process (cached by the encoder scorer), so the
-cost is the number of distinct words, not of sentence pairs.
+The word vectors come from the pass that encodes the sentence
+(`bialign.scorers.embedding.EmbeddingScorer.encode`): the encoder's head applied
+to the features of the word's own tokens, which saw their neighbours in the
+sentence. No word is encoded on its own, so the signal costs no extra encoding.
+The encoder's tokenizer splits words at spaces: a content word is a
+space-delimited word with its punctuation (``China,``), whose letters make
+one or more words that `is_content_word` accepts.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from ..errors import InputTypeError
 from ..normalize import normalize_for_encoder
 from .base import check_matrix
 
-__all__ = ["LexicalScorer", "content_words"]
+__all__ = ["LexicalScorer", "content_words", "is_content_word", "soft_f1"]
 
 _WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+")
 
@@ -35,6 +40,19 @@ _WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+")
 def _stopwords() -> tuple[frozenset[str], frozenset[str]]:
     data = read_toml(resource_path("lexical_stopwords.toml"))
     return frozenset(data["ar"]["words"]), frozenset(w.lower() for w in data["en"]["words"])
+
+
+def is_content_word(word: str) -> bool:
+    """Whether the lexical signal compares ``word``: three letters or more, not a function word.
+
+    The function words of both languages are left out, whatever the text's language.
+
+    Examples:
+        >>> [is_content_word(w) for w in ("China", "the", "على", "الصين", "of")]
+        [True, False, False, True, False]
+    """
+    ar_stop, en_stop = _stopwords()
+    return len(word) > 2 and word not in ar_stop and word.lower() not in en_stop
 
 
 def content_words(text: str, lang: str) -> list[str]:
@@ -83,26 +101,34 @@ class LexicalScorer:
         for t in (*arabic, *english):
             if not isinstance(t, str):
                 raise InputTypeError(f"expected str, got {type(t).__name__}", t)
-        n, m = len(arabic), len(english)
-        if n == 0 or m == 0:
-            return np.zeros((n, m))
-        wa = [content_words(t, "ar") for t in arabic]
-        we = [content_words(t, "en") for t in english]
-        has_a = np.array([bool(w) for w in wa])
-        has_e = np.array([bool(w) for w in we])
-        # A span without content words gets a placeholder row, scored 0 below.
-        wa = [w or ["."] for w in wa]
-        we = [w or ["."] for w in we]
-        xa = self.encoder.embed([w for ws in wa for w in ws])  # type: ignore[attr-defined]
-        xe = self.encoder.embed([w for ws in we for w in ws])  # type: ignore[attr-defined]
-        cos = np.clip(xa @ xe.T, 0.0, 1.0)
-        sa = np.cumsum([0, *(len(w) for w in wa)])[:-1]
-        se = np.cumsum([0, *(len(w) for w in we)])[:-1]
-        ca = np.array([len(w) for w in wa], dtype=np.float64)
-        ce = np.array([len(w) for w in we], dtype=np.float64)
-        # Each Arabic word's best match in each English span, averaged per Arabic span.
-        recall = np.add.reduceat(np.maximum.reduceat(cos, se, axis=1), sa, axis=0) / ca[:, None]
-        precision = np.add.reduceat(np.maximum.reduceat(cos, sa, axis=0), se, axis=1) / ce[None, :]
-        f = 2 * recall * precision / np.maximum(recall + precision, 1e-9)
-        f = np.where(has_a[:, None] & has_e[None, :], f, 0.0)
-        return check_matrix(f.astype(np.float64), self.name)
+        if not arabic or not english:
+            return np.zeros((len(arabic), len(english)))
+        words = self.encoder.words  # type: ignore[attr-defined]
+        return check_matrix(soft_f1(words(arabic), words(english)), self.name)
+
+
+def soft_f1(arabic: Sequence[np.ndarray], english: Sequence[np.ndarray]) -> np.ndarray:
+    """Soft word-overlap F-measure of spans given as their word vectors.
+
+    Each item is a ``(k, d)`` array of L2-normalised word vectors (k may be 0: the
+    span then scores 0 with everything). Returns ``(len(arabic), len(english))``.
+    """
+    n, m = len(arabic), len(english)
+    if n == 0 or m == 0:
+        return np.zeros((n, m))
+    ca = np.array([len(w) for w in arabic], dtype=np.float64)
+    ce = np.array([len(w) for w in english], dtype=np.float64)
+    dim = next((w.shape[1] for w in (*arabic, *english) if w.ndim == 2), 1)
+    # A span without content words gets a placeholder row, scored 0 below.
+    pad = np.zeros((1, dim), dtype=np.float32)
+    xa = np.concatenate([w if len(w) else pad for w in arabic])
+    xe = np.concatenate([w if len(w) else pad for w in english])
+    cos = np.clip(xa @ xe.T, 0.0, 1.0)
+    sa = np.cumsum([0, *(max(1, len(w)) for w in arabic)])[:-1]
+    se = np.cumsum([0, *(max(1, len(w)) for w in english)])[:-1]
+    da, de = np.maximum(ca, 1.0), np.maximum(ce, 1.0)
+    # Each Arabic word's best match in each English span, averaged per Arabic span.
+    recall = np.add.reduceat(np.maximum.reduceat(cos, se, axis=1), sa, axis=0) / da[:, None]
+    precision = np.add.reduceat(np.maximum.reduceat(cos, sa, axis=0), se, axis=1) / de[None, :]
+    f = 2 * recall * precision / np.maximum(recall + precision, 1e-9)
+    return np.where((ca > 0)[:, None] & (ce > 0)[None, :], f, 0.0).astype(np.float64)
