@@ -86,11 +86,10 @@ FEATURES = (
     "doc",
 )
 
-#: Above this many sentences (both sides together), merged spans are scored with
-#: the length-weighted mean of their sentences' vectors instead of embedding the
-#: joined text: linear cost for long documents. Measured on the NTREX dev set,
-#: using the mean everywhere lowers link F1 by about 0.01 (see the benchmarks).
-LONG_DOCUMENT = 1000
+#: The word-level signal is scored for this many most similar spans of each row
+#: and of each column (every pair when both sides are this short); the other
+#: pairs, which cannot win, score 0. Keeps its cost linear in the sentences.
+LEXICAL_CANDIDATES = 12
 
 #: Roles of running text: a subheading (crosshead) may be taken for body text by one
 #: side's segmentation, so the two may link; every other role is page furniture.
@@ -480,6 +479,35 @@ def _reduce(x: np.ndarray, a: np.ndarray, e: np.ndarray, fn: Any) -> np.ndarray:
     return out
 
 
+def _group_words(encoded: Sequence[Any], groups: Groups) -> list[np.ndarray]:
+    """The content-word vectors of each span (its sentences' words, in order)."""
+    return [
+        encoded[g[0]].words if len(g) == 1 else np.concatenate([encoded[i].words for i in g])
+        for g in groups
+    ]
+
+
+def _top_cells(sim: np.ndarray, k: int) -> list[np.ndarray]:
+    """Per row: the columns among its ``k`` best or having it among their ``k`` best."""
+    n, m = sim.shape
+    if n <= k and m <= k:
+        return [np.arange(m)] * n
+    keep = np.zeros((n, m), dtype=bool)
+    if m > k:
+        np.put_along_axis(keep, np.argpartition(-sim, k - 1, axis=1)[:, :k], True, axis=1)
+    else:
+        keep[:] = True
+    if n > k:
+        np.put_along_axis(keep, np.argpartition(-sim, k - 1, axis=0)[:k, :], True, axis=0)
+    else:
+        keep[:] = True
+    return [np.flatnonzero(row) for row in keep]
+
+
+#: Candidate features the search reads after scoring (see `_Context.keep_features`).
+_SEARCH_FEATURES = frozenset({"sim"})
+
+
 @dataclass
 class _Block:
     """Candidate links of one shape (1-1, 2-1 or 1-2) with their features."""
@@ -511,6 +539,12 @@ class _Context:
     # top-2 tuples and a few document-level floats.
     single: dict[str, Any] = field(default_factory=dict)
     blocks: dict[str, _Block] = field(default_factory=dict)
+    # Each sentence's encoding (vector, words, pooled features), by side; None
+    # without the embedding scorer.
+    encoded: dict[str, list[Any]] | None = None
+    # Keep every candidate's features after scoring (for `reweight` and
+    # `set_document_model`); `align` drops them, which bounds the memory.
+    keep_features: bool = True
     _lexical_cache: dict[tuple[Groups, Groups], np.ndarray] = field(default_factory=dict)
 
     @property
@@ -522,6 +556,7 @@ class _Context:
 
     def set_document_model(self, model: DocumentModel) -> None:
         """Use another document model (updates the ``doc`` feature; call `reweight` after)."""
+        self._need_features()
         self.document_model = model
         p = np.float32(self.document_probability)
         self.single["doc"] = float(p)
@@ -530,9 +565,20 @@ class _Context:
 
     def reweight(self, weights: Weights) -> None:
         """Use other weights (recomputes the link probabilities, not the signals)."""
+        self._need_features()
         self.weights = weights
         for b in self.blocks.values():
             b.p = np.where(b.mask, weights.predict(b.feats), 0.0) if b.mask.size else b.mask * 0.0
+
+    def _need_features(self) -> None:
+        if not self.keep_features:
+            raise OptionError(
+                "keep_features",
+                False,
+                "True",
+                "the candidates' features were dropped after scoring: prepare(..., "
+                "keep_features=True) to re-weight",
+            )
 
     def run(self) -> Alignment:
         """Search and build the result."""
@@ -541,14 +587,20 @@ class _Context:
     def sim(self, a_groups: Groups, e_groups: Groups) -> tuple[np.ndarray, dict]:
         """Cross-lingual similarity of spans: the mean of the similarity scorers.
 
-        A scorer with ``score_spans`` (the embedding scorer) gets each span as its
-        list of sentences; the others get the sentences joined with a space.
+        The embedding scorer composes a span's vector from its sentences' encoding
+        (each sentence is encoded once, in `prepare`); a scorer with
+        ``score_spans`` gets each span as its list of sentences; the others get
+        the sentences joined with a space.
         """
         parts = {}
         for name, scorer in self.sim_parts:
+            if name == "embedding" and self.encoded is not None:
+                va = self.span_vectors(a_groups, "ar")
+                ve = self.span_vectors(e_groups, "en")
+                parts[name] = np.clip(va @ ve.T, 0.0, 1.0)
+                continue
             spans = getattr(scorer, "score_spans", None)
-            exact = getattr(scorer, "spans_exact", False)
-            if spans is not None and (exact or self.settings.get("span_vectors", False)):
+            if spans is not None and getattr(scorer, "spans_exact", False):
                 parts[name] = spans(self.spans(a_groups, "ar"), self.spans(e_groups, "en"))
             else:
                 parts[name] = scorer.score(self.texts(a_groups, "ar"), self.texts(e_groups, "en"))
@@ -559,6 +611,15 @@ class _Context:
             for name, v in parts.items()
         ]
         return np.mean(on_scale, axis=0), parts
+
+    def span_vectors(self, groups: Groups, side: str) -> np.ndarray:
+        """The encoder's vectors of spans of this side (see `EmbeddingScorer.compose`)."""
+        assert self.encoded is not None
+        enc = self.encoded[side]
+        scorer: Any = dict(self.sim_parts)["embedding"]
+        return np.asarray(
+            scorer.compose([[enc[i] for i in g] for g in groups], self.spans(groups, side))
+        )
 
     def margin(self, x: np.ndarray, prefix: str, a_groups: Groups, e_groups: Groups) -> np.ndarray:
         """``x`` over the mean of its spans' typical scores (``<prefix>row_norm``/``col_norm``)."""
@@ -607,14 +668,26 @@ class _Context:
             out = np.maximum(out, other - inside)
         return np.where(merged, out, 0.0)
 
-    def lexical_sim(self, a_groups: Groups, e_groups: Groups) -> np.ndarray:
-        """Word-level overlap of spans (needs the lexical scorer), computed once per shape."""
-        assert self.lexical is not None
+    def lexical_sim(self, a_groups: Groups, e_groups: Groups, sim: np.ndarray) -> np.ndarray:
+        """Word-level overlap of spans (see `bialign.scorers.lexical`), computed once per shape.
+
+        Scored for the candidates that can win: the `LEXICAL_CANDIDATES` most
+        similar spans of each row and of each column by ``sim``; every other
+        pair scores 0. (Up to that many spans a side, that is every pair.)
+        """
+        assert self.lexical is not None and self.encoded is not None
         key = (a_groups, e_groups)
         if key not in self._lexical_cache:
-            self._lexical_cache[key] = np.asarray(
-                self.lexical.score(self.texts(a_groups, "ar"), self.texts(e_groups, "en"))
-            )
+            from .scorers.lexical import soft_f1
+
+            wa = _group_words(self.encoded["ar"], a_groups)
+            we = _group_words(self.encoded["en"], e_groups)
+            cells = _top_cells(sim, LEXICAL_CANDIDATES)
+            out = np.zeros(sim.shape, dtype=np.float32)
+            for i, cols in enumerate(cells):
+                if len(cols):
+                    out[i, cols] = soft_f1([wa[i]], [we[j] for j in cols])[0]
+            self._lexical_cache[key] = out
         return self._lexical_cache[key]
 
     def spans(self, groups: Groups, side: str) -> list[list[str]]:
@@ -635,8 +708,8 @@ class _Context:
             return _Block(a_groups, e_groups, {f: empty for f in FEATURES}, {}, empty > 0, empty)
         a, e = _pad(a_groups), _pad(e_groups)
         mask = _reduce(self.mask, a, e, np.logical_and)
-        sim, parts = self.sim(a_groups, e_groups)
-        sim = np.where(mask, sim, 0.0)
+        raw, parts = self.sim(a_groups, e_groups)
+        sim = np.where(mask, raw, 0.0)
         n_ar, n_en = len(self.ar.segments), len(self.en.segments)
         a_pos = np.array([(np.mean(g) + 0.5) / n_ar for g in a_groups])
         e_pos = np.array([(np.mean(g) + 0.5) / n_en for g in e_groups])
@@ -683,7 +756,7 @@ class _Context:
             # No word signal: the sentence signal stands in (shared, no extra memory).
             feats["lexical"], feats["lexical_margin"] = feats["sim"], feats["margin"]
         else:
-            lex = np.where(mask, self.lexical_sim(a_groups, e_groups), 0.0)
+            lex = np.where(mask, self.lexical_sim(a_groups, e_groups, raw), 0.0)
             feats["lexical"] = lex
             feats["lexical_margin"] = self.margin(lex, "lexical_", a_groups, e_groups)
         # float32 halves the memory of long documents (2,000 x 2,000 x 17 features).
@@ -728,7 +801,7 @@ def _score(ctx: _Context) -> None:
     singles_e = tuple((j,) for j in range(m))
     if ctx.lexical is not None:
         # Over all sentences, roles ignored, as for the sentence margin above.
-        lexical = ctx.lexical_sim(singles_a, singles_e)
+        lexical = ctx.lexical_sim(singles_a, singles_e, raw)
         ctx.single["lexical_row_norm"] = knn_mean(lexical, k, axis=1)
         ctx.single["lexical_col_norm"] = knn_mean(lexical, k, axis=0)
     one = ctx.block(singles_a, singles_e)
@@ -752,6 +825,12 @@ def _score(ctx: _Context) -> None:
     one.feats["neighbour_gain"] = nb
     one.p = np.where(one.mask, ctx.weights.predict(one.feats), 0.0)
     ctx.blocks = {"1-1": one, "2-1": two_one, "1-2": one_two}
+    if not ctx.keep_features:
+        # The search needs the probabilities and the sentence similarity only: the
+        # other feature matrices (about 20 per shape) go, which bounds the memory.
+        for block in ctx.blocks.values():
+            block.feats = {k: v for k, v in block.feats.items() if k in _SEARCH_FEATURES}
+            block.parts = {}
 
 
 def _judge_document(ctx: _Context, raw: np.ndarray) -> None:
@@ -1183,6 +1262,7 @@ def align(
         roles=roles,
         weights=weights,
         document_model=document_model,
+        keep_features=False,
     )
     return ctx.run()
 
@@ -1198,11 +1278,14 @@ def prepare(
     roles: bool = True,
     weights: Weights | None = None,
     document_model: DocumentModel | None = None,
+    keep_features: bool = True,
 ) -> _Context:
     """Read both sides and score every sentence pair; `_Context.run` searches.
 
     Split from `align` so that fitting scripts can score once and search
-    with many settings.
+    with many settings. ``keep_features=False`` drops the candidates' feature
+    matrices once their probabilities are known (what `align` does: less
+    memory, but no `reweight`).
     """
     _check_options(translator, embedding, names, anchors, roles, weights)
     if document_model is not None and not isinstance(document_model, DocumentModel):
@@ -1222,12 +1305,18 @@ def prepare(
         sim_parts.append(("embedding", _Signals.embedding()))
     if translator is not None:
         sim_parts.append(("translation", _translation_scorer(translator)))
-    long_pair = len(ar.segments) + len(en.segments) > LONG_DOCUMENT
     lexical = None
-    if use_embedding and not long_pair:
+    encoded = None
+    if use_embedding:
         from .scorers.lexical import LexicalScorer
 
-        lexical = LexicalScorer(_Signals.embedding())
+        embedder: Any = _Signals.embedding()
+        lexical = LexicalScorer(embedder)
+        # Each sentence through the encoder once: spans and words come from this.
+        encoded = {
+            "ar": embedder.encode([s.text for s in ar.segments]),
+            "en": embedder.encode([s.text for s in en.segments]),
+        }
     ctx = _Context(
         ar=ar,
         en=en,
@@ -1237,6 +1326,8 @@ def prepare(
         weights=weights or load_weights(),
         mask=_role_mask(ar, en, roles),
         lexical=lexical,
+        encoded=encoded,
+        keep_features=bool(keep_features),
         document_model=document_model or load_document_model(),
         settings={
             "translator": translator,
@@ -1244,7 +1335,6 @@ def prepare(
             "names": names,
             "anchors": anchors,
             "roles": roles,
-            "span_vectors": long_pair,
         },
     )
     _score(ctx)
