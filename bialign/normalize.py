@@ -4,7 +4,8 @@ Arabic text is written with optional diacritics, several alef forms, two
 spellings of final yeh and teh marbuta, decorative tatweel and two digit
 sets. `normalize_arabic` folds these so that two spellings of one word
 compare equal. The character work is done by camel-tools' small pure
-functions (``camel_tools.utils``), which need no downloaded data.
+functions (``camel_tools.utils.normalize``), which need no downloaded data,
+and a table of diacritics in ``resources/``.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ _SPACES = regex.compile(r"\s+")
 
 @functools.cache
 def _camel() -> dict[str, Callable[[str], str]]:
-    # Imported lazily: camel_tools.utils takes about a second to import.
-    from camel_tools.utils.dediac import dediac_ar
+    # Imported lazily. Not camel_tools.utils.dediac: its import builds Unicode tables
+    # for about two seconds; the diacritics come from resources/ (`_dediac`).
     from camel_tools.utils.normalize import (
         normalize_alef_ar,
         normalize_alef_maksura_ar,
@@ -38,11 +39,28 @@ def _camel() -> dict[str, Callable[[str], str]]:
 
     return {
         "unicode": normalize_unicode,
-        "dediac": dediac_ar,
+        "dediac": _dediac,
         "alef": normalize_alef_ar,
         "maksura": normalize_alef_maksura_ar,
         "teh": normalize_teh_marbuta_ar,
     }
+
+
+@functools.cache
+def _diacritics() -> dict[int, None]:
+    from ._resources import read_toml, resource_path
+    from .errors import ResourceError
+
+    path = resource_path("arabic_diacritics.toml")
+    try:
+        return {cp: None for spec in read_toml(path)["remove"] for cp in _code_points(spec)}
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ResourceError(f"{path}: malformed ({exc!r})", str(path)) from exc
+
+
+def _dediac(text: str) -> str:
+    """``text`` without Arabic diacritics (``resources/arabic_diacritics.toml``)."""
+    return text.translate(_diacritics())
 
 
 def fold_digits(text: str) -> str:
@@ -67,7 +85,8 @@ def normalize_arabic(
     1. Unicode compatibility folding of presentation forms (``ﻻ`` → ``لا``), via
        ``camel_tools.utils.normalize.normalize_unicode``; tatweel ``ـ`` removed.
     2. ``dediac``: diacritics (harakat, shadda, sukun, tanwin, dagger alef)
-       removed with ``camel_tools.utils.dediac.dediac_ar``.
+       removed (``resources/arabic_diacritics.toml``: the set of
+       ``camel_tools.utils.dediac.dediac_ar``).
     3. ``alef``: ``أ إ آ ٱ`` → ``ا``.
     4. ``alef_maksura``: ``ى`` → ``ي``.
     5. ``teh_marbuta``: ``ة`` → ``ه``.
