@@ -35,7 +35,7 @@ import json
 import math
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -52,6 +52,7 @@ from .document import (
     load_document_model,
 )
 from .errors import InputTypeError, LanguageError, OptionError, ResourceError
+from .features import FEATURE_TABLE, FEATURES, Candidates, SentenceStats
 from .result import AlignedPair, Alignment, Evidence, NameEvidence
 from .scorers.anchors import AnchorScorer, shared_anchors
 from .scorers.base import Scorer
@@ -62,29 +63,6 @@ if TYPE_CHECKING:
 
 __all__ = ["FEATURES", "Weights", "align", "load_weights", "prepare", "select"]
 
-#: The features of the link model, in order.
-FEATURES = (
-    "sim",
-    "margin",
-    "row_best",
-    "col_best",
-    "names",
-    "anchors",
-    "position",
-    "length",
-    "header",
-    "path",
-    "merged",
-    "sim_gain",
-    "length_gain",
-    "neighbour_gain",
-    "sim_doc",
-    "lexical",
-    "lexical_margin",
-    "local_path",
-    "member_elsewhere",
-    "doc",
-)
 
 #: The word-level signal is scored for this many most similar spans of each row
 #: and of each column (every pair when both sides are this short); the other
@@ -535,9 +513,8 @@ class _Context:
     document_model: DocumentModel | None = None
     document_features: dict[str, float] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)
-    # Sentence-level statistics: matrices, plus the anchors (a pair of arrays), the
-    # top-2 tuples and a few document-level floats.
-    single: dict[str, Any] = field(default_factory=dict)
+    # Sentence-level statistics (known once `_score` has run).
+    stats: SentenceStats | None = None
     blocks: dict[str, _Block] = field(default_factory=dict)
     # Each sentence's encoding (vector, words, pooled features), by side; None
     # without the embedding scorer.
@@ -559,7 +536,8 @@ class _Context:
         self._need_features()
         self.document_model = model
         p = np.float32(self.document_probability)
-        self.single["doc"] = float(p)
+        if self.stats is not None:
+            self.stats = replace(self.stats, doc=float(p))
         for b in self.blocks.values():
             b.feats["doc"] = np.broadcast_to(p, b.p.shape)
 
@@ -621,12 +599,6 @@ class _Context:
             scorer.compose([[enc[i] for i in g] for g in groups], self.spans(groups, side))
         )
 
-    def margin(self, x: np.ndarray, prefix: str, a_groups: Groups, e_groups: Groups) -> np.ndarray:
-        """``x`` over the mean of its spans' typical scores (``<prefix>row_norm``/``col_norm``)."""
-        rn = np.array([self.single[prefix + "row_norm"][list(g)].mean() for g in a_groups])
-        cn = np.array([self.single[prefix + "col_norm"][list(g)].mean() for g in e_groups])
-        return x / np.maximum((rn[:, None] + cn[None, :]) / 2, 1e-3)
-
     def member_elsewhere(
         self, a_groups: Groups, e_groups: Groups, merged: np.ndarray
     ) -> np.ndarray:
@@ -640,12 +612,14 @@ class _Context:
         0 for one-to-one candidates and before the sentence similarity is known.
         """
         shape = merged.shape
-        s = self.single
-        if "sim" not in s or not merged.any():
+        s = self.stats
+        if s is None or s.sim is None or s.row_top2 is None or s.col_top2 is None:
             return np.zeros(shape)
-        sim = s["sim"]
-        rb, ra, r2 = s["row_top2"]
-        cb, ca, c2 = s["col_top2"]
+        if not merged.any():
+            return np.zeros(shape)
+        sim = s.sim
+        rb, ra, r2 = s.row_top2
+        cb, ca, c2 = s.col_top2
         # Groups padded with their first member (a repeat changes no maximum), so every
         # member slot is one index array over all candidates: vectorised over the block.
         a, e = _pad(a_groups), _pad(e_groups)
@@ -699,9 +673,7 @@ class _Context:
         return [" ".join(segs[i].text for i in g) for g in groups]
 
     def block(self, a_groups: Groups, e_groups: Groups) -> _Block:
-        """Features of every (Arabic group, English group) pair."""
-        s = self.single
-        a_texts, e_texts = self.texts(a_groups, "ar"), self.texts(e_groups, "en")
+        """Features of every (Arabic group, English group) pair (see `bialign.features`)."""
         shape = (len(a_groups), len(e_groups))
         if 0 in shape:
             empty = np.zeros(shape)
@@ -709,60 +681,31 @@ class _Context:
         a, e = _pad(a_groups), _pad(e_groups)
         mask = _reduce(self.mask, a, e, np.logical_and)
         raw, parts = self.sim(a_groups, e_groups)
-        sim = np.where(mask, raw, 0.0)
-        n_ar, n_en = len(self.ar.segments), len(self.en.segments)
-        a_pos = np.array([(np.mean(g) + 0.5) / n_ar for g in a_groups])
-        e_pos = np.array([(np.mean(g) + 0.5) / n_en for g in e_groups])
-        a_len = np.array([len(t) for t in a_texts], dtype=np.float64)
-        e_len = np.array([len(t) for t in e_texts], dtype=np.float64)
-        merged = np.add.outer([len(g) for g in a_groups], [len(g) for g in e_groups]) > 2
-        feats = {
-            "sim": sim,
-            "margin": self.margin(sim, "", a_groups, e_groups),
-            "row_best": _reduce(s["row_best"], a, e, np.maximum),
-            "col_best": _reduce(s["col_best"], a, e, np.maximum),
-            "names": self.names.score(a_texts, e_texts) if self.names else np.zeros(shape),
-            "anchors": (self.anchors.score(a_texts, e_texts) - 0.5)
-            if self.anchors
-            else np.zeros(shape),
-            "position": np.abs(a_pos[:, None] - e_pos[None, :]),
-            # |log(ar chars / en chars)|: a merge that evens the lengths out scores better.
-            "length": np.abs(np.log((a_len[:, None] + 10.0) / (e_len[None, :] + 10.0))),
-            "header": _reduce(s["header"], a, e, np.maximum),
-            "path": _reduce(s["path"], a, e, np.minimum),
-            "merged": merged.astype(np.float64),
-            "local_path": _reduce(s["local_path"], a, e, np.minimum),
-            "member_elsewhere": self.member_elsewhere(a_groups, e_groups, merged),
-            "doc": np.broadcast_to(np.float32(s.get("doc", 1.0)), shape),
-        }
-        # What a merge adds over the best one-to-one pair inside it (0 for 1-1 links).
-        if "sim" in s:
-            feats["sim_gain"] = np.where(
-                merged, feats["sim"] - _reduce(s["sim"], a, e, np.maximum), 0.0
-            )
-            feats["length_gain"] = np.where(
-                merged, _reduce(s["length"], a, e, np.minimum) - feats["length"], 0.0
-            )
-        else:
-            feats["sim_gain"] = np.zeros(shape)
-            feats["length_gain"] = np.zeros(shape)
-        # Filled in for one-to-one candidates once the merged ones are known (see _score).
-        feats["neighbour_gain"] = np.zeros(shape)
-        # Similarity relative to this document pair's typical best match: translated
-        # text and separately written news live on different similarity scales.
-        feats["sim_doc"] = sim - s.get("doc_level", 0.0)
-        # Soft overlap of content words (see bialign.scorers.lexical).
-        if self.lexical is None:
-            # No word signal: the sentence signal stands in (shared, no extra memory).
-            feats["lexical"], feats["lexical_margin"] = feats["sim"], feats["margin"]
-        else:
-            lex = np.where(mask, self.lexical_sim(a_groups, e_groups, raw), 0.0)
-            feats["lexical"] = lex
-            feats["lexical_margin"] = self.margin(lex, "lexical_", a_groups, e_groups)
-        # float32 halves the memory of long documents (2,000 x 2,000 x 17 features).
-        cast: dict[int, np.ndarray] = {}
-        for k, v in feats.items():
-            feats[k] = cast.setdefault(id(v), v.astype(np.float32, copy=False))
+        lexical = None
+        if self.lexical is not None:
+            lexical = np.where(mask, self.lexical_sim(a_groups, e_groups, raw), 0.0)
+        cands = Candidates(
+            ctx=self,
+            a_groups=a_groups,
+            e_groups=e_groups,
+            a=a,
+            e=e,
+            a_texts=self.texts(a_groups, "ar"),
+            e_texts=self.texts(e_groups, "en"),
+            mask=mask,
+            sim=np.where(mask, raw, 0.0),
+            lexical=lexical,
+            merged=np.add.outer([len(g) for g in a_groups], [len(g) for g in e_groups]) > 2,
+        )
+        # float32 halves the memory of long documents (2,000 x 2,000 x 20 features);
+        # a feature that is another one (lexical without the word signal) is shared.
+        feats: dict[str, np.ndarray] = {}
+        cast: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # id -> (computed, float32)
+        for f in FEATURE_TABLE:
+            v = f.compute(cands)
+            if id(v) not in cast:  # the computed array is kept, so its id stays unique
+                cast[id(v)] = (v, v.astype(np.float32, copy=False))
+            feats[f.name] = cast[id(v)][1]
         block = _Block(a_groups, e_groups, feats, parts, mask)
         block.p = np.where(mask, self.weights.predict(feats), 0.0)
         return block
@@ -779,37 +722,44 @@ def _score(ctx: _Context) -> None:
     head = np.array([s.role in _HEADER_ROLES for s in ctx.ar.segments], dtype=np.float64)
     best = np.concatenate([sim.max(axis=1), sim.max(axis=0)]) if sim.size else np.zeros(1)
     anchors = _anchor_path(sim, row_best & col_best)
-    ctx.single = {
-        "anchors": anchors,
-        "doc_level": float(np.median(best)),
-        # The margin's neighbours are taken over all sentences, roles ignored: a
-        # header with a single allowed counterpart must still stand out from the rest.
-        "row_norm": knn_mean(raw, k, axis=1),
-        "col_norm": knn_mean(raw, k, axis=0),
-        "row_best": row_best.astype(np.float64),
-        "col_best": col_best.astype(np.float64),
-        "header": np.repeat(head[:, None], m, axis=1),
-        "path": _path_feature(n, m, *anchors),
-    }
-    ctx.single["local_path"] = _local_path(
-        np.where(ctx.mask, raw, -1.0), ctx.single["row_norm"], ctx.single["col_norm"]
-    )
+    # The margin's neighbours are taken over all sentences, roles ignored: a
+    # header with a single allowed counterpart must still stand out from the rest.
+    row_norm, col_norm = knn_mean(raw, k, axis=1), knn_mean(raw, k, axis=0)
     # The document model was fitted on the encoder's cosine: it reads that scale even
     # when a translator is averaged into `sim` (the translation alone otherwise).
-    _judge_document(ctx, np.asarray(parts.get("embedding", raw)))
+    ctx.document_features = document_features(
+        np.asarray(parts.get("embedding", raw)), ctx.ar, ctx.en, mask=ctx.mask
+    )
     singles_a = tuple((i,) for i in range(n))
     singles_e = tuple((j,) for j in range(m))
+    lexical_norms: tuple[np.ndarray | None, np.ndarray | None] = (None, None)
     if ctx.lexical is not None:
         # Over all sentences, roles ignored, as for the sentence margin above.
         lexical = ctx.lexical_sim(singles_a, singles_e, raw)
-        ctx.single["lexical_row_norm"] = knn_mean(lexical, k, axis=1)
-        ctx.single["lexical_col_norm"] = knn_mean(lexical, k, axis=0)
+        lexical_norms = (knn_mean(lexical, k, axis=1), knn_mean(lexical, k, axis=0))
+    ctx.stats = SentenceStats(
+        row_norm=row_norm,
+        col_norm=col_norm,
+        row_best=row_best.astype(np.float64),
+        col_best=col_best.astype(np.float64),
+        header=np.repeat(head[:, None], m, axis=1),
+        path=_path_feature(n, m, *anchors),
+        local_path=_local_path(np.where(ctx.mask, raw, -1.0), row_norm, col_norm),
+        anchors=anchors,
+        doc_level=float(np.median(best)),
+        doc=ctx.document_probability,
+        lexical_row_norm=lexical_norms[0],
+        lexical_col_norm=lexical_norms[1],
+    )
     one = ctx.block(singles_a, singles_e)
-    ctx.single["sim"] = one.feats["sim"]
-    ctx.single["length"] = one.feats["length"]
     masked = np.where(ctx.mask, one.feats["sim"], -1.0)
-    ctx.single["row_top2"] = _top2(masked, axis=1)
-    ctx.single["col_top2"] = _top2(masked, axis=0)
+    ctx.stats = replace(
+        ctx.stats,
+        sim=one.feats["sim"],
+        length=one.feats["length"],
+        row_top2=_top2(masked, axis=1),
+        col_top2=_top2(masked, axis=0),
+    )
     two_one = ctx.block(tuple((i, i + 1) for i in range(n - 1)), singles_e)
     one_two = ctx.block(singles_a, tuple((j, j + 1) for j in range(m - 1)))
     # How much the best adjacent merge containing a pair would raise its similarity:
@@ -831,12 +781,6 @@ def _score(ctx: _Context) -> None:
         for block in ctx.blocks.values():
             block.feats = {k: v for k, v in block.feats.items() if k in _SEARCH_FEATURES}
             block.parts = {}
-
-
-def _judge_document(ctx: _Context, raw: np.ndarray) -> None:
-    """The document-level features, and the ``doc`` feature every candidate link gets."""
-    ctx.document_features = document_features(raw, ctx.ar, ctx.en, mask=ctx.mask)
-    ctx.single["doc"] = ctx.document_probability
 
 
 def _role_mask(ar: Article, en: Article, use_roles: bool) -> np.ndarray:
@@ -972,7 +916,8 @@ def _monotone_pass(
         lo = np.zeros(n + 1, dtype=np.int64)
         hi = np.full(n + 1, m, dtype=np.int64)
     else:
-        centre = np.interp(np.arange(n + 1) - 0.5, *ctx.single["anchors"])
+        assert ctx.stats is not None
+        centre = np.interp(np.arange(n + 1) - 0.5, *ctx.stats.anchors)
         lo = np.clip(np.floor(centre) - _DP_BAND, 0, m).astype(np.int64)
         hi = np.clip(np.ceil(centre) + _DP_BAND, 0, m).astype(np.int64)
     neg = -1e18
@@ -1379,10 +1324,12 @@ def _signature(ctx: _Context) -> str:
 
 def _evidence(ctx: _Context, b: _Bead) -> Evidence:
     block = ctx.block((tuple(b.ar),), (tuple(b.en),))
-    sig = {k: float(block.feats[k][0, 0]) for k in ("sim", "margin", "names", "position")}
-    sig["anchors"] = float(block.feats["anchors"][0, 0]) + 0.5
-    if ctx.lexical is not None:
-        sig["lexical"] = float(block.feats["lexical"][0, 0])
+    sig = {
+        f.name: float(block.feats[f.name][0, 0]) + f.evidence_offset
+        for f in FEATURE_TABLE
+        # Without the word signal, `lexical` is `sim` again: not shown twice.
+        if f.evidence and (f.name != "lexical" or ctx.lexical is not None)
+    }
     sig.update({k: float(v[0, 0]) for k, v in block.parts.items()})
     names: list[NameEvidence] = []
     if ctx.names is not None:

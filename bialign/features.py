@@ -1,0 +1,344 @@
+"""The link model's features: one table, read by the model, the evidence and the docs.
+
+Each `Feature` says how it is computed for a block of candidate links (every
+pair of an Arabic span and an English span of one shape), whether a link's
+evidence shows it, and what it means (the line of the feature table in
+``docs/concepts/alignment.md``, which a test compares with `features_table`).
+Adding a signal is adding a row here (and refitting the weights:
+``benchmarks/fit_weights.py``).
+
+The computations read a `Candidates` view: the spans, their similarity and
+word overlap, and the aligner's sentence-level statistics (`SentenceStats`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+__all__ = ["FEATURES", "FEATURE_TABLE", "Candidates", "Feature", "SentenceStats", "features_table"]
+
+Groups = tuple[tuple[int, ...], ...]
+
+
+@dataclass(frozen=True)
+class SentenceStats:
+    """Sentence-level statistics of one article pair (every matrix is Arabic × English).
+
+    Attributes:
+        row_norm, col_norm: Each sentence's typical similarity (mean of its ``knn`` best).
+        row_best, col_best: 1 where the pair is its Arabic (English) sentence's best.
+        header: 1 for the rows of page furniture.
+        path: Distance from the monotone path through the anchors (log scale).
+        local_path: Distance from the diagonal of nearby confident links (log scale).
+        anchors: The anchor path's Arabic and English indices (virtual ends included).
+        doc_level: The median of every sentence's best similarity.
+        doc: The document model's probability that the articles are counterparts.
+        lexical_row_norm, lexical_col_norm: As ``row_norm``/``col_norm`` for word overlap.
+        sim, length: The one-to-one similarity and length mismatch (once known).
+        row_top2, col_top2: Per row (column): best value, its index, second best.
+    """
+
+    row_norm: np.ndarray
+    col_norm: np.ndarray
+    row_best: np.ndarray
+    col_best: np.ndarray
+    header: np.ndarray
+    path: np.ndarray
+    local_path: np.ndarray
+    anchors: tuple[np.ndarray, np.ndarray]
+    doc_level: float
+    doc: float = 1.0
+    lexical_row_norm: np.ndarray | None = None
+    lexical_col_norm: np.ndarray | None = None
+    sim: np.ndarray | None = None
+    length: np.ndarray | None = None
+    row_top2: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+    col_top2: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """A block of candidate links and what their features are computed from.
+
+    Attributes:
+        ctx: The aligner's scored pair (its scorers, articles and `SentenceStats`).
+        a_groups, e_groups: The Arabic and English spans (sentence indices).
+        a, e: The same as index arrays padded with each span's first member.
+        a_texts, e_texts: The spans' texts.
+        mask: Pairs the role rule allows.
+        sim: Similarity, 0 where the role rule forbids the pair.
+        lexical: Word overlap (None without the word signal).
+        merged: True for candidates with more than one sentence on a side.
+    """
+
+    ctx: Any
+    a_groups: Groups
+    e_groups: Groups
+    a: np.ndarray
+    e: np.ndarray
+    a_texts: list[str]
+    e_texts: list[str]
+    mask: np.ndarray
+    sim: np.ndarray
+    lexical: np.ndarray | None
+    merged: np.ndarray
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self.a_groups), len(self.e_groups)
+
+    @property
+    def stats(self) -> SentenceStats:
+        return self.ctx.stats  # type: ignore[no-any-return]
+
+    def reduce(self, x: np.ndarray, fn: Any) -> np.ndarray:
+        """``fn``-reduce a sentence-level matrix over the members of each pair of spans."""
+        out: np.ndarray | None = None
+        for ka in range(self.a.shape[1]):
+            for ke in range(self.e.shape[1]):
+                v = x[np.ix_(self.a[:, ka], self.e[:, ke])]
+                out = v if out is None else fn(out, v)
+        assert out is not None
+        return out
+
+
+@dataclass(frozen=True)
+class Feature:
+    """One feature of the link model.
+
+    Attributes:
+        name: Its name (``weights.json`` lists the coefficients in table order).
+        compute: Its values for a block of candidates.
+        doc: What it measures (a line of the docs' feature table, Markdown).
+        evidence: Shown in a link's ``evidence.signals``.
+        evidence_offset: Added to the value shown as evidence.
+    """
+
+    name: str
+    compute: Callable[[Candidates], np.ndarray]
+    doc: str
+    evidence: bool = False
+    evidence_offset: float = 0.0
+
+
+def _margin(c: Candidates, x: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    rn = np.array([rows[list(g)].mean() for g in c.a_groups])
+    cn = np.array([cols[list(g)].mean() for g in c.e_groups])
+    return x / np.maximum((rn[:, None] + cn[None, :]) / 2, 1e-3)
+
+
+def _position(c: Candidates) -> np.ndarray:
+    n_ar, n_en = len(c.ctx.ar.segments), len(c.ctx.en.segments)
+    a_pos = np.array([(np.mean(g) + 0.5) / n_ar for g in c.a_groups])
+    e_pos = np.array([(np.mean(g) + 0.5) / n_en for g in c.e_groups])
+    return np.abs(a_pos[:, None] - e_pos[None, :])
+
+
+def _length(c: Candidates) -> np.ndarray:
+    a_len = np.array([len(t) for t in c.a_texts], dtype=np.float64)
+    e_len = np.array([len(t) for t in c.e_texts], dtype=np.float64)
+    return np.abs(np.log((a_len[:, None] + 10.0) / (e_len[None, :] + 10.0)))
+
+
+def _names(c: Candidates) -> np.ndarray:
+    scorer = c.ctx.names
+    return scorer.score(c.a_texts, c.e_texts) if scorer else np.zeros(c.shape)
+
+
+def _anchors(c: Candidates) -> np.ndarray:
+    scorer = c.ctx.anchors
+    return scorer.score(c.a_texts, c.e_texts) - 0.5 if scorer else np.zeros(c.shape)
+
+
+def _sim_gain(c: Candidates) -> np.ndarray:
+    if c.stats.sim is None:
+        return np.zeros(c.shape)
+    return np.where(c.merged, c.sim - c.reduce(c.stats.sim, np.maximum), 0.0)
+
+
+def _length_gain(c: Candidates) -> np.ndarray:
+    if c.stats.length is None:
+        return np.zeros(c.shape)
+    return np.where(c.merged, c.reduce(c.stats.length, np.minimum) - _length(c), 0.0)
+
+
+def _lexical(c: Candidates) -> np.ndarray:
+    return c.sim if c.lexical is None else c.lexical
+
+
+def _lexical_margin(c: Candidates) -> np.ndarray:
+    s = c.stats
+    if c.lexical is None or s.lexical_row_norm is None or s.lexical_col_norm is None:
+        return _margin(c, c.sim, s.row_norm, s.col_norm)
+    return _margin(c, c.lexical, s.lexical_row_norm, s.lexical_col_norm)
+
+
+#: The features, in the order of the coefficients in ``resources/weights.json``.
+FEATURE_TABLE: tuple[Feature, ...] = (
+    Feature(
+        "sim",
+        lambda c: c.sim,
+        "the cross-lingual similarity of the two texts: the cosine of their multilingual USE "
+        "embeddings, clipped to [0, 1]; with a translator, the mean of that and the translation "
+        "score (chrF of the Arabic's translation against the English, see [Translation "
+        "models](../guides/translation.md), put on the cosine scale by `translation_scale`); with "
+        "`embedding=False`, the translation score alone. A merged Arabic span's translation is its "
+        "sentences' translations joined. A merged span's embedding is composed from its segments' "
+        "pooled token features, without encoding the joined text again (cosine about 0.99 with "
+        "encoding it; see [Speed and memory](#speed-and-memory))",
+        evidence=True,
+    ),
+    Feature(
+        "margin",
+        lambda c: _margin(c, c.sim, c.stats.row_norm, c.stats.col_norm),
+        "`sim` divided by the mean of the two segments' typical similarity: for each segment, the "
+        "mean of its `knn` (4) highest similarities with the segments of the other article, "
+        "whatever their roles (the role rule does not apply here). Above 1 when the pair stands "
+        "out from both segments' other candidates",
+        evidence=True,
+    ),
+    Feature(
+        "row_best",
+        lambda c: c.reduce(c.stats.row_best, np.maximum),
+        "1 when the Arabic segment's most similar English segment is this one (for a merged "
+        "candidate: for any segment pair inside it), else 0",
+    ),
+    Feature(
+        "col_best",
+        lambda c: c.reduce(c.stats.col_best, np.maximum),
+        "the same from the English side",
+    ),
+    Feature(
+        "names",
+        _names,
+        "the name-matching score: how much name evidence the texts share, in [0, 1], with rarer "
+        "names weighing more (see [Name matching](../guides/names.md))",
+        evidence=True,
+    ),
+    Feature(
+        "anchors",
+        _anchors,
+        "agreement of numbers, years, dates, months and weekdays, from −0.5 (the sides disagree, "
+        "say on the year) through 0 (no evidence) to 0.5 (they share anchors)",
+        evidence=True,
+        evidence_offset=0.5,
+    ),
+    Feature(
+        "position",
+        _position,
+        "the distance between the two segments' relative positions in their articles, from 0 "
+        "(same place) to 1",
+        evidence=True,
+    ),
+    Feature(
+        "length",
+        _length,
+        "the length mismatch, `abs(log((Arabic characters + 10) / (English characters + 10)))`",
+    ),
+    Feature(
+        "header",
+        lambda c: c.reduce(c.stats.header, np.maximum),
+        "1 when the Arabic segment is page furniture (any role but `body`), else 0",
+    ),
+    Feature(
+        "path",
+        lambda c: c.reduce(c.stats.path, np.minimum),
+        "how far the pair lies from the main diagonal of the alignment: the distance, in "
+        "segments, from a monotone path through the mutually best pairs (the heaviest increasing "
+        "chain of pairs that are each other's best), as `log(1 + distance)`, capped at 20 segments",
+    ),
+    Feature(
+        "merged",
+        lambda c: c.merged.astype(np.float64),
+        "1 for a candidate with more than one segment on a side, else 0",
+    ),
+    Feature(
+        "sim_gain",
+        _sim_gain,
+        "for a merged candidate, its `sim` minus the best `sim` of the one-to-one pairs inside "
+        "it: what the merge adds. 0 for one-to-one candidates",
+    ),
+    Feature(
+        "length_gain",
+        _length_gain,
+        "for a merged candidate, how much it evens out the lengths: the smallest `length` of the "
+        "one-to-one pairs inside it minus its own `length`. 0 for one-to-one candidates",
+    ),
+    Feature(
+        "neighbour_gain",
+        # Filled in for one-to-one candidates once the merged ones are known (`_score`).
+        lambda c: np.zeros(c.shape),
+        "for a one-to-one candidate, the largest `sim_gain` of the adjacent 2-1 and 1-2 "
+        "candidates that contain it: a high value says the pair is half of a bigger link. 0 for "
+        "merged candidates",
+    ),
+    Feature(
+        "sim_doc",
+        lambda c: c.sim - c.stats.doc_level,
+        "`sim` minus the document pair's typical best match (the median, over all segments of "
+        "both sides, of each segment's highest `sim`): translated text and separately written "
+        "news live on different similarity scales",
+    ),
+    Feature(
+        "lexical",
+        _lexical,
+        "the soft overlap of the two texts' content words (`bialign.scorers.lexical."
+        "LexicalScorer`): every word that is not a function word "
+        "(`resources/lexical_stopwords.toml`) and is longer than two letters gets a vector from "
+        "the pass that encodes its sentence (the encoder's head applied to the features of the "
+        "word's own tokens); recall is the mean, over the Arabic words, of each word's best "
+        "cosine with an English word of the pair, precision the same from the English side, and "
+        "the feature is their F-measure. A shared fact inside otherwise different sentences shows "
+        "here more than in `sim`. It is scored for the `LEXICAL_CANDIDATES` (12) most similar "
+        "segments of each segment, on both sides (every pair when both articles are that short); "
+        "other pairs score 0. Without the encoder (`embedding=False`) it is `sim` itself",
+        evidence=True,
+    ),
+    Feature(
+        "lexical_margin",
+        _lexical_margin,
+        "`lexical` divided by the two segments' typical `lexical` score, as `margin` does for "
+        "`sim` (the typical score is taken over all segments, roles ignored, as for `margin`)",
+    ),
+    Feature(
+        "local_path",
+        lambda c: c.reduce(c.stats.local_path, np.minimum),
+        "how far the pair lies from the diagonal of the confident links **near it**: the "
+        "mutual-best pairs that stand out from their neighbours (`ANCHOR_MARGIN` = 1.1) within "
+        "`LOCAL_WINDOW` (4) segments of it on either side each expect it at their own offset; the "
+        "feature is `log(1 + distance)` to the closest expectation, capped at 20 (a link does not "
+        "vouch for itself). A moved paragraph keeps its own order, so its links place its other "
+        "segments wherever the paragraph went; `path` and `position`, measured against one "
+        "diagonal for the whole document, would push them away",
+    ),
+    Feature(
+        "member_elsewhere",
+        lambda c: c.ctx.member_elsewhere(c.a_groups, c.e_groups, c.merged),
+        "for a merged candidate, how much more one of its segments resembles a segment outside "
+        "the link than any segment inside it (its best similarity outside less its best inside, 0 "
+        "when its best counterpart is in the link; the largest over its segments). A merge that "
+        "swallows a sentence whose counterpart is elsewhere, such as an article's lead merged "
+        "into the next sentence's link, shows here. 0 for one-to-one candidates",
+    ),
+    Feature(
+        "doc",
+        lambda c: np.broadcast_to(np.float32(c.stats.doc), c.shape),
+        "the document model's probability that the two articles are counterparts "
+        "([above](#do-the-two-articles-tell-the-same-story)), the same for every candidate of the "
+        "pair",
+    ),
+)
+
+#: The features' names, in order.
+FEATURES: tuple[str, ...] = tuple(f.name for f in FEATURE_TABLE)
+
+
+def features_table() -> str:
+    """The Markdown table of the features (as in ``docs/concepts/alignment.md``)."""
+    rows = ["| feature | what it measures |", "|---|---|"]
+    rows += [f"| `{f.name}` | {f.doc} |" for f in FEATURE_TABLE]
+    return "\n".join(rows)

@@ -1,0 +1,45 @@
+"""The link model's features are one table (issue 14): model, evidence and docs read it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import bialign
+from bialign.aligner import FEATURES
+from bialign.features import FEATURE_TABLE, features_table
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _docs_table() -> str:
+    lines = (ROOT / "docs" / "concepts" / "alignment.md").read_text(encoding="utf-8").splitlines()
+    start = lines.index("<!-- features-table -->") + 1
+    end = start
+    while end < len(lines) and lines[end].startswith("|"):
+        end += 1
+    return "\n".join(lines[start:end])
+
+
+def test_docs_table_is_the_code_table() -> None:
+    assert _docs_table() == features_table()
+
+
+def test_model_features_are_the_table_in_order() -> None:
+    assert FEATURES == tuple(f.name for f in FEATURE_TABLE)
+    shipped = json.loads((ROOT / "resources" / "weights.json").read_text(encoding="utf-8"))
+    assert tuple(shipped["features"]) == FEATURES
+    assert len(set(FEATURES)) == len(FEATURES)
+
+
+def test_evidence_shows_the_table_s_evidence_features() -> None:
+    res = bialign.align(
+        ["قال الوزير إن 5 أشخاص قتلوا في الهجوم.", "وصل الشيباني إلى بكين يوم الاثنين."],
+        ["Al-Shaibani arrived in Beijing on Monday.", "The minister said 5 people died."],
+    )
+    wanted = {f.name for f in FEATURE_TABLE if f.evidence}
+    assert res.pairs
+    for p in res.pairs:
+        assert wanted <= set(p.evidence.signals)
+        # The anchors feature runs from -0.5 to 0.5; its evidence is the score in [0, 1].
+        assert 0.0 <= p.evidence.signals["anchors"] <= 1.0
