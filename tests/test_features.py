@@ -26,7 +26,7 @@ def test_docs_table_is_the_code_table() -> None:
 
 
 def test_model_features_are_the_table_in_order() -> None:
-    assert FEATURES == tuple(f.name for f in FEATURE_TABLE)
+    assert tuple(f.name for f in FEATURE_TABLE) == FEATURES
     shipped = json.loads((ROOT / "resources" / "weights.json").read_text(encoding="utf-8"))
     assert tuple(shipped["features"]) == FEATURES
     assert len(set(FEATURES)) == len(FEATURES)
