@@ -106,7 +106,7 @@ def speed(ntrex: Path, results: dict, scale: bool) -> None:
     en_s = [f"{s} ({k // len(en_s) + 1})" for k, s in enumerate(en_s * 3)][:2000]
     from bialign.aligner import _Signals
 
-    _Signals._embedding = None
+    _Signals.embedding().clear_cache()  # type: ignore[attr-defined]
     t0 = time.perf_counter()
     res = align(ar_s, en_s)
     took = time.perf_counter() - t0

@@ -164,9 +164,7 @@ def distinct_pairs(
 def _empty_embedding_cache() -> None:
     from bialign.aligner import _Signals
 
-    cache = getattr(_Signals.embedding(), "_cache", None)
-    if cache is not None:
-        cache.clear()
+    _Signals.embedding().clear_cache()  # type: ignore[attr-defined]
 
 
 def bench_corpus(cases: list[tuple[str, Article, Article]], n: int) -> dict[str, object]:

@@ -38,7 +38,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
@@ -54,7 +54,7 @@ from .document import (
 from .errors import InputTypeError, LanguageError, OptionError, ResourceError
 from .features import FEATURE_TABLE, FEATURES, Candidates, SentenceStats
 from .result import AlignedPair, Alignment, Evidence, NameEvidence
-from .scorers.anchors import AnchorScorer, shared_anchors
+from .scorers.anchors import shared_anchors
 from .scorers.base import Scorer
 from .segmentation import ROLES, Article, Segment, check_language, read_article
 
@@ -301,25 +301,28 @@ def load_weights(path: str | os.PathLike[str] | None = None) -> Weights:
 
 
 class _Signals:
-    """Lazily built scorers shared across calls (models load once per process)."""
+    """The scorers `align` uses, built through the registry (`bialign.scorers.register_scorer`).
 
-    _embedding: Scorer | None = None
+    One instance per registered factory and process (models load once); registering
+    another factory under a name replaces that signal from the next alignment on.
+    """
+
+    _built: ClassVar[dict[str, tuple[object, Scorer]]] = {}
+
+    @classmethod
+    def get(cls, name: str) -> Scorer:
+        from .scorers.base import get_scorer, registered
+
+        factory = registered(name)
+        cached = cls._built.get(name)
+        if cached is None or cached[0] is not factory:
+            cached = (factory, get_scorer(name))
+            cls._built[name] = cached
+        return cached[1]
 
     @classmethod
     def embedding(cls) -> Scorer:
-        if cls._embedding is None:
-            from .scorers.embedding import EmbeddingScorer
-
-            cls._embedding = EmbeddingScorer()
-        return cls._embedding
-
-
-def _names_scorer() -> Scorer | None:
-    try:
-        from .names import NameScorer
-    except ImportError:  # pragma: no cover - names module absent in a partial install
-        return None
-    return NameScorer()
+        return cls.get("embedding")
 
 
 _TRANSLATION_SCORERS: dict[str, Scorer] = {}
@@ -1256,18 +1259,21 @@ def prepare(
         from .scorers.lexical import LexicalScorer
 
         embedder: Any = _Signals.embedding()
-        lexical = LexicalScorer(embedder)
-        # Each sentence through the encoder once: spans and words come from this.
-        encoded = {
-            "ar": embedder.encode([s.text for s in ar.segments]),
-            "en": embedder.encode([s.text for s in en.segments]),
-        }
+        if callable(getattr(embedder, "encode", None)) and callable(
+            getattr(embedder, "compose", None)
+        ):
+            # Each sentence through the encoder once: spans and words come from this.
+            lexical = LexicalScorer(embedder)
+            encoded = {
+                "ar": embedder.encode([s.text for s in ar.segments]),
+                "en": embedder.encode([s.text for s in en.segments]),
+            }
     ctx = _Context(
         ar=ar,
         en=en,
         sim_parts=sim_parts,
-        names=_names_scorer() if names else None,
-        anchors=AnchorScorer() if anchors else None,
+        names=_Signals.get("names") if names else None,
+        anchors=_Signals.get("anchors") if anchors else None,
         weights=weights or load_weights(),
         mask=_role_mask(ar, en, roles),
         lexical=lexical,

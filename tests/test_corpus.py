@@ -388,7 +388,7 @@ def test_dask_local_cluster_gives_the_same_bytes(
     from bialign.aligner import _Signals
 
     out, _, ar, en = serial_run
-    _Signals.embedding()._cache.clear()  # type: ignore[attr-defined]
+    _Signals.embedding().clear_cache()  # type: ignore[attr-defined]
     m = run_corpus(pairs_of(ar, en), tmp_path / "d", workers=2, progress=False, created=WHEN)
     assert m.counts["done"] == 3
     assert snapshot(tmp_path / "d") == snapshot(out)

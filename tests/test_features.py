@@ -43,3 +43,24 @@ def test_evidence_shows_the_table_s_evidence_features() -> None:
         assert wanted <= set(p.evidence.signals)
         # The anchors feature runs from -0.5 to 0.5; its evidence is the score in [0, 1].
         assert 0.0 <= p.evidence.signals["anchors"] <= 1.0
+
+
+def test_align_uses_the_registered_scorers(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The registry is real: a scorer registered under "anchors" is the one align() uses."""
+    from bialign.scorers import base
+
+    calls: list[int] = []
+
+    def agreeing() -> bialign.FunctionScorer:
+        def fn(a: str, e: str) -> float:
+            calls.append(1)
+            return 1.0
+
+        return bialign.FunctionScorer(fn, name="anchors")
+
+    monkeypatch.setitem(base._REGISTRY, "anchors", agreeing)
+    res = bialign.align(["قال الوزير إن الاقتصاد ينمو."], ["The minister said the economy grows."])
+    assert calls and res.pairs[0].evidence.signals["anchors"] == 1.0
+    monkeypatch.undo()
+    res = bialign.align(["قال الوزير إن الاقتصاد ينمو."], ["The minister said the economy grows."])
+    assert res.pairs[0].evidence.signals["anchors"] == 0.5  # the shipped scorer: no anchors

@@ -17,6 +17,7 @@ __all__ = [
     "check_matrix",
     "get_scorer",
     "register_scorer",
+    "registered",
 ]
 
 
@@ -76,13 +77,27 @@ _REGISTRY: dict[str, str | Callable[..., Scorer]] = {
 
 
 def register_scorer(name: str, factory: str | Callable[..., Scorer]) -> None:
-    """Register a scorer factory under ``name`` (a callable or ``"module:attr"``)."""
+    """Register a scorer factory under ``name`` (a callable or ``"module:attr"``).
+
+    `bialign.align` builds its signals through this registry: registering a
+    factory under ``"embedding"``, ``"names"`` or ``"anchors"`` replaces that
+    signal in every later alignment (the link model's weights were fitted on the
+    shipped scorers, so a replacement should give scores on the same scale).
+    """
     _REGISTRY[name] = factory
 
 
 def available_scorers() -> tuple[str, ...]:
     """Names accepted by `get_scorer`."""
     return tuple(sorted(_REGISTRY))
+
+
+def registered(name: str) -> str | Callable[..., Scorer]:
+    """The factory registered under ``name`` (an `UnknownNameError` when there is none)."""
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise UnknownNameError("scorer", name, _REGISTRY) from None
 
 
 def get_scorer(name: str, **kwargs: Any) -> Scorer:
