@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import codecs
 import csv
 import datetime
@@ -204,6 +205,29 @@ def test_all_is_sorted_and_public():
     assert export.__all__ == sorted(export.__all__)
     for name in export.__all__:
         assert hasattr(export, name)
+
+
+def test_every_name_imported_from_export_is_there():
+    """Each name the package, the benchmarks and the tests import from bialign.export exists.
+
+    bialign.export is a package of one module per format; the other modules import from
+    the package itself (private names included), never from its modules.
+    """
+    imported: set[str] = set()
+    for folder in ("bialign", "tests", "benchmarks"):
+        for path in (ROOT / folder).rglob("*.py"):
+            if path.is_relative_to(ROOT / "bialign" / "export"):
+                continue  # the package itself
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ImportFrom) and node.module is not None:
+                    module = "." * node.level + node.module
+                    if module in ("bialign.export", ".export", "..export"):
+                        imported.update(a.name for a in node.names)
+                    assert not module.startswith(("bialign.export.", ".export.", "..export.")), (
+                        f"{path} imports from a module of bialign.export: {module}"
+                    )
+    assert {"to_csv", "load_json", "_prop", "_is_nationality", "JSON_SCHEMA"} <= imported
+    assert not [name for name in imported if not hasattr(export, name)]
 
 
 def test_fixture_is_consistent(res):
