@@ -12,6 +12,8 @@ import json
 import math
 import os
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
@@ -573,6 +575,114 @@ class TestLoadJsonErrors:
         with pytest.raises(EncodingError) as info:
             load_json(path)
         assert info.value.position == 12
+
+
+# --------------------------------------------------------------------------- plain data
+
+
+class TestPlainData:
+    """The one serialisation of bialign.result (`to_dict`/`from_dict`) that the JSON form uses."""
+
+    @pytest.mark.parametrize("which", ["res", "tricky"])
+    def test_json_is_to_dict_at_full_precision(self, which, request):
+        """to_json writes the format version, then Alignment.to_dict(precision=None)."""
+        alignment = request.getfixturevalue(which)
+        data = json.loads(to_json(alignment, differences=False))
+        assert data == {"format": FORMAT_VERSION, **alignment.to_dict(precision=None)}
+        assert list(data)[1:] == list(alignment.to_dict(precision=None))
+
+    @pytest.mark.parametrize("which", ["res", "tricky"])
+    def test_from_dict_gives_back_an_equal_result(self, which, request):
+        """from_dict(to_dict(precision=None)) is equal, through JSON text too."""
+        alignment = request.getfixturevalue(which)
+        data = alignment.to_dict(precision=None)
+        assert Alignment.from_dict(data) == alignment
+        assert Alignment.from_dict(json.loads(json.dumps(data))) == alignment
+        for pair in alignment.pairs:
+            assert AlignedPair.from_dict(pair.to_dict(None)) == pair
+            assert Evidence.from_dict(pair.evidence.to_dict(None)) == pair.evidence
+            for name in pair.evidence.names:
+                assert NameEvidence.from_dict(name.to_dict(None)) == name
+
+    def test_precision_rounds_scores_and_signals(self, tricky):
+        """to_dict rounds to 4 decimals by default, to `precision` when given, not with None."""
+        pair = tricky.pairs[0]  # score 0.123456789123
+        assert pair.to_dict()["score"] == 0.1235
+        assert pair.to_dict(2)["score"] == 0.12
+        assert pair.to_dict(None)["score"] == 0.123456789123
+        assert pair.evidence.to_dict() == pair.to_dict()["evidence"]
+        assert pair.evidence.to_dict()["signals"]["embedding"] == round(0.123456789123 / 3, 4)
+        assert pair.evidence.to_dict(None)["single_scores"] == [[[0, 0], 0.123456789123 / 11]]
+        assert tricky.to_dict()["pairs"][0]["score"] == 0.1235
+        name = NameEvidence("أ", "A", 0.987654, "romanizer", 0, 0, (0, 1), (0, 1))
+        assert (name.to_dict()["score"], name.to_dict(1)["score"]) == (0.9877, 1.0)
+
+    def test_evidence_to_dict_default_is_unchanged(self, res):
+        """Evidence.to_dict() keeps its shape: four decimals, JSON lists for spans and ids."""
+        ev = res.pairs[6].evidence
+        assert ev.to_dict() == {
+            "signals": {"embedding": 0.84, "position": 0.8, "margin": 1.12},
+            "names": [n.to_dict() for n in ev.names],
+            "numbers": [],
+            "conflicts": [],
+            "single_scores": [[[8, 7], 0.81], [[10, 7], 0.76]],
+        }
+        assert ev.names[0].to_dict()["arabic_span"] == list(ev.names[0].arabic_span)
+
+    @pytest.mark.parametrize(
+        ("cls", "data", "message"),
+        [
+            (Alignment, [], "alignment must be an object"),
+            (AlignedPair, {"arabic": [0]}, "pair has no 'english'"),
+            (Evidence, {"signals": {"x": "high"}}, "evidence.signals must map names to numbers"),
+            (NameEvidence, {"arabic": 1}, "name.arabic must be str, not int"),
+        ],
+    )
+    def test_from_dict_names_the_place(self, cls, data, message):
+        """A malformed shape: InputError saying where, as load_json does."""
+        with pytest.raises(InputError, match=re.escape(message)):
+            cls.from_dict(data)
+
+    def test_result_does_not_need_export(self):
+        """Importing bialign.result and using its serialisation never loads bialign.export.
+
+        The dependency runs one way: bialign.export imports bialign.result. (A fresh
+        interpreter, so that other tests' imports do not count.)
+        """
+        code = (
+            "import json, sys\n"
+            "from bialign.result import AlignedPair, Alignment, Evidence\n"
+            "from bialign.segmentation import Article\n"
+            "ar = Article.from_sentences(['نص'], lang='ar')\n"
+            "en = Article.from_sentences(['Text'], lang='en')\n"
+            "pair = AlignedPair((0,), (0,), 'نص', 'Text', 0.5, Evidence({'embedding': 0.5}))\n"
+            "res = Alignment(ar, en, (pair,), (), (), 'sig')\n"
+            "assert Alignment.from_dict(json.loads(json.dumps(res.to_dict(None)))) == res\n"
+            "print(sorted(m for m in sys.modules if m.startswith('bialign.export')))\n"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+        )
+        assert out.stdout.strip() == "[]"
+
+    def test_result_reaches_export_only_through_the_writer_conveniences(self):
+        """bialign/result.py imports from bialign.export only the writer each of the
+        `Alignment.to_csv`/`to_json`/`to_tmx`/`to_html` conveniences calls, inside it."""
+        tree = ast.parse((ROOT / "bialign" / "result.py").read_text(encoding="utf-8"))
+        allowed: dict[int, str] = {}  # id of an import node -> the convenience holding it
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef) and node.name in {f"to_{f}" for f in FORMATS}:
+                for inner in ast.walk(node):
+                    allowed[id(inner)] = node.name
+        found = []
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                modules = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+                modules += [a.name for a in node.names]
+                if any("export" in m for m in modules):
+                    assert id(node) in allowed, f"line {node.lineno} imports bialign.export"
+                    found.append((allowed[id(node)], tuple(a.name for a in node.names)))
+        assert sorted(found) == sorted((f"to_{f}", (f"to_{f}",)) for f in FORMATS)
 
 
 # --------------------------------------------------------------------------- TMX

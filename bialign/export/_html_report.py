@@ -13,11 +13,10 @@ import regex
 
 from .._version import __version__
 from ..errors import OptionError, ResourceError
-from ..result import Alignment, NameEvidence
+from ..result import Alignment, NameEvidence, _is
 from ..segmentation import ROLES, Article, Segment
 from ._common import _check_bool, _document_rows, _Filter, _filter, _Row, _segment, _short
 from ._files import PathOrFile, _emit
-from ._json_format import _is
 from ._tmx_format import TMX_MIN_SCORE
 
 if TYPE_CHECKING:
