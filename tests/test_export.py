@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import ast
 import codecs
 import csv
@@ -36,11 +37,13 @@ from bialign.export import (
     CSV_COLUMNS,
     CSV_LINK_COLUMNS,
     CSV_TIDY_COLUMNS,
+    EXTENSIONS,
     FORMAT_VERSION,
     FORMATS,
     JSON_SCHEMA,
     TMX_MIN_SCORE,
     TMX_ROLES,
+    WRITERS,
     format_options,
     load_json,
     to_csv,
@@ -1005,6 +1008,46 @@ class TestWrite:
     def test_formats(self):
         """FORMATS names the four formats."""
         assert set(FORMATS) == {"csv", "json", "tmx", "html"}
+
+    def test_one_table_of_writers_and_extensions(self):
+        """FORMATS, WRITERS and EXTENSIONS agree: each format has its writer and extension."""
+        assert tuple(WRITERS) == FORMATS
+        assert WRITERS["csv"] is to_csv and WRITERS["html"] is to_html
+        assert set(EXTENSIONS.values()) == set(FORMATS)
+        assert all(ext == f".{fmt}" or ext == ".htm" for ext, fmt in EXTENSIONS.items())
+        for fmt in FORMATS:
+            assert format_options(fmt) == format_options(f".{fmt.upper()}")
+        assert format_options("htm") == format_options("html")
+        with pytest.raises(TypeError):
+            WRITERS["xml"] = to_json
+
+    @pytest.mark.parametrize("ext", sorted(EXTENSIONS))
+    def test_the_cli_reads_the_format_from_export_table(self, ext):
+        """`bialign align -o FILE` takes the format of FILE's extension from EXTENSIONS."""
+        from bialign import cli
+
+        for name in (f"out{ext}", f"OUT{ext.upper()}"):
+            args = argparse.Namespace(format=None, output=name)
+            assert cli._format_for(args) == EXTENSIONS[ext]
+
+    def test_the_cli_has_no_table_of_its_own(self, res, monkeypatch):
+        """The CLI looks extensions and writers up in export's tables at the time it runs."""
+        from bialign import cli
+
+        monkeypatch.setattr(export, "EXTENSIONS", {".pairs": "csv"})
+        assert cli._format_for(argparse.Namespace(format=None, output="a.pairs")) == "csv"
+        with pytest.raises(UnknownNameError, match="output format"):
+            cli._format_for(argparse.Namespace(format=None, output="a.csv"))
+        monkeypatch.setattr(export, "WRITERS", {"csv": lambda r, p, **kw: f"{len(r)} pairs"})
+        out = io.StringIO()
+        cli._write_result(res, None, "csv", {}, out)
+        assert out.getvalue() == f"{len(res)} pairs"
+        # Nor does its source name an extension or a writer.
+        tree = ast.parse((ROOT / "bialign" / "cli.py").read_text(encoding="utf-8"))
+        strings = {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant)}
+        assert not strings & {*EXTENSIONS, "htm"}
+        writers = {f"to_{fmt}" for fmt in FORMATS}
+        assert not [n for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr in writers]
 
     @pytest.mark.parametrize(
         ("name", "fmt"),

@@ -57,7 +57,7 @@ from ._tmx_format import _tmx_date as _tmx_date
 from ._tmx_format import _tmx_skeleton as _tmx_skeleton
 from ._tmx_format import _tmx_text as _tmx_text
 from ._tmx_format import _xml_text as _xml_text
-from ._write import FORMATS, format_options, write
+from ._write import EXTENSIONS, FORMATS, WRITERS, format_options, write
 
 __all__ = [
     "CSV_COLUMNS",
@@ -65,11 +65,13 @@ __all__ = [
     "CSV_LINK_COLUMNS",
     "CSV_TIDY_COLUMNS",
     "DIFFERENCES_CSV_COLUMNS",
+    "EXTENSIONS",
     "FORMATS",
     "FORMAT_VERSION",
     "JSON_SCHEMA",
     "TMX_MIN_SCORE",
     "TMX_ROLES",
+    "WRITERS",
     "check_language_tag",
     "format_options",
     "load_json",

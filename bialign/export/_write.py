@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import inspect
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from ..errors import OptionError, OutputError, UnknownNameError
@@ -16,18 +17,18 @@ from ._html_report import to_html
 from ._json_format import to_json
 from ._tmx_format import to_tmx
 
+#: The writer of each format (`write` and the CLI look writers up here).
+WRITERS: Mapping[str, Callable[..., str]] = MappingProxyType(
+    {"csv": to_csv, "json": to_json, "tmx": to_tmx, "html": to_html}
+)
+
 #: The formats `write` knows.
-FORMATS: tuple[str, ...] = ("csv", "json", "tmx", "html")
+FORMATS: tuple[str, ...] = tuple(WRITERS)
 
-_EXTENSIONS = {".csv": "csv", ".json": "json", ".tmx": "tmx", ".html": "html", ".htm": "html"}
-
-
-_WRITERS: dict[str, Callable[..., str]] = {
-    "csv": to_csv,
-    "json": to_json,
-    "tmx": to_tmx,
-    "html": to_html,
-}
+#: The format each file extension (lower case, with its dot) names, for `write` and the CLI.
+EXTENSIONS: Mapping[str, str] = MappingProxyType(
+    {".csv": "csv", ".json": "json", ".tmx": "tmx", ".html": "html", ".htm": "html"}
+)
 
 
 def format_options(fmt: str) -> frozenset[str]:
@@ -48,8 +49,8 @@ def format_options(fmt: str) -> frozenset[str]:
 
 def _format_name(fmt: Any) -> str:
     name = fmt.lower().lstrip(".") if isinstance(fmt, str) else fmt
-    name = {"htm": "html"}.get(name, name)
-    if name not in _WRITERS:
+    name = EXTENSIONS.get(f".{name}", name)  # "htm" is "html"
+    if name not in WRITERS:
         raise UnknownNameError("format", str(fmt), FORMATS)
     return str(name)
 
@@ -59,7 +60,7 @@ def _keyword_options(writer: Callable[..., str]) -> frozenset[str]:
     return frozenset(p.name for p in params if p.kind is inspect.Parameter.KEYWORD_ONLY)
 
 
-_OPTIONS: dict[str, frozenset[str]] = {k: _keyword_options(w) for k, w in _WRITERS.items()}
+_OPTIONS: dict[str, frozenset[str]] = {k: _keyword_options(w) for k, w in WRITERS.items()}
 
 
 def write(
@@ -71,7 +72,8 @@ def write(
 ) -> Path:
     """Write ``res`` to ``path`` in the format its extension names, atomically.
 
-    Extensions: ``.csv``, ``.json``, ``.tmx``, ``.html`` and ``.htm`` (any case).
+    Extensions (`EXTENSIONS`): ``.csv``, ``.json``, ``.tmx``, ``.html`` and ``.htm``
+    (any case).
     The text goes to a temporary file in the same folder that then replaces
     ``path``, so an error never leaves a partial file.
 
@@ -96,9 +98,9 @@ def write(
         raise OutputError(f"cannot write {target}: it is a folder", str(target))
     if format is None:
         suffix = target.suffix.lower()
-        if suffix not in _EXTENSIONS:
+        if suffix not in EXTENSIONS:
             raise UnknownNameError("format", suffix.lstrip("."), FORMATS)
-        name = _EXTENSIONS[suffix]
+        name = EXTENSIONS[suffix]
     else:
         name = _format_name(format)
     accepted = _OPTIONS[name]
@@ -113,8 +115,8 @@ def write(
             )
     if name == "csv":
         # The tidy layout writes its links table next to the path.
-        _WRITERS[name](res, target, **options)
+        WRITERS[name](res, target, **options)
         return target
-    text = _WRITERS[name](res, None, **options)
+    text = WRITERS[name](res, None, **options)
     _write_atomic(target, text)
     return target
