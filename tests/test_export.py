@@ -8,6 +8,7 @@ import codecs
 import csv
 import datetime
 import html
+import importlib.resources
 import io
 import json
 import math
@@ -44,6 +45,7 @@ from bialign.export import (
     TMX_MIN_SCORE,
     TMX_ROLES,
     WRITERS,
+    _html_report,
     format_options,
     load_json,
     to_csv,
@@ -992,6 +994,102 @@ class TestHtml:
         text = to_html(res, min_score=0.5)
         assert 'id="pair-0"' not in text and 'id="ar-0"' in text and 'id="en-0"' in text
         assert "pairs scoring at least 0.50; 2 other pairs shown as one-sided" in text
+
+
+class TestHtmlTemplates:
+    """The report's markup and style are Jinja2 templates shipped inside bialign.export."""
+
+    TEMPLATES = ("report.html.j2", "report.css.j2")
+
+    def test_templates_are_package_data(self):
+        """The templates are files of the package (hatch puts them in the wheel)."""
+        folder = importlib.resources.files("bialign.export") / "templates"
+        for name in self.TEMPLATES:
+            assert (folder / name).is_file()
+        assert set(self.TEMPLATES) <= set(_html_report._environment().list_templates())
+        assert _html_report._TEMPLATE == "report.html.j2"
+
+    def test_autoescape_is_on(self):
+        """Every value a template prints is escaped, with html.escape's entities."""
+        env = _html_report._environment()
+        render = env.from_string("{{ x }}|{{ y }}").render
+        assert render(x="<script>\"&'", y=3) == "&lt;script&gt;&quot;&amp;&#x27;|3"
+        assert env.from_string("{{ x|safe }}").render(x="<b>") == "<b>"
+
+    def test_script_in_a_sentence_comes_out_escaped(self):
+        """A sentence holding a script element is shown as text, in both cells and the title."""
+        attack = '<script>alert("x")</script>'
+        ar = Article.from_sentences([f"نص {attack}", "سطر"], lang="ar")
+        en = Article.from_sentences([f"Text {attack}", "Only here </td></tr>"], lang="en")
+        pair = AlignedPair((0,), (0,), ar[0].text, en[0].text, 0.95)
+        text = to_html(
+            Alignment(ar, en, (pair,), (ar[1],), (en[1],), attack), title=attack, differences=False
+        )
+        assert "<script" not in text
+        escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"
+        assert text.count(escaped) == 5  # title, h1, signature, the Arabic and English cells
+        assert "Only here &lt;/td&gt;&lt;/tr&gt;" in text
+        checker = _parse(text)
+        assert checker.errors == [] and checker.stack == []
+        assert "script" not in {tag for tag, _ in checker.tags}
+
+    def test_style_comes_from_the_css_template(self, res):
+        """The page's <style> is report.css.j2, with a background rule per score band."""
+        css = (
+            importlib.resources.files("bialign.export") / "templates" / "report.css.j2"
+        ).read_text(encoding="utf-8")
+        text = to_html(res, differences=False)
+        style = text[text.index("<style>\n") + 8 : text.index("</style>")]
+        static = css[css.index("#}") + 3 : css.index("{% for")]
+        assert style.startswith(static)
+        for cls, _, colour, _ in export._SCORE_BANDS:
+            assert f"tr.{cls} td, .swatch.{cls} {{ background: {colour}; }}" in style
+
+    def test_no_markup_left_in_python(self):
+        """The report's Python holds no HTML element outside docstrings: the templates do."""
+        path = ROOT / "bialign" / "export" / "_html_report.py"
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef)
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+        }
+        strings = [
+            node.value
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in docstrings
+        ]
+        tags = {tag for tag, _ in _parse(to_html(build_tricky_alignment())).tags}
+        assert {"tr", "td", "p", "style"} <= tags
+        element = re.compile(rf"</?(?:{'|'.join(sorted(tags))})\b")
+        assert [s for s in strings if element.search(s)] == []
+        assert not [s for s in strings if "{ background" in s]  # nor any CSS rule
+
+    def test_jinja2_loads_only_when_html_is_written(self):
+        """Importing bialign.export and writing CSV, JSON or TMX never imports jinja2; the
+        first report does, once: the environment is cached."""
+        code = (
+            "import sys\n"
+            "from bialign.export import _html_report, to_csv, to_html, to_json, to_tmx\n"
+            "from bialign.result import AlignedPair, Alignment\n"
+            "from bialign.segmentation import Article\n"
+            "ar = Article.from_sentences(['نص'], lang='ar')\n"
+            "en = Article.from_sentences(['Text'], lang='en')\n"
+            "res = Alignment(ar, en, (AlignedPair((0,), (0,), 'نص', 'Text', 0.95),), (), (), 's')\n"
+            "to_csv(res); to_json(res, differences=False); to_tmx(res)\n"
+            "print('jinja2' in sys.modules)\n"
+            "to_html(res, differences=False); env = _html_report._environment()\n"
+            "to_html(res, differences=False)\n"
+            "print('jinja2' in sys.modules, env is _html_report._environment())\n"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+        )
+        assert out.stdout.split() == ["False", "True", "True"]
 
 
 # --------------------------------------------------------------------------- write

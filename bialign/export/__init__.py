@@ -21,9 +21,10 @@ pair holding the closest smaller Arabic index (after the Arabic-only segments
 already placed there), or at the very top when no pair holds a smaller one.
 
 The package holds one module per format (`_csv_format`, `_json_format`, `_tmx_format`,
-`_html_report`), the JSON Schema (`_schema`), the shared option checks and document order
-(`_common`), the file output (`_files`) and `write` (`_write`); import everything from
-`bialign.export` itself.
+`_html_report`, whose markup and style are the Jinja2 templates in `templates/`), the JSON
+Schema (`_schema`), the shared option checks and document order (`_common`), the file
+output (`_files`) and `write` with the tables of formats (`_write`); import everything
+from `bialign.export` itself.
 """
 
 from __future__ import annotations

@@ -1,4 +1,9 @@
-"""The self-contained side-by-side HTML report: `to_html`."""
+"""The self-contained side-by-side HTML report: `to_html`.
+
+The markup and the style are Jinja2 templates, ``templates/report.html.j2`` and
+``templates/report.css.j2``; this module works out what they show (the rows in document
+order, the marks inside each text, the links of the differences, the legend's shares).
+"""
 
 from __future__ import annotations
 
@@ -7,19 +12,22 @@ import html
 import json
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import regex
 
 from .._version import __version__
 from ..errors import OptionError, ResourceError
-from ..result import Alignment, NameEvidence, _is
-from ..segmentation import ROLES, Article, Segment
+from ..result import AlignedPair, Alignment, NameEvidence, _is
+from ..segmentation import ROLES, Segment
 from ._common import _check_bool, _document_rows, _Filter, _filter, _Row, _segment, _short
 from ._files import PathOrFile, _emit
 from ._tmx_format import TMX_MIN_SCORE
 
 if TYPE_CHECKING:
+    import jinja2
+
     from ..differences import Differences
 
 
@@ -103,77 +111,6 @@ _ISOLATE = regex.compile(
     r"(?:https?://|www\.)\S+|[@#][\p{L}\p{N}_][\p{L}\p{N}_.]*|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 )
 _WORD_CHAR = regex.compile(r"[\p{L}\p{M}\p{N}]")
-
-_CSS = """
-:root { color-scheme: light; }
-* { box-sizing: border-box; }
-body { margin: 1.5rem auto; max-width: 1400px; padding: 0 1rem; color: #1f2328;
-  background: #fff; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", "Noto Sans",
-  "DejaVu Sans", Arial, sans-serif; }
-h1 { font-size: 1.45rem; margin: 0 0 .3rem; }
-h2 { font-size: 1.1rem; margin: 1.2rem 0 .4rem; }
-.sources { color: #57606a; margin: 0 0 1rem; }
-.summary { border: 1px solid #d0d7de; border-radius: 6px; padding: .6rem 1rem;
-  background: #f6f8fa; }
-.summary h2 { margin-top: .2rem; }
-.summary table { border-collapse: collapse; }
-.summary th { text-align: left; font-weight: 600; padding: .15rem 1.2rem .15rem 0;
-  vertical-align: top; white-space: nowrap; }
-.summary td { padding: .15rem 0; }
-.summary code { font-size: .85rem; word-break: break-all; }
-.legend { display: flex; flex-wrap: wrap; gap: .4rem 1.1rem; margin: .6rem 0 0; padding: 0;
-  list-style: none; font-size: .85rem; }
-.legend li { display: flex; align-items: center; gap: .35rem; }
-.swatch { display: inline-block; width: 1.4rem; height: .95rem; border: 1px solid #8c959f;
-  border-radius: 2px; }
-table.alignment { width: 100%; border-collapse: separate; border-spacing: 0 3px;
-  table-layout: fixed; margin-top: 1rem; }
-table.alignment th { position: sticky; top: 0; background: #fff; padding: .4rem .7rem;
-  border-bottom: 2px solid #d0d7de; font-size: .9rem; }
-th.ar { text-align: right; }
-th.en { text-align: left; }
-col.text { width: 44%; }
-col.meta { width: 12%; }
-td { vertical-align: top; padding: .45rem .75rem; }
-td.ar { text-align: right; font-size: 1.12rem; line-height: 1.75;
-  font-family: "Noto Naskh Arabic", "Noto Sans Arabic", "Amiri", "DejaVu Sans", Arial, sans-serif; }
-td.en { text-align: left; }
-td.meta { text-align: center; font-size: .8rem; color: #32383f; }
-td.meta .lt { font-weight: 700; font-size: .95rem; }
-td.meta .ids { color: #57606a; font-size: .72rem; }
-td.meta .conflict { color: #a40e26; font-weight: 600; }
-td.meta .band { font-size: .7rem; color: #32383f; }
-.seg { margin: 0; unicode-bidi: plaintext; }
-.seg + .seg { margin-top: .35rem; padding-top: .35rem; border-top: 1px dashed #8c959f; }
-.role { display: inline-block; font: 600 .66rem/1.5 system-ui, sans-serif; letter-spacing: .04em;
-  text-transform: uppercase; color: #fff; background: #57606a; border-radius: 3px;
-  padding: 0 .4em; margin: 0 .4em; vertical-align: .15em; }
-mark { background: #ffd33d; color: inherit; padding: 0 .12em; border-radius: 2px;
-  box-shadow: 0 0 0 1px #d4a72c inset; }
-tr.one-sided td.text { background: #eef0f2; color: #57606a; }
-tr.one-sided td.empty, .swatch.hatch { background: repeating-linear-gradient(135deg,
-  #f6f8fa 0 6px, #d8dee4 6px 8px); }
-tr.one-sided td.meta { background: #eef0f2; font-weight: 700; color: #57606a;
-  text-transform: uppercase; font-size: .72rem; letter-spacing: .04em; }
-tr.band-wrong td.text { color: #57606a; }
-tr.band-wrong td.meta .score { color: #a40e26; font-weight: 700; }
-.toggle { margin: 1rem .3rem 0 0; }
-.toggle-label { font-size: .9rem; }
-#hide-furniture:checked ~ table.alignment tr.furniture { display: none; }
-.only { margin-top: 1rem; }
-.only h3 { font-size: .95rem; margin: .6rem 0 .2rem; }
-.only ul { margin: 0; padding-left: 1.2rem; }
-.only li { margin: .15rem 0; }
-.only .hint { color: #32383f; }
-.only .none { color: #57606a; }
-.differences { border: 1px solid #d0d7de; border-radius: 6px; padding: .4rem .9rem;
-  margin: .8rem 0; }
-.differences ul { margin: 0; padding-left: 1.2rem; }
-.differences li { margin: .15rem 0; }
-.differences .kind { font-size: .75em; color: #57606a; text-transform: uppercase; }
-.differences .none { color: #57606a; }
-span.extra { background: #ffe7c2; border-bottom: 2px dotted #bc4c00; }
-"""
 
 
 @functools.cache
@@ -267,179 +204,137 @@ def to_html(
     keep = _filter(min_score, roles)
     if title is not None and not isinstance(title, str):
         raise OptionError("title", title, "None or a string")
-    esc = html.escape
-    page_title = title if title is not None else "bialign alignment report"
     rows = _document_rows(res, keep)
-    out = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f'<meta name="generator" content="bialign {esc(__version__)}">',
-        f"<title>{esc(page_title)}</title>",
-        "<style>" + _css() + "</style>",
-        "</head>",
-        "<body>",
-        f"<h1>{esc(page_title)}</h1>",
-        '<p class="sources">'
-        f'Arabic: <bdi class="source ar">{esc(_source_name(res.arabic))}</bdi> · '
-        f'English: <bdi class="source en">{esc(_source_name(res.english))}</bdi></p>',
-    ]
     diff = res.differences if _check_bool("differences", differences) else None
-    if diff is not None:
-        out.extend(_html_differences(res, diff, rows))
-    out.extend(_html_summary(res, keep, rows))
-    out.extend(
-        [
-            '<input type="checkbox" class="toggle" id="hide-furniture">'
-            '<label class="toggle-label" for="hide-furniture">Hide page furniture '
-            f"({', '.join(sorted(_FURNITURE_ROLES))})</label>",
-            '<table class="alignment">',
-            '<colgroup><col class="text"><col class="meta"><col class="text"></colgroup>',
-            '<thead><tr><th class="ar" scope="col">Arabic</th><th scope="col">Link</th>'
-            '<th class="en" scope="col">English</th></tr></thead>',
-            "<tbody>",
-        ]
-    )
     extra = _extra_marks(res, diff) if diff is not None else {}
-    for row in rows:
-        out.append(_html_row(res, row, extra))
-    out.extend(["</tbody>", "</table>", "</body>", "</html>"])
-    return _emit("\n".join(out) + "\n", path_or_file)
-
-
-def _source_name(art: Article) -> str:
-    return "(not recorded)" if art.source is None else str(art.source)
-
-
-def _css() -> str:
-    bands = "\n".join(
-        f"tr.{cls} td, .swatch.{cls} {{ background: {colour}; }}"
-        for cls, _, colour, *_ in _SCORE_BANDS
-    )
-    return _CSS + bands + "\n"
-
-
-def _html_summary(res: Alignment, keep: _Filter, rows: Sequence[_Row]) -> list[str]:
-    esc = html.escape
-    types: dict[str, int] = {}
-    for p in res.pairs:
-        types[p.link_type] = types.get(p.link_type, 0) + 1
-    kinds = ", ".join(f"{k}: {v}" for k, v in sorted(types.items())) or "none"
-    cov = res.coverage
-    lines = [
-        '<section class="summary" id="summary">',
-        "<h2>Summary</h2>",
-        "<table>",
-    ]
-    if res.document is not None:
-        verdict_text = {
-            "counterpart": "counterparts: one story, told for each language",
-            "same event": "the same event, told differently: only well-supported links kept",
-            "unrelated": "unrelated articles: no links",
-        }.get(res.document.verdict, res.document.verdict)
-        lines.append(
-            f'<tr><th scope="row">Document</th><td class="document">{esc(verdict_text)} '
-            f"(probability of counterparts {res.document.probability:.2f})</td></tr>"
-        )
-    lines += [
-        f'<tr><th scope="row">Pairs</th><td class="pairs">{len(res.pairs)} '
-        f"({esc(kinds)})"
-        + (f"; {len(res.candidates)} unlikely candidates not shown" if res.candidates else "")
-        + "</td></tr>",
-        f'<tr><th scope="row">Arabic</th><td class="arabic-side">{len(res.arabic.segments)} '
-        f"segments, {len(res.arabic_only)} Arabic only</td></tr>",
-        f'<tr><th scope="row">English</th><td class="english-side">{len(res.english.segments)} '
-        f"segments, {len(res.english_only)} English only</td></tr>",
-        f'<tr><th scope="row">Coverage</th><td class="coverage">'
-        f"Arabic {cov['arabic_segments']:.0%} of segments, {cov['arabic_chars']:.0%} of characters"
-        f"; English {cov['english_segments']:.0%} of segments, "
-        f"{cov['english_chars']:.0%} of characters</td></tr>",
-        f'<tr><th scope="row">Signature</th><td><code class="signature">'
-        f"{esc(res.signature)}</code></td></tr>",
-    ]
+    shown = None
     if keep != _Filter():
-        below = sum(1 for i, p in enumerate(res.pairs) if not keep.keeps_pair(res, i, p))
-        what = [f"scoring at least {keep.min_score:.2f}"] if keep.min_score > 0 else []
-        if keep.roles is not None:
-            what.append(f"with roles {', '.join(r for r in ROLES if r in keep.roles)}")
-        lines.append(
-            f'<tr><th scope="row">Shown</th><td class="filter">pairs {esc(" and ".join(what))}; '
-            f"{below} other pair{'s' if below != 1 else ''} shown as one-sided"
-            f"{' (their segments with the roles)' if keep.roles is not None else ''}</td></tr>"
-        )
-    lines.append("</table>")
-    lines.append('<ul class="legend" aria-label="legend">')
+        shown = {
+            "min_score": keep.min_score,
+            "roles": None if keep.roles is None else [r for r in ROLES if r in keep.roles],
+            "others": sum(1 for i, p in enumerate(res.pairs) if not keep.keeps_pair(res, i, p)),
+        }
     shares = _band_shares()
-    for cls, _, _, label in _SCORE_BANDS:
-        measured = shares.get(cls)
-        text = esc(label)
-        if measured is not None:
-            share, links = measured
-            text += (
-                f": {100 * share:.0f} % of such links right in held-out tests "
-                f"({links} link{'s' if links != 1 else ''})"
-            )
-        lines.append(f'<li><span class="swatch {cls}"></span>{text}</li>')
-    lines.append('<li><span class="swatch hatch"></span>one language only</li>')
-    lines.append(f"<li><mark>name</mark> matched name (not shown below {_NAME_MIN_SCORE:.2f})</li>")
-    lines.append("</ul>")
-    lines.extend(_html_only(res, rows))
-    lines.append("</section>")
-    return lines
+    bands = [
+        {"name": cls, "colour": colour, "label": label, "measured": _measured(shares.get(cls))}
+        for cls, _, colour, label in _SCORE_BANDS
+    ]
+    text = _template().render(
+        res=res,
+        title=title,
+        version=__version__,
+        differences=_differences_view(res, diff, rows) if diff is not None else None,
+        shown=shown,
+        bands=bands,
+        name_min_score=_NAME_MIN_SCORE,
+        only=_only_view(res, rows),
+        furniture_roles=sorted(_FURNITURE_ROLES),
+        rows=[_row_view(res, row, extra) for row in rows],
+    )
+    return _emit(text, path_or_file)
 
 
-def _html_only(res: Alignment, rows: Sequence[_Row]) -> list[str]:
-    """The "What only one version says" part: one-sided passages, linked, with a hint."""
-    esc = html.escape
+# --------------------------------------------------------------------------- templates
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    """The Jinja2 environment of the report's templates (``bialign/export/templates``).
+
+    Made on the first report, so that jinja2 is imported only when HTML is written.
+    Autoescaping is on; values are escaped as `html.escape` does (``&quot;``, ``&#x27;``),
+    as the report always was.
+    """
+    import jinja2
+    import markupsafe
+
+    def escape(value: Any) -> Any:
+        return value if hasattr(value, "__html__") else markupsafe.Markup(html.escape(str(value)))
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("bialign.export", "templates"),
+        autoescape=True,
+        finalize=escape,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters["shorten"] = _short
+    return env
+
+
+def _template() -> jinja2.Template:
+    return _environment().get_template(_TEMPLATE)
+
+
+#: The template of the page; it includes the style, ``report.css.j2``.
+_TEMPLATE = "report.html.j2"
+
+
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    """A run of a segment's text: ``text``, a matched ``name``, an ``extra`` clause or a
+    bidi ``isolate`` (a handle, hashtag or URL); ``tip`` is the tooltip of names and clauses."""
+
+    text: str
+    kind: str
+    tip: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class _SegmentView:
+    index: int
+    role: str
+    pieces: tuple[_Piece, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _RowView:
+    """One row of the table: a pair (``kind`` ``"pair"``) or a one-sided segment (``"ar"``,
+    ``"en"``, with its ``index``), its texts as segments, its band and whether it is furniture."""
+
+    kind: str
+    furniture: bool
+    arabic: tuple[_SegmentView, ...] = ()
+    english: tuple[_SegmentView, ...] = ()
+    pair_id: int | None = None
+    pair: AlignedPair | None = None
+    band: dict[str, str] | None = None
+    index: int | None = None
+
+
+def _measured(share: tuple[float, int] | None) -> dict[str, float] | None:
+    return None if share is None else {"share": share[0], "links": share[1]}
+
+
+def _only_view(res: Alignment, rows: Sequence[_Row]) -> list[dict[str, Any]]:
+    """The "What only one version says" part: per side, the one-sided passages shown."""
     shown = {(r.kind, r.segment.index) for r in rows if r.kind != "pair" and r.segment}
-    lines = ['<div class="only" id="only">', "<h2>What only one version says</h2>"]
-    for lang, label, passages, other in (
-        ("ar", "Only in Arabic", res.arabic_passages, res.english),
-        ("en", "Only in English", res.english_passages, res.arabic),
+    sides = []
+    for lang, passages, other in (
+        ("ar", res.arabic_passages, res.english),
+        ("en", res.english_passages, res.arabic),
     ):
-        lines.append(f"<h3>{label}</h3>")
         items = []
         for passage in passages:
             segs = [s for s in passage.segments if (lang, s.index) in shown]
             if not segs:
                 continue
-            ids = ", ".join(str(s.index) for s in segs)
-            roles = sorted({s.role for s in segs if s.role != "body"})
-            hint = _passage_hint(" ".join(s.text for s in segs), lang, other.text)
-            what = f"{len(segs)} segment{'s' if len(segs) != 1 else ''}"
-            if roles:
-                what += f" ({', '.join(roles)})"
+            text = " ".join(s.text for s in segs)
             items.append(
-                f'<li class="passage {lang}"><a href="#{lang}-{segs[0].index}">'
-                f"{lang} {esc(ids)}</a>: {esc(what)}"
-                + (f' — <span class="hint">{hint}</span>' if hint else "")
-                + "</li>"
+                {
+                    "first": segs[0].index,
+                    "ids": [s.index for s in segs],
+                    "count": len(segs),
+                    "roles": sorted({s.role for s in segs if s.role != "body"}),
+                    "names": _passage_names(text, lang, other.text),
+                    "numbers": _passage_numbers(text, lang),
+                }
             )
-        if items:
-            lines.extend([f'<ul class="passages {lang}">', *items, "</ul>"])
-        else:
-            lines.append('<p class="none">nothing</p>')
-    lines.append("</div>")
-    return lines
-
-
-def _passage_hint(text: str, lang: str, other_text: str) -> str:
-    """HTML: the names (with their form on the other side) and the numbers of a passage."""
-    esc = html.escape
-    parts = []
-    names = _passage_names(text, lang, other_text)
-    if names:
-        shown = [
-            f'<bdi lang="ar">{esc(ar)}</bdi> ({esc(en)})' if lang == "ar" else esc(en)
-            for ar, en in names[:8]
-        ]
-        parts.append("names: " + ", ".join(shown))
-    numbers = _passage_numbers(text, lang)
-    if numbers:
-        parts.append("numbers: " + esc(", ".join(numbers[:8])))
-    return "; ".join(parts)
+        sides.append({"lang": lang, "passages": items})
+    return sides
 
 
 @functools.lru_cache(maxsize=256)
@@ -477,10 +372,9 @@ def _passage_numbers(text: str, lang: str) -> list[str]:
     return [i.replace(":", " ", 1) for i in ranked]
 
 
-def _html_row(
+def _row_view(
     res: Alignment, row: _Row, extra: Mapping[tuple[str, int], list[_Mark]] | None = None
-) -> str:
-    esc = html.escape
+) -> _RowView:
     extra = extra or {}
     if row.kind == "pair" and row.pair is not None:
         p, pid = row.pair, row.pair_id
@@ -498,41 +392,24 @@ def _html_row(
                     # a clause holds whole names; names inside it are dropped, not split
                     kept = [n for n in marks.get(one.index, []) if n[1] <= m[0] or n[0] >= m[1]]
                     marks[one.index] = sorted([*kept, m])
-        meta = [
-            f'<div class="lt">{esc(p.link_type)}</div>',
-            f'<div class="score" title="{esc(label)}">{p.score:.2f}</div>',
-            f'<div class="band">{esc(label.split(" (")[0])}</div>',
-            f'<div class="ids">ar {", ".join(map(str, p.arabic))} · '
-            f"en {', '.join(map(str, p.english))}</div>",
-        ]
-        if p.evidence.conflicts:
-            meta.append(
-                '<div class="conflict" title="the two sides disagree on these anchors">≠ '
-                f"{esc(', '.join(p.evidence.conflicts))}</div>"
-            )
-        furniture = " furniture" if all(s.role in _FURNITURE_ROLES for s in ar + en) else ""
-        return (
-            f'<tr class="pair {cls}{furniture}" id="pair-{pid}">'
-            f'<td class="text ar" dir="rtl" lang="ar">{_html_segments(ar, ar_marks)}</td>'
-            f'<td class="meta">{"".join(meta)}</td>'
-            f'<td class="text en" dir="ltr" lang="en">{_html_segments(en, en_marks)}</td></tr>'
+        return _RowView(
+            kind="pair",
+            furniture=all(s.role in _FURNITURE_ROLES for s in ar + en),
+            arabic=_segment_views(ar, ar_marks),
+            english=_segment_views(en, en_marks),
+            pair_id=pid,
+            pair=p,
+            band={"name": cls, "label": label},
         )
     seg = row.segment
     assert seg is not None  # _document_rows gives one-sided rows a segment
-    text = _html_segments([seg], {})
-    furniture = " furniture" if seg.role in _FURNITURE_ROLES else ""
-    if row.kind == "ar":
-        return (
-            f'<tr class="one-sided arabic-only{furniture}" id="ar-{seg.index}">'
-            f'<td class="text ar" dir="rtl" lang="ar">{text}</td>'
-            f'<td class="meta">Arabic only<div class="ids">ar {seg.index}</div></td>'
-            '<td class="empty en" dir="ltr"></td></tr>'
-        )
-    return (
-        f'<tr class="one-sided english-only{furniture}" id="en-{seg.index}">'
-        '<td class="empty ar" dir="rtl"></td>'
-        f'<td class="meta">English only<div class="ids">en {seg.index}</div></td>'
-        f'<td class="text en" dir="ltr" lang="en">{text}</td></tr>'
+    view = _segment_views([seg], {})
+    return _RowView(
+        kind=row.kind,
+        furniture=seg.role in _FURNITURE_ROLES,
+        arabic=view if row.kind == "ar" else (),
+        english=view if row.kind == "en" else (),
+        index=seg.index,
     )
 
 
@@ -606,9 +483,8 @@ def _item_anchor(res: Alignment, lang: str, segment: int) -> str:
     return f"{lang}-{segment}"
 
 
-def _html_differences(res: Alignment, diff: Differences, rows: Sequence[_Row]) -> list[str]:
-    """The "Differences" panel: only in Arabic, only in English, shared; items linked."""
-    esc = html.escape
+def _differences_view(res: Alignment, diff: Differences, rows: Sequence[_Row]) -> dict[str, Any]:
+    """The "Differences" panel: each item with the link to its row (``""`` when not shown)."""
     shown = {r.pair_id for r in rows if r.kind == "pair"}
     shown_seg = {(r.kind, r.segment.index) for r in rows if r.kind != "pair" and r.segment}
 
@@ -619,48 +495,12 @@ def _html_differences(res: Alignment, diff: Differences, rows: Sequence[_Row]) -
         )
         return f"#{anchor}" if ok else ""
 
-    lines = ['<div class="differences" id="differences">', "<h2>Differences</h2>"]
-    for lang, label, items in (
-        ("ar", "Only in Arabic", diff.arabic_only),
-        ("en", "Only in English", diff.english_only),
-    ):
-        lines.append(f"<h3>{label}</h3>")
-        if not items:
-            lines.append('<p class="none">nothing</p>')
-            continue
-        lines.append(f'<ul class="diff {lang}">')
-        for item in items:
-            text = _short(item.text, 160)
-            count = f" ×{item.count}" if item.count > 1 else ""
-            href = link(lang, item.segment)
-            where = f"{lang} {item.segment}"
-            where_html = f'<a href="{href}">{esc(where)}</a>' if href else esc(where)
-            lines.append(
-                f'<li class="{esc(item.kind)}"><span class="kind">{esc(item.kind)}</span> '
-                f'<bdi dir="auto" lang="{lang}">{esc(text)}</bdi>{esc(count)} ({where_html})</li>'
-            )
-        lines.append("</ul>")
-    lines.append("<h3>Shared names, numbers and dates</h3>")
-    if diff.shared:
-        lines.append('<ul class="diff shared">')
-        for sh in diff.shared:
-            href = link("ar", sh.arabic_segment)
-            pair = (
-                f'<a href="{href}">ar {sh.arabic_segment}</a>'
-                if href
-                else f"ar {sh.arabic_segment}"
-            )
-            lines.append(
-                f'<li class="{esc(sh.kind)}"><span class="kind">{esc(sh.kind)}</span> '
-                f'<bdi dir="auto" lang="ar">{esc(sh.arabic)}</bdi> = '
-                f'<bdi dir="auto" lang="en">{esc(sh.english)}</bdi> ({pair} · '
-                f"en {sh.english_segment})</li>"
-            )
-        lines.append("</ul>")
-    else:
-        lines.append('<p class="none">nothing</p>')
-    lines.append("</div>")
-    return lines
+    sides = [
+        {"lang": lang, "entries": [(i, link(lang, i.segment)) for i in items]}
+        for lang, items in (("ar", diff.arabic_only), ("en", diff.english_only))
+    ]
+    shared = [(sh, link("ar", sh.arabic_segment)) for sh in diff.shared]
+    return {"sides": sides, "shared": shared}
 
 
 def _with_isolates(text: str, marks: Sequence[_Mark]) -> list[_Mark]:
@@ -672,25 +512,18 @@ def _with_isolates(text: str, marks: Sequence[_Mark]) -> list[_Mark]:
     return sorted(out)
 
 
-def _html_segments(segments: Sequence[Segment], marks: Mapping[int, list[_Mark]]) -> str:
-    esc = html.escape
-    parts = []
+def _segment_views(
+    segments: Sequence[Segment], marks: Mapping[int, list[_Mark]]
+) -> tuple[_SegmentView, ...]:
+    """Each segment's text cut into pieces at its marks (names, extra clauses, isolates)."""
+    views = []
     for seg in segments:
-        role = "" if seg.role == "body" else f'<span class="role" dir="ltr">{esc(seg.role)}</span>'
-        text, pos = [], 0
+        pieces, pos = [], 0
         for start, end, tip in _with_isolates(seg.text, marks.get(seg.index, ())):
-            text.append(esc(seg.text[pos:start]))
-            piece = esc(seg.text[start:end])
-            if tip.startswith(_EXTRA_TIP):
-                text.append(f'<span class="extra" title="{esc(tip)}">{piece}</span>')
-            elif tip:
-                text.append(f'<mark title="{esc(tip)}"><bdi>{piece}</bdi></mark>')
-            else:
-                text.append(f'<bdi class="isolate">{piece}</bdi>')
+            pieces.append(_Piece(seg.text[pos:start], "text"))
+            kind = "extra" if tip.startswith(_EXTRA_TIP) else "name" if tip else "isolate"
+            pieces.append(_Piece(seg.text[start:end], kind, tip))
             pos = end
-        text.append(esc(seg.text[pos:]))
-        parts.append(
-            f'<p class="seg" dir="auto" data-index="{seg.index}" data-role="{esc(seg.role)}">'
-            f"{role}{''.join(text)}</p>"
-        )
-    return "".join(parts)
+        pieces.append(_Piece(seg.text[pos:], "text"))
+        views.append(_SegmentView(seg.index, seg.role, tuple(pieces)))
+    return tuple(views)
