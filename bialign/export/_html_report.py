@@ -236,6 +236,9 @@ def to_html(
 
 # --------------------------------------------------------------------------- templates
 
+#: The template of the page; it includes the style, ``report.css.j2``.
+_TEMPLATE = "report.html.j2"
+
 
 @functools.cache
 def _environment() -> jinja2.Environment:
@@ -267,10 +270,6 @@ def _environment() -> jinja2.Environment:
 
 def _template() -> jinja2.Template:
     return _environment().get_template(_TEMPLATE)
-
-
-#: The template of the page; it includes the style, ``report.css.j2``.
-_TEMPLATE = "report.html.j2"
 
 
 @dataclass(frozen=True, slots=True)
