@@ -21,7 +21,7 @@ import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
@@ -166,18 +166,19 @@ def _cmd_segment(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _format_for(args: argparse.Namespace) -> str:
-    from .export import FORMATS
+    from . import export
 
     if args.format:
         return str(args.format)
     if args.output:
-        ext = Path(args.output).suffix.lower().lstrip(".")
-        ext = {"htm": "html"}.get(ext, ext)
-        if ext in FORMATS:
-            return ext
+        ext = Path(args.output).suffix.lower()
+        if ext in export.EXTENSIONS:
+            return export.EXTENSIONS[ext]
         from .errors import UnknownNameError
 
-        raise UnknownNameError("output format (from the file extension)", ext or "(none)", FORMATS)
+        raise UnknownNameError(
+            "output format (from the file extension)", ext.lstrip(".") or "(none)", export.FORMATS
+        )
     return "csv"
 
 
@@ -321,14 +322,7 @@ def _write_result(
     if output:
         export.write(res, output, format=fmt, **options)
         return
-    writers: dict[str, Callable[..., str]] = {
-        "csv": export.to_csv,
-        "json": export.to_json,
-        "tmx": export.to_tmx,
-        "html": export.to_html,
-    }
-    writer = writers[fmt]
-    out.write(writer(res, None, **options))
+    out.write(export.WRITERS[fmt](res, None, **options))
 
 
 # --------------------------------------------------------------------------- demo

@@ -2,16 +2,23 @@
 
 Stage 5 of the pipeline. Plain frozen dataclasses; the exporters
 (`bialign.export`) read them, nothing here writes files.
+
+Each class has one serialisation to plain data, the shape of the JSON form
+(`bialign.export.to_json`): ``to_dict(precision=...)`` rounds scores and signals to
+``precision`` decimals (``None``: full precision, as the JSON export writes them, so that
+``from_dict`` gives back an equal object) and ``from_dict`` reads that shape back,
+raising `InputError` with the place of the first problem.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from .document import DocumentJudgment
+from .document import VERDICTS, DocumentJudgment
+from .errors import InputError
 from .segmentation import Article, Segment
 
 if TYPE_CHECKING:
@@ -20,7 +27,10 @@ if TYPE_CHECKING:
 
     from .differences import Differences
 
-__all__ = ["AlignedPair", "Alignment", "Evidence", "NameEvidence", "Passage"]
+__all__ = ["PRECISION", "AlignedPair", "Alignment", "Evidence", "NameEvidence", "Passage"]
+
+#: The decimals ``to_dict`` rounds scores and signals to by default.
+PRECISION = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +45,24 @@ class NameEvidence:
     english_segment: int
     arabic_span: tuple[int, int]
     english_span: tuple[int, int]
+
+    def to_dict(self, precision: int | None = PRECISION) -> dict[str, Any]:
+        """The name as plain data, ``score`` rounded to ``precision`` decimals (``None``: not)."""
+        return {
+            "arabic": self.arabic,
+            "english": self.english,
+            "score": _number(self.score, precision),
+            "source": self.source,
+            "arabic_segment": int(self.arabic_segment),
+            "english_segment": int(self.english_segment),
+            "arabic_span": [int(x) for x in self.arabic_span],
+            "english_span": [int(x) for x in self.english_span],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> NameEvidence:
+        """The name `to_dict` wrote (`InputError` when ``data`` is not of that shape)."""
+        return _parse(_name_from_dict, data, "name")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,26 +86,27 @@ class Evidence:
     conflicts: tuple[str, ...] = ()
     single_scores: tuple[tuple[tuple[int, int], float], ...] = ()
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, precision: int | None = PRECISION) -> dict[str, Any]:
+        """The evidence as plain data, numbers rounded to ``precision`` decimals.
+
+        Args:
+            precision: Decimals of the signals and scores; ``None`` keeps them whole
+                (what `bialign.export.to_json` writes).
+        """
         return {
-            "signals": {k: round(float(v), 4) for k, v in self.signals.items()},
-            "names": [
-                {
-                    "arabic": n.arabic,
-                    "english": n.english,
-                    "score": round(n.score, 4),
-                    "source": n.source,
-                    "arabic_segment": n.arabic_segment,
-                    "english_segment": n.english_segment,
-                    "arabic_span": list(n.arabic_span),
-                    "english_span": list(n.english_span),
-                }
-                for n in self.names
-            ],
+            "signals": {str(k): _number(v, precision) for k, v in self.signals.items()},
+            "names": [n.to_dict(precision) for n in self.names],
             "numbers": list(self.numbers),
             "conflicts": list(self.conflicts),
-            "single_scores": [[list(k), round(v, 4)] for k, v in self.single_scores],
+            "single_scores": [
+                [[int(a), int(e)], _number(s, precision)] for (a, e), s in self.single_scores
+            ],
         }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Evidence:
+        """The evidence `to_dict` wrote (`InputError` when ``data`` is not of that shape)."""
+        return _parse(_evidence_from_dict, data, "evidence")
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +138,23 @@ class AlignedPair:
     def index_pairs(self) -> tuple[tuple[int, int], ...]:
         """Every (arabic, english) index pair the link covers."""
         return tuple((a, e) for a in self.arabic for e in self.english)
+
+    def to_dict(self, precision: int | None = PRECISION) -> dict[str, Any]:
+        """The link as plain data (with its ``link_type``), scores rounded to ``precision``."""
+        return {
+            "arabic": [int(i) for i in self.arabic],
+            "english": [int(i) for i in self.english],
+            "arabic_text": self.arabic_text,
+            "english_text": self.english_text,
+            "score": _number(self.score, precision),
+            "link_type": self.link_type,
+            "evidence": self.evidence.to_dict(precision),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> AlignedPair:
+        """The link `to_dict` wrote (`InputError` when ``data`` is not of that shape)."""
+        return _parse(_pair_from_dict, data, "pair")
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,7 +269,49 @@ class Alignment:
             )
         )
 
-    # Exporters live in bialign.export; these are thin conveniences.
+    def to_dict(self, precision: int | None = PRECISION) -> dict[str, Any]:
+        """The whole result as plain data: the JSON form of `bialign.export.to_json`.
+
+        Keys: ``signature``, ``arabic`` and ``english`` (the articles, with their
+        segments), ``pairs`` (each with ``id``, its position in `Alignment.pairs`),
+        ``arabic_only`` and ``english_only`` (segment indices), then ``document``
+        (`DocumentJudgment.to_dict`, four decimals) and ``candidates`` when there are
+        any. Not the ``format`` field, nor the differences: `bialign.export.to_json`
+        adds them.
+
+        Args:
+            precision: Decimals of the scores and signals of the pairs; ``None`` keeps
+                them whole, so that `from_dict` gives back an equal result.
+        """
+        data: dict[str, Any] = {
+            "signature": self.signature,
+            "arabic": _article_to_dict(self.arabic),
+            "english": _article_to_dict(self.english),
+            "pairs": [{"id": i, **p.to_dict(precision)} for i, p in enumerate(self.pairs)],
+            "arabic_only": [int(s.index) for s in self.arabic_only],
+            "english_only": [int(s.index) for s in self.english_only],
+        }
+        if self.document is not None:
+            data["document"] = self.document.to_dict()
+        if self.candidates:
+            data["candidates"] = [
+                {"id": i, **p.to_dict(precision)} for i, p in enumerate(self.candidates)
+            ]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Alignment:
+        """The result `to_dict` wrote (other keys, such as ``format``, are ignored).
+
+        Raises:
+            InputError: ``data`` is not of that shape, or a pair or one-sided list
+                refers to a segment the article does not have (the message says where).
+        """
+        return _parse(_alignment_from_dict, data, "alignment")
+
+    # The writers live in bialign.export, which depends on this module; these thin
+    # conveniences import them when called (the only place this module names export),
+    # so that importing bialign.result never loads bialign.export.
     def to_csv(self, path_or_file: str | PathLike[str] | IO[str] | None = None, **kw: Any) -> str:
         """CSV of the pairs (see `bialign.export.to_csv`)."""
         from .export import to_csv
@@ -257,3 +345,209 @@ def _passages(only: tuple[Segment, ...], lang: str) -> tuple[Passage, ...]:
         else:
             runs.append([s])
     return tuple(Passage(lang, tuple(r)) for r in runs)
+
+
+# --------------------------------------------------------------------------- from plain data
+
+
+_T = TypeVar("_T")
+
+
+class _Malformed(Exception):
+    """Internal: a structural problem, turned into `InputError` with its location."""
+
+
+def _parse(build: Callable[[Any, str], _T], data: Any, where: str) -> _T:
+    try:
+        return build(data, where)
+    except _Malformed as exc:
+        raise InputError(f"malformed bialign alignment JSON: {exc}") from None
+
+
+def _number(value: float, precision: int | None) -> float:
+    return float(value) if precision is None else round(float(value), precision)
+
+
+def _get(obj: Any, key: str, kinds: tuple[type, ...], where: str) -> Any:
+    if not isinstance(obj, dict):
+        raise _Malformed(f"{where} must be an object")
+    if key not in obj:
+        raise _Malformed(f"{where} has no {key!r}")
+    value = obj[key]
+    if not _is(value, kinds):
+        names = " or ".join("null" if k is type(None) else k.__name__ for k in kinds)
+        raise _Malformed(f"{where}.{key} must be {names}, not {type(value).__name__}")
+    return value
+
+
+def _is(value: Any, kinds: tuple[type, ...]) -> bool:
+    """Whether a JSON value is of one of ``kinds`` (an int counts as a float, a bool as neither)."""
+    if isinstance(value, bool):
+        return bool in kinds
+    if isinstance(value, int) and float in kinds:
+        return True
+    return isinstance(value, kinds)
+
+
+def _int_list(value: Any, where: str, length: int | None = None) -> tuple[int, ...]:
+    if not isinstance(value, list) or not all(_is(x, (int,)) for x in value):
+        raise _Malformed(f"{where} must be a list of integers")
+    if length is not None and len(value) != length:
+        raise _Malformed(f"{where} must hold {length} integers")
+    return tuple(value)
+
+
+def _span(value: Any, where: str) -> tuple[int, int]:
+    start, end = _int_list(value, where, 2)
+    return start, end
+
+
+def _str_list(value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+        raise _Malformed(f"{where} must be a list of strings")
+    return tuple(value)
+
+
+def _alignment_from_dict(data: Any, where: str) -> Alignment:
+    arabic = _article_from_dict(_get(data, "arabic", (dict,), where), "arabic")
+    english = _article_from_dict(_get(data, "english", (dict,), where), "english")
+    pairs = []
+    for i, p in enumerate(_get(data, "pairs", (list,), where)):
+        pairs.append(_pair_from_dict(p, f"pairs[{i}]", arabic, english))
+    ar_only = _int_list(_get(data, "arabic_only", (list,), where), "arabic_only")
+    en_only = _int_list(_get(data, "english_only", (list,), where), "english_only")
+    signature = _get(data, "signature", (str,), where)
+    candidates = [
+        _pair_from_dict(p, f"candidates[{i}]", arabic, english)
+        for i, p in enumerate(data.get("candidates", []))
+    ]
+    return Alignment(
+        arabic=arabic,
+        english=english,
+        pairs=tuple(pairs),
+        arabic_only=tuple(_lookup(arabic, i, "arabic_only") for i in ar_only),
+        english_only=tuple(_lookup(english, i, "english_only") for i in en_only),
+        signature=signature,
+        document=_document_from_dict(data.get("document")),
+        candidates=tuple(candidates),
+    )
+
+
+def _document_from_dict(d: Any) -> DocumentJudgment | None:
+    if d is None:
+        return None
+    if not isinstance(d, dict):
+        raise _Malformed("document must be an object")
+    prob = _get(d, "probability", (int, float), "document")
+    verdict = _get(d, "verdict", (str,), "document")
+    feats = _get(d, "features", (dict,), "document")
+    if verdict not in VERDICTS:
+        raise _Malformed(f"document verdict {verdict!r} is not one of {', '.join(VERDICTS)}")
+    return DocumentJudgment(
+        float(prob), verdict, MappingProxyType({str(k): float(v) for k, v in feats.items()})
+    )
+
+
+def _lookup(art: Article, index: int, where: str) -> Segment:
+    if not 0 <= index < len(art.segments):
+        raise _Malformed(f"{where} refers to segment {index}; the article has {len(art)}")
+    return art.segments[index]
+
+
+def _article_to_dict(art: Article) -> dict[str, Any]:
+    segments = []
+    for s in art.segments:
+        d: dict[str, Any] = {
+            "index": int(s.index),
+            "text": s.text,
+            "role": s.role,
+            "start": int(s.start),
+            "end": int(s.end),
+            "paragraph": int(s.paragraph),
+        }
+        if s.lang != art.lang:
+            d["lang"] = s.lang
+        segments.append(d)
+    source = None if art.source is None else str(art.source)
+    return {"lang": art.lang, "source": source, "text": art.text, "segments": segments}
+
+
+def _article_from_dict(d: dict[str, Any], where: str) -> Article:
+    lang = _get(d, "lang", (str,), where)
+    segments = []
+    for i, s in enumerate(_get(d, "segments", (list,), where)):
+        w = f"{where}.segments[{i}]"
+        segments.append(
+            Segment(
+                index=_get(s, "index", (int,), w),
+                text=_get(s, "text", (str,), w),
+                lang=_get(s, "lang", (str,), w) if "lang" in s else lang,
+                role=_get(s, "role", (str,), w),
+                start=_get(s, "start", (int,), w),
+                end=_get(s, "end", (int,), w),
+                paragraph=_get(s, "paragraph", (int,), w),
+            )
+        )
+    return Article(
+        text=_get(d, "text", (str,), where),
+        lang=lang,
+        segments=tuple(segments),
+        source=_get(d, "source", (str, type(None)), where),
+    )
+
+
+def _pair_from_dict(
+    d: Any, where: str, arabic: Article | None = None, english: Article | None = None
+) -> AlignedPair:
+    """A pair; its segment indices are checked against the articles when they are given."""
+    ar = _int_list(_get(d, "arabic", (list,), where), f"{where}.arabic")
+    en = _int_list(_get(d, "english", (list,), where), f"{where}.english")
+    for side, idx, art in (("arabic", ar, arabic), ("english", en, english)):
+        if art is not None:
+            for i in idx:
+                _lookup(art, i, f"{where}.{side}")
+    ev = d.get("evidence", {})
+    return AlignedPair(
+        arabic=ar,
+        english=en,
+        arabic_text=_get(d, "arabic_text", (str,), where),
+        english_text=_get(d, "english_text", (str,), where),
+        score=float(_get(d, "score", (float,), where)),
+        evidence=_evidence_from_dict(ev, f"{where}.evidence"),
+    )
+
+
+def _name_from_dict(n: Any, where: str) -> NameEvidence:
+    return NameEvidence(
+        arabic=_get(n, "arabic", (str,), where),
+        english=_get(n, "english", (str,), where),
+        score=float(_get(n, "score", (float,), where)),
+        source=_get(n, "source", (str,), where),
+        arabic_segment=_get(n, "arabic_segment", (int,), where),
+        english_segment=_get(n, "english_segment", (int,), where),
+        arabic_span=_span(_get(n, "arabic_span", (list,), where), f"{where}.arabic_span"),
+        english_span=_span(_get(n, "english_span", (list,), where), f"{where}.english_span"),
+    )
+
+
+def _evidence_from_dict(d: Any, where: str) -> Evidence:
+    if not isinstance(d, dict):
+        raise _Malformed(f"{where} must be an object")
+    signals = d.get("signals", {})
+    if not isinstance(signals, dict) or not all(_is(v, (float,)) for v in signals.values()):
+        raise _Malformed(f"{where}.signals must map names to numbers")
+    names = [_name_from_dict(n, f"{where}.names[{i}]") for i, n in enumerate(d.get("names", []))]
+    single = []
+    for i, item in enumerate(d.get("single_scores", [])):
+        w = f"{where}.single_scores[{i}]"
+        if not (isinstance(item, list) and len(item) == 2 and _is(item[1], (float,))):
+            raise _Malformed(f"{w} must be [[arabic, english], score]")
+        a, e = _span(item[0], f"{w}[0]")
+        single.append(((a, e), float(item[1])))
+    return Evidence(
+        signals=MappingProxyType({k: float(v) for k, v in signals.items()}),
+        names=tuple(names),
+        numbers=_str_list(d.get("numbers", []), f"{where}.numbers"),
+        conflicts=_str_list(d.get("conflicts", []), f"{where}.conflicts"),
+        single_scores=tuple(single),
+    )

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import argparse
+import ast
 import codecs
 import csv
 import datetime
 import html
+import importlib.resources
 import io
 import json
 import math
 import os
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
@@ -33,11 +38,14 @@ from bialign.export import (
     CSV_COLUMNS,
     CSV_LINK_COLUMNS,
     CSV_TIDY_COLUMNS,
+    EXTENSIONS,
     FORMAT_VERSION,
     FORMATS,
     JSON_SCHEMA,
     TMX_MIN_SCORE,
     TMX_ROLES,
+    WRITERS,
+    _html_report,
     format_options,
     load_json,
     to_csv,
@@ -204,6 +212,29 @@ def test_all_is_sorted_and_public():
     assert export.__all__ == sorted(export.__all__)
     for name in export.__all__:
         assert hasattr(export, name)
+
+
+def test_every_name_imported_from_export_is_there():
+    """Each name the package, the benchmarks and the tests import from bialign.export exists.
+
+    bialign.export is a package of one module per format; the other modules import from
+    the package itself (private names included), never from its modules.
+    """
+    imported: set[str] = set()
+    for folder in ("bialign", "tests", "benchmarks"):
+        for path in (ROOT / folder).rglob("*.py"):
+            if path.is_relative_to(ROOT / "bialign" / "export"):
+                continue  # the package itself
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ImportFrom) and node.module is not None:
+                    module = "." * node.level + node.module
+                    if module in ("bialign.export", ".export", "..export"):
+                        imported.update(a.name for a in node.names)
+                    assert not module.startswith(("bialign.export.", ".export.", "..export.")), (
+                        f"{path} imports from a module of bialign.export: {module}"
+                    )
+    assert {"to_csv", "load_json", "_prop", "_is_nationality", "JSON_SCHEMA"} <= imported
+    assert not [name for name in imported if not hasattr(export, name)]
 
 
 def test_fixture_is_consistent(res):
@@ -551,6 +582,114 @@ class TestLoadJsonErrors:
         assert info.value.position == 12
 
 
+# --------------------------------------------------------------------------- plain data
+
+
+class TestPlainData:
+    """The one serialisation of bialign.result (`to_dict`/`from_dict`) that the JSON form uses."""
+
+    @pytest.mark.parametrize("which", ["res", "tricky"])
+    def test_json_is_to_dict_at_full_precision(self, which, request):
+        """to_json writes the format version, then Alignment.to_dict(precision=None)."""
+        alignment = request.getfixturevalue(which)
+        data = json.loads(to_json(alignment, differences=False))
+        assert data == {"format": FORMAT_VERSION, **alignment.to_dict(precision=None)}
+        assert list(data)[1:] == list(alignment.to_dict(precision=None))
+
+    @pytest.mark.parametrize("which", ["res", "tricky"])
+    def test_from_dict_gives_back_an_equal_result(self, which, request):
+        """from_dict(to_dict(precision=None)) is equal, through JSON text too."""
+        alignment = request.getfixturevalue(which)
+        data = alignment.to_dict(precision=None)
+        assert Alignment.from_dict(data) == alignment
+        assert Alignment.from_dict(json.loads(json.dumps(data))) == alignment
+        for pair in alignment.pairs:
+            assert AlignedPair.from_dict(pair.to_dict(None)) == pair
+            assert Evidence.from_dict(pair.evidence.to_dict(None)) == pair.evidence
+            for name in pair.evidence.names:
+                assert NameEvidence.from_dict(name.to_dict(None)) == name
+
+    def test_precision_rounds_scores_and_signals(self, tricky):
+        """to_dict rounds to 4 decimals by default, to `precision` when given, not with None."""
+        pair = tricky.pairs[0]  # score 0.123456789123
+        assert pair.to_dict()["score"] == 0.1235
+        assert pair.to_dict(2)["score"] == 0.12
+        assert pair.to_dict(None)["score"] == 0.123456789123
+        assert pair.evidence.to_dict() == pair.to_dict()["evidence"]
+        assert pair.evidence.to_dict()["signals"]["embedding"] == round(0.123456789123 / 3, 4)
+        assert pair.evidence.to_dict(None)["single_scores"] == [[[0, 0], 0.123456789123 / 11]]
+        assert tricky.to_dict()["pairs"][0]["score"] == 0.1235
+        name = NameEvidence("أ", "A", 0.987654, "romanizer", 0, 0, (0, 1), (0, 1))
+        assert (name.to_dict()["score"], name.to_dict(1)["score"]) == (0.9877, 1.0)
+
+    def test_evidence_to_dict_default_is_unchanged(self, res):
+        """Evidence.to_dict() keeps its shape: four decimals, JSON lists for spans and ids."""
+        ev = res.pairs[6].evidence
+        assert ev.to_dict() == {
+            "signals": {"embedding": 0.84, "position": 0.8, "margin": 1.12},
+            "names": [n.to_dict() for n in ev.names],
+            "numbers": [],
+            "conflicts": [],
+            "single_scores": [[[8, 7], 0.81], [[10, 7], 0.76]],
+        }
+        assert ev.names[0].to_dict()["arabic_span"] == list(ev.names[0].arabic_span)
+
+    @pytest.mark.parametrize(
+        ("cls", "data", "message"),
+        [
+            (Alignment, [], "alignment must be an object"),
+            (AlignedPair, {"arabic": [0]}, "pair has no 'english'"),
+            (Evidence, {"signals": {"x": "high"}}, "evidence.signals must map names to numbers"),
+            (NameEvidence, {"arabic": 1}, "name.arabic must be str, not int"),
+        ],
+    )
+    def test_from_dict_names_the_place(self, cls, data, message):
+        """A malformed shape: InputError saying where, as load_json does."""
+        with pytest.raises(InputError, match=re.escape(message)):
+            cls.from_dict(data)
+
+    def test_result_does_not_need_export(self):
+        """Importing bialign.result and using its serialisation never loads bialign.export.
+
+        The dependency runs one way: bialign.export imports bialign.result. (A fresh
+        interpreter, so that other tests' imports do not count.)
+        """
+        code = (
+            "import json, sys\n"
+            "from bialign.result import AlignedPair, Alignment, Evidence\n"
+            "from bialign.segmentation import Article\n"
+            "ar = Article.from_sentences(['نص'], lang='ar')\n"
+            "en = Article.from_sentences(['Text'], lang='en')\n"
+            "pair = AlignedPair((0,), (0,), 'نص', 'Text', 0.5, Evidence({'embedding': 0.5}))\n"
+            "res = Alignment(ar, en, (pair,), (), (), 'sig')\n"
+            "assert Alignment.from_dict(json.loads(json.dumps(res.to_dict(None)))) == res\n"
+            "print(sorted(m for m in sys.modules if m.startswith('bialign.export')))\n"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+        )
+        assert out.stdout.strip() == "[]"
+
+    def test_result_reaches_export_only_through_the_writer_conveniences(self):
+        """bialign/result.py imports from bialign.export only the writer each of the
+        `Alignment.to_csv`/`to_json`/`to_tmx`/`to_html` conveniences calls, inside it."""
+        tree = ast.parse((ROOT / "bialign" / "result.py").read_text(encoding="utf-8"))
+        allowed: dict[int, str] = {}  # id of an import node -> the convenience holding it
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef) and node.name in {f"to_{f}" for f in FORMATS}:
+                for inner in ast.walk(node):
+                    allowed[id(inner)] = node.name
+        found = []
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                modules = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+                modules += [a.name for a in node.names]
+                if any("export" in m for m in modules):
+                    assert id(node) in allowed, f"line {node.lineno} imports bialign.export"
+                    found.append((allowed[id(node)], tuple(a.name for a in node.names)))
+        assert sorted(found) == sorted((f"to_{f}", (f"to_{f}",)) for f in FORMATS)
+
+
 # --------------------------------------------------------------------------- TMX
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -857,6 +996,102 @@ class TestHtml:
         assert "pairs scoring at least 0.50; 2 other pairs shown as one-sided" in text
 
 
+class TestHtmlTemplates:
+    """The report's markup and style are Jinja2 templates shipped inside bialign.export."""
+
+    TEMPLATES = ("report.html.j2", "report.css.j2")
+
+    def test_templates_are_package_data(self):
+        """The templates are files of the package (hatch puts them in the wheel)."""
+        folder = importlib.resources.files("bialign.export") / "templates"
+        for name in self.TEMPLATES:
+            assert (folder / name).is_file()
+        assert set(self.TEMPLATES) <= set(_html_report._environment().list_templates())
+        assert _html_report._TEMPLATE == "report.html.j2"
+
+    def test_autoescape_is_on(self):
+        """Every value a template prints is escaped, with html.escape's entities."""
+        env = _html_report._environment()
+        render = env.from_string("{{ x }}|{{ y }}").render
+        assert render(x="<script>\"&'", y=3) == "&lt;script&gt;&quot;&amp;&#x27;|3"
+        assert env.from_string("{{ x|safe }}").render(x="<b>") == "<b>"
+
+    def test_script_in_a_sentence_comes_out_escaped(self):
+        """A sentence holding a script element is shown as text, in both cells and the title."""
+        attack = '<script>alert("x")</script>'
+        ar = Article.from_sentences([f"نص {attack}", "سطر"], lang="ar")
+        en = Article.from_sentences([f"Text {attack}", "Only here </td></tr>"], lang="en")
+        pair = AlignedPair((0,), (0,), ar[0].text, en[0].text, 0.95)
+        text = to_html(
+            Alignment(ar, en, (pair,), (ar[1],), (en[1],), attack), title=attack, differences=False
+        )
+        assert "<script" not in text
+        escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"
+        assert text.count(escaped) == 5  # title, h1, signature, the Arabic and English cells
+        assert "Only here &lt;/td&gt;&lt;/tr&gt;" in text
+        checker = _parse(text)
+        assert checker.errors == [] and checker.stack == []
+        assert "script" not in {tag for tag, _ in checker.tags}
+
+    def test_style_comes_from_the_css_template(self, res):
+        """The page's <style> is report.css.j2, with a background rule per score band."""
+        css = (
+            importlib.resources.files("bialign.export") / "templates" / "report.css.j2"
+        ).read_text(encoding="utf-8")
+        text = to_html(res, differences=False)
+        style = text[text.index("<style>\n") + 8 : text.index("</style>")]
+        static = css[css.index("#}") + 3 : css.index("{% for")]
+        assert style.startswith(static)
+        for cls, _, colour, _ in export._SCORE_BANDS:
+            assert f"tr.{cls} td, .swatch.{cls} {{ background: {colour}; }}" in style
+
+    def test_no_markup_left_in_python(self):
+        """The report's Python holds no HTML element outside docstrings: the templates do."""
+        path = ROOT / "bialign" / "export" / "_html_report.py"
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef)
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+        }
+        strings = [
+            node.value
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in docstrings
+        ]
+        tags = {tag for tag, _ in _parse(to_html(build_tricky_alignment())).tags}
+        assert {"tr", "td", "p", "style"} <= tags
+        element = re.compile(rf"</?(?:{'|'.join(sorted(tags))})\b")
+        assert [s for s in strings if element.search(s)] == []
+        assert not [s for s in strings if "{ background" in s]  # nor any CSS rule
+
+    def test_jinja2_loads_only_when_html_is_written(self):
+        """Importing bialign.export and writing CSV, JSON or TMX never imports jinja2; the
+        first report does, once: the environment is cached."""
+        code = (
+            "import sys\n"
+            "from bialign.export import _html_report, to_csv, to_html, to_json, to_tmx\n"
+            "from bialign.result import AlignedPair, Alignment\n"
+            "from bialign.segmentation import Article\n"
+            "ar = Article.from_sentences(['نص'], lang='ar')\n"
+            "en = Article.from_sentences(['Text'], lang='en')\n"
+            "res = Alignment(ar, en, (AlignedPair((0,), (0,), 'نص', 'Text', 0.95),), (), (), 's')\n"
+            "to_csv(res); to_json(res, differences=False); to_tmx(res)\n"
+            "print('jinja2' in sys.modules)\n"
+            "to_html(res, differences=False); env = _html_report._environment()\n"
+            "to_html(res, differences=False)\n"
+            "print('jinja2' in sys.modules, env is _html_report._environment())\n"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+        )
+        assert out.stdout.split() == ["False", "True", "True"]
+
+
 # --------------------------------------------------------------------------- write
 
 _SIGNS = {
@@ -871,6 +1106,46 @@ class TestWrite:
     def test_formats(self):
         """FORMATS names the four formats."""
         assert set(FORMATS) == {"csv", "json", "tmx", "html"}
+
+    def test_one_table_of_writers_and_extensions(self):
+        """FORMATS, WRITERS and EXTENSIONS agree: each format has its writer and extension."""
+        assert tuple(WRITERS) == FORMATS
+        assert WRITERS["csv"] is to_csv and WRITERS["html"] is to_html
+        assert set(EXTENSIONS.values()) == set(FORMATS)
+        assert all(ext == f".{fmt}" or ext == ".htm" for ext, fmt in EXTENSIONS.items())
+        for fmt in FORMATS:
+            assert format_options(fmt) == format_options(f".{fmt.upper()}")
+        assert format_options("htm") == format_options("html")
+        with pytest.raises(TypeError):
+            WRITERS["xml"] = to_json
+
+    @pytest.mark.parametrize("ext", sorted(EXTENSIONS))
+    def test_the_cli_reads_the_format_from_export_table(self, ext):
+        """`bialign align -o FILE` takes the format of FILE's extension from EXTENSIONS."""
+        from bialign import cli
+
+        for name in (f"out{ext}", f"OUT{ext.upper()}"):
+            args = argparse.Namespace(format=None, output=name)
+            assert cli._format_for(args) == EXTENSIONS[ext]
+
+    def test_the_cli_has_no_table_of_its_own(self, res, monkeypatch):
+        """The CLI looks extensions and writers up in export's tables at the time it runs."""
+        from bialign import cli
+
+        monkeypatch.setattr(export, "EXTENSIONS", {".pairs": "csv"})
+        assert cli._format_for(argparse.Namespace(format=None, output="a.pairs")) == "csv"
+        with pytest.raises(UnknownNameError, match="output format"):
+            cli._format_for(argparse.Namespace(format=None, output="a.csv"))
+        monkeypatch.setattr(export, "WRITERS", {"csv": lambda r, p, **kw: f"{len(r)} pairs"})
+        out = io.StringIO()
+        cli._write_result(res, None, "csv", {}, out)
+        assert out.getvalue() == f"{len(res)} pairs"
+        # Nor does its source name an extension or a writer.
+        tree = ast.parse((ROOT / "bialign" / "cli.py").read_text(encoding="utf-8"))
+        strings = {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant)}
+        assert not strings & {*EXTENSIONS, "htm"}
+        writers = {f"to_{fmt}" for fmt in FORMATS}
+        assert not [n for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr in writers]
 
     @pytest.mark.parametrize(
         ("name", "fmt"),
