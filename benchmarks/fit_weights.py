@@ -63,7 +63,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import robust  # noqa: E402
 
-from bialign.aligner import FEATURES, Weights, load_weights, prepare, select  # noqa: E402
+from bialign.aligner import FEATURES, AlignOptions, Weights, load_weights, prepare, select  # noqa: E402
 from bialign.document import (  # noqa: E402
     DOCUMENT_FEATURES,
     DocumentModel,
@@ -151,7 +151,7 @@ class Item:
 
 
 def prepared(cases: list[robust.Case], weights: Weights) -> list[Item]:
-    return [Item(c, prepare(c.arabic, c.english, weights=weights)) for c in cases]
+    return [Item(c, prepare(c.arabic, c.english, AlignOptions(weights=weights))) for c in cases]
 
 
 # --------------------------------------------------------------------------- fitting

@@ -46,7 +46,7 @@ from .segmentation import (
 )
 
 if TYPE_CHECKING:
-    from .aligner import Weights, align, load_weights
+    from .aligner import AlignOptions, Signature, Weights, align, load_weights
     from .corpus import Manifest, align_corpus, run_corpus
     from .differences import DifferenceItem, Differences, SharedItem, split_clauses
     from .export import load_json, to_differences_csv, write
@@ -66,6 +66,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ROLES",
+    "AlignOptions",
     "AlignedPair",
     "Alignment",
     "AnchorScorer",
@@ -102,6 +103,7 @@ __all__ = [
     "Scorer",
     "Segment",
     "SharedItem",
+    "Signature",
     "TransformersTranslator",
     "TranslationCache",
     "TranslationScorer",
@@ -142,6 +144,8 @@ __all__ = [
 # imports numpy-heavy models, transformers or torch.
 _LAZY = {
     "Weights": "aligner",
+    "AlignOptions": "aligner",
+    "Signature": "aligner",
     "align": "aligner",
     "load_weights": "aligner",
     "load_json": "export",

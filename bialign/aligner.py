@@ -61,7 +61,17 @@ from .segmentation import ROLES, Article, Segment, check_language, read_article
 if TYPE_CHECKING:
     from .translate import Translator
 
-__all__ = ["FEATURES", "Weights", "align", "load_weights", "prepare", "select"]
+__all__ = [
+    "FEATURES",
+    "AlignOptions",
+    "Signature",
+    "Weights",
+    "align",
+    "load_weights",
+    "prepare",
+    "select",
+    "signature",
+]
 
 
 #: The word-level signal is scored for this many most similar spans of each row
@@ -515,7 +525,7 @@ class _Context:
     lexical: Scorer | None = None
     document_model: DocumentModel | None = None
     document_features: dict[str, float] = field(default_factory=dict)
-    settings: dict[str, Any] = field(default_factory=dict)
+    options: AlignOptions = field(default_factory=lambda: AlignOptions())
     # Sentence-level statistics (known once `_score` has run).
     stats: SentenceStats | None = None
     blocks: dict[str, _Block] = field(default_factory=dict)
@@ -1157,6 +1167,41 @@ def _check_languages(ar: Article, en: Article) -> None:
     check_language(en.text, "en", name="the English side")
 
 
+@dataclass(frozen=True)
+class AlignOptions:
+    """The settings of one alignment (what `align` takes besides the two texts).
+
+    Checked when made: a value an option does not take raises `OptionError`
+    before any work. See `align` for each option.
+    """
+
+    translator: Translator | str | None = None
+    embedding: bool | None = None
+    names: bool = True
+    anchors: bool = True
+    roles: bool = True
+    weights: Weights | None = None
+    document_model: DocumentModel | None = None
+
+    def __post_init__(self) -> None:
+        _check_options(
+            self.translator, self.embedding, self.names, self.anchors, self.roles, self.weights
+        )
+        if self.document_model is not None and not isinstance(self.document_model, DocumentModel):
+            raise OptionError(
+                "document_model",
+                self.document_model,
+                "a bialign.document.DocumentModel (see load_document_model) or None",
+            )
+        if isinstance(self.translator, os.PathLike):
+            object.__setattr__(self, "translator", os.fspath(self.translator))
+
+    @property
+    def use_embedding(self) -> bool:
+        """Whether the sentence encoder is used (the default, unless switched off)."""
+        return True if self.embedding is None else self.embedding
+
+
 def align(
     arabic: str | os.PathLike[str] | Sequence[str] | Article,
     english: str | os.PathLike[str] | Sequence[str] | Article,
@@ -1200,32 +1245,23 @@ def align(
         LanguageError: a side is not in its language, or the sides are swapped.
         ModelError: the translation model cannot be loaded.
     """
-    ctx = prepare(
-        arabic,
-        english,
-        translator=translator,
+    options = AlignOptions(
+        translator=translator,  # type: ignore[arg-type]  # a path is turned into a str
         embedding=embedding,
         names=names,
         anchors=anchors,
         roles=roles,
         weights=weights,
         document_model=document_model,
-        keep_features=False,
     )
-    return ctx.run()
+    return prepare(arabic, english, options, keep_features=False).run()
 
 
 def prepare(
     arabic: str | os.PathLike[str] | Sequence[str] | Article,
     english: str | os.PathLike[str] | Sequence[str] | Article,
+    options: AlignOptions | None = None,
     *,
-    translator: Translator | str | os.PathLike[str] | None = None,
-    embedding: bool | None = None,
-    names: bool = True,
-    anchors: bool = True,
-    roles: bool = True,
-    weights: Weights | None = None,
-    document_model: DocumentModel | None = None,
     keep_features: bool = True,
 ) -> _Context:
     """Read both sides and score every sentence pair; `_Context.run` searches.
@@ -1235,19 +1271,15 @@ def prepare(
     matrices once their probabilities are known (what `align` does: less
     memory, but no `reweight`).
     """
-    _check_options(translator, embedding, names, anchors, roles, weights)
-    if document_model is not None and not isinstance(document_model, DocumentModel):
-        raise OptionError(
-            "document_model",
-            document_model,
-            "a bialign.document.DocumentModel (see load_document_model) or None",
-        )
-    if isinstance(translator, os.PathLike):
-        translator = os.fspath(translator)
+    if options is None:
+        options = AlignOptions()
+    elif not isinstance(options, AlignOptions):
+        raise OptionError("options", options, "a bialign.AlignOptions or None")
+    translator = options.translator
     ar = _as_article(arabic, "ar", "Arabic")
     en = _as_article(english, "en", "English")
     _check_languages(ar, en)
-    use_embedding = True if embedding is None else embedding
+    use_embedding = options.use_embedding
     sim_parts: list[tuple[str, Scorer]] = []
     if use_embedding:
         sim_parts.append(("embedding", _Signals.embedding()))
@@ -1272,60 +1304,149 @@ def prepare(
         ar=ar,
         en=en,
         sim_parts=sim_parts,
-        names=_Signals.get("names") if names else None,
-        anchors=_Signals.get("anchors") if anchors else None,
-        weights=weights or load_weights(),
-        mask=_role_mask(ar, en, roles),
+        names=_Signals.get("names") if options.names else None,
+        anchors=_Signals.get("anchors") if options.anchors else None,
+        weights=options.weights or load_weights(),
+        mask=_role_mask(ar, en, options.roles),
         lexical=lexical,
         encoded=encoded,
         keep_features=bool(keep_features),
-        document_model=document_model or load_document_model(),
-        settings={
-            "translator": translator,
-            "embedding": use_embedding,
-            "names": names,
-            "anchors": anchors,
-            "roles": roles,
-        },
+        document_model=options.document_model or load_document_model(),
+        options=options,
     )
     _score(ctx)
     return ctx
 
 
-def _signature(ctx: _Context) -> str:
+@dataclass(frozen=True)
+class Signature:
+    """Every setting that shaped an alignment, as an object (`Alignment.signature` is its text).
+
+    ``str(sig)`` gives the text (``bialign|sim:embedding|encoder:use-multilingual-v3|…``);
+    `Signature.parse` reads it back, so two results can be compared field by field.
+
+    Examples:
+        >>> sig = Signature.parse(
+        ...     "bialign|sim:embedding|encoder:use-multilingual-v3|translator:none|names:yes|"
+        ...     "anchors:yes|roles:strict|words:encoder|weights:w1|doc:d1|link:0.5|extend:0.6|"
+        ...     "merge-tol:0.1|max-merge:3|gap:0.3/3|dp:0.5/0.4|version:0.1.0"
+        ... )
+        >>> sig.encoder, sig.names, sig.link
+        ('use-multilingual-v3', True, 0.5)
+        >>> str(sig).startswith("bialign|sim:embedding|")
+        True
+    """
+
+    sim: str
+    encoder: str
+    translator: str
+    names: bool
+    anchors: bool
+    roles: bool
+    words: str
+    weights: str
+    doc: str
+    link: float
+    extend: float
+    merge_tol: float
+    max_merge: int
+    gap: str
+    dp: str
+    version: str
+
+    #: (field, key in the text), in the text's order.
+    KEYS: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("sim", "sim"),
+        ("encoder", "encoder"),
+        ("translator", "translator"),
+        ("names", "names"),
+        ("anchors", "anchors"),
+        ("roles", "roles"),
+        ("words", "words"),
+        ("weights", "weights"),
+        ("doc", "doc"),
+        ("link", "link"),
+        ("extend", "extend"),
+        ("merge_tol", "merge-tol"),
+        ("max_merge", "max-merge"),
+        ("gap", "gap"),
+        ("dp", "dp"),
+        ("version", "version"),
+    )
+
+    def _text(self, name: str) -> str:
+        value = getattr(self, name)
+        if name in ("names", "anchors"):
+            return "yes" if value else "no"
+        if name == "roles":
+            return "strict" if value else "off"
+        if isinstance(value, float):
+            return f"{value:g}"
+        return str(value)
+
+    def __str__(self) -> str:
+        return "bialign|" + "|".join(f"{key}:{self._text(name)}" for name, key in self.KEYS)
+
+    @classmethod
+    def parse(cls, text: str) -> Signature:
+        """Read a signature's text (`Alignment.signature`); a `ValueError` when it is not one."""
+        head, *parts = str(text).split("|")
+        fields = dict(part.split(":", 1) for part in parts if ":" in part)
+        if head != "bialign" or any(key not in fields for _, key in cls.KEYS):
+            raise ValueError(f"not a bialign signature: {text!r}")
+        raw = {name: fields[key] for name, key in cls.KEYS}
+        return cls(
+            sim=raw["sim"],
+            encoder=raw["encoder"],
+            translator=raw["translator"],
+            names=raw["names"] == "yes",
+            anchors=raw["anchors"] == "yes",
+            roles=raw["roles"] == "strict",
+            words=raw["words"],
+            weights=raw["weights"],
+            doc=raw["doc"],
+            link=float(raw["link"]),
+            extend=float(raw["extend"]),
+            merge_tol=float(raw["merge_tol"]),
+            max_merge=int(raw["max_merge"]),
+            gap=raw["gap"],
+            dp=raw["dp"],
+            version=raw["version"],
+        )
+
+
+def signature(ctx: _Context) -> Signature:
+    """The `Signature` of a scored pair's alignment."""
     w = ctx.weights
-    translator = ctx.settings.get("translator")
-    emb = ctx.settings.get("embedding", True)
-    names = ctx.settings.get("names", True)
-    anchors = ctx.settings.get("anchors", True)
-    roles = ctx.settings.get("roles", True)
+    o = ctx.options
     tname = None
+    encoder = "none"
     for name, scorer in ctx.sim_parts:
         if name == "translation":
             sig = getattr(scorer, "signature", None)
-            tname = sig() if callable(sig) else type(translator).__name__
+            tname = sig() if callable(sig) else type(o.translator).__name__
             tname = str(tname).replace("|", ",")
-    sims = "+".join(name for name, _ in ctx.sim_parts)
-    parts = [
-        f"sim:{sims}",
-        f"encoder:{'use-multilingual-v3' if emb else 'none'}",
-        f"translator:{tname or 'none'}",
-        f"names:{'yes' if names and ctx.names else 'no'}",
-        f"anchors:{'yes' if anchors else 'no'}",
-        f"roles:{'strict' if roles else 'off'}",
-        # The word-level signal, which long pairs and embedding=False go without.
-        f"words:{'encoder' if ctx.lexical is not None else 'none'}",
-        f"weights:{w.version}",
-        f"doc:{ctx.document_model.version if ctx.document_model else 'none'}",
-        f"link:{w.link_threshold:g}",
-        f"extend:{w.extend_threshold:g}",
-        f"merge-tol:{w.merge_tolerance:g}",
-        f"max-merge:{w.max_merge}",
-        f"gap:{w.gap_threshold:g}/{w.max_fill}",
-        f"dp:{w.dp_threshold:g}/{w.dp_min_coverage:g}",
-        f"version:{__version__}",
-    ]
-    return "bialign|" + "|".join(parts)
+        if name == "embedding":
+            encoder = str(getattr(scorer, "model", type(scorer).__name__)).replace("|", ",")
+    return Signature(
+        sim="+".join(name for name, _ in ctx.sim_parts),
+        encoder=encoder,
+        translator=tname or "none",
+        names=bool(o.names and ctx.names),
+        anchors=bool(o.anchors),
+        roles=bool(o.roles),
+        # The word-level signal, which embedding=False (or another encoder) goes without.
+        words="encoder" if ctx.lexical is not None else "none",
+        weights=w.version,
+        doc=ctx.document_model.version if ctx.document_model else "none",
+        link=w.link_threshold,
+        extend=w.extend_threshold,
+        merge_tol=w.merge_tolerance,
+        max_merge=w.max_merge,
+        gap=f"{w.gap_threshold:g}/{w.max_fill}",
+        dp=f"{w.dp_threshold:g}/{w.dp_min_coverage:g}",
+        version=__version__,
+    )
 
 
 def _evidence(ctx: _Context, b: _Bead) -> Evidence:
@@ -1440,7 +1561,7 @@ def _build_result(
         pairs=tuple(pairs),
         arabic_only=ar_only,
         english_only=en_only,
-        signature=_signature(ctx),
+        signature=str(signature(ctx)),
         document=document,
         candidates=_pairs(ctx, candidates or []),
     )
