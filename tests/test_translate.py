@@ -489,7 +489,8 @@ class TestTransformersTranslator:
         from huggingface_hub import constants
         from huggingface_hub.utils import _http
 
-        import bialign.translate as translate_module
+        # patched where TransformersTranslator looks it up
+        import bialign.translate.seq2seq as seq2seq_module
 
         repo = "local-org/tiny-marian"
         cache = tmp_path / "hub"
@@ -511,7 +512,7 @@ class TestTransformersTranslator:
             requests.append(args)
             return "no network in this test"
 
-        monkeypatch.setattr(translate_module, "_hub_unreachable", no_network)
+        monkeypatch.setattr(seq2seq_module, "_hub_unreachable", no_network)
         monkeypatch.setattr(_http, "get_session", lambda: requests.append("session"))
         monkeypatch.setattr(_http.time, "sleep", requests.append)
         t = TransformersTranslator(repo, max_length=16)
