@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from typing import Any, cast, get_args
+from typing import Any, get_args
 
 import numpy as np
 
@@ -146,13 +146,13 @@ class TranslationScorer:
             )
         else:
             name = self._translator_name
-            missing = [t for t in unique if self._memo.get(name, t) is None]
+            found = self._memo.get_many(name, unique)
+            missing = [t for t in unique if t not in found]
             if missing:
                 out = self.translator.translate(missing)
-                self._memo.put_many(
-                    name, zip(missing, _check_output(out, len(missing), name), strict=True)
-                )
-            found = {t: cast("str", self._memo.get(name, t)) for t in unique}
+                new = dict(zip(missing, _check_output(out, len(missing), name), strict=True))
+                self._memo.put_many(name, new.items())
+                found.update(new)
         return [found[t] for t in texts]
 
     #: Spans are scored exactly as Bleualign does: each sentence is translated

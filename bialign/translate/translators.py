@@ -93,12 +93,13 @@ class _CachedTranslator:
         texts = _check_texts(arabic_texts, "arabic_texts")
         namespace = self._cache_namespace()
         results = [""] * len(texts)
+        keys = [self._key(text) if text.strip() else None for text in texts]
+        known = self.cache.get_many(namespace, (key for key in keys if key is not None))
         pending: dict[str, list[int]] = {}
-        for i, text in enumerate(texts):
-            if not text.strip():
+        for i, key in enumerate(keys):
+            if key is None:
                 continue
-            key = self._key(text)
-            cached = self.cache.get(namespace, key)
+            cached = known.get(key)
             if cached is not None:
                 results[i] = cached
                 self.stats.cache_hits += 1
