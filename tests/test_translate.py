@@ -1030,10 +1030,25 @@ class TestTranslationScorer:
             TranslationScorer(Lossy()).score(["a", "b"], ["c"])
 
 
-def test_importing_does_not_import_torch() -> None:
-    """import bialign.translate loads neither torch nor transformers."""
+@pytest.mark.parametrize(
+    "first", ["bialign", "bialign.scorers", "bialign.translate", "bialign.scorers.translation"]
+)
+def test_importing_does_not_import_torch(first: str) -> None:
+    """Whichever module comes first: no import cycle, and neither torch nor transformers.
+
+    The scorer lives in bialign.scorers.translation and bialign.translate re-exports it;
+    building it by name (without loading a model) imports neither either.
+    """
     code = (
-        "import sys, bialign.translate; "
+        f"import importlib, sys; importlib.import_module({first!r})\n"
+        "import bialign\n"
+        "from bialign.scorers import get_scorer\n"
+        "from bialign.translate import TranslationScorer, __all__\n"
+        "import bialign.translate as translate\n"
+        "assert bialign.TranslationScorer is TranslationScorer\n"
+        "assert TranslationScorer.__module__ == 'bialign.scorers.translation'\n"
+        "assert all(hasattr(translate, name) for name in __all__)\n"
+        "assert type(get_scorer('translation')) is TranslationScorer\n"
         "print(sorted(m for m in ('torch', 'transformers') if m in sys.modules))"
     )
     out = subprocess.run(
