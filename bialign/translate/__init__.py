@@ -12,8 +12,8 @@ Three pieces, each usable on its own:
   runs any sequence-to-sequence model of the ``transformers`` library (for example
   ``Helsinki-NLP/opus-mt-ar-en``), `FunctionTranslator` wraps a plain
   function;
-* a `TranslationCache`, in memory or persisted as JSON lines, so that a
-  corpus is translated only once;
+* a `TranslationCache`, in memory or in an SQLite file, so that a corpus is
+  translated only once;
 * the `TranslationScorer`, which follows the scorer protocol of
   `bialign.scorers.base`.
 

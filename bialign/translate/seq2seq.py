@@ -56,7 +56,7 @@ class TransformersTranslator(_CachedTranslator):
     also in the middle of a batch.
 
     Examples:
-        >>> t = TransformersTranslator("Helsinki-NLP/opus-mt-ar-en", cache="mt-cache.jsonl")
+        >>> t = TransformersTranslator("Helsinki-NLP/opus-mt-ar-en", cache="mt-cache.sqlite")
         >>> t.translate(["قال الرئيس إن المحادثات كانت بناءة."])  # doctest: +SKIP
         ['The president said the talks were constructive.']
 
@@ -67,7 +67,7 @@ class TransformersTranslator(_CachedTranslator):
         max_length: Longest input, in tokens (longer inputs are truncated), and
             longest output. Both are also capped by the model's position limit.
         num_beams: 1 for greedy decoding, more for beam search.
-        cache: A `TranslationCache`, a JSON-lines path for a persistent
+        cache: A `TranslationCache`, the path of an SQLite file for a persistent
             one, or ``None`` for a new in-memory cache.
         local_files_only: Never contact the hub. ``None`` (the default) means: only
             when ``HF_HUB_OFFLINE`` or ``TRANSFORMERS_OFFLINE`` is set, or ``model``

@@ -137,7 +137,7 @@ class FunctionTranslator(_CachedTranslator):
         name: Identifies the translation in the cache and in error messages.
         batched: ``fn`` takes and returns a list.
         batch_size: With ``batched=True``, the most texts per call (``None``: all at once).
-        cache: A `TranslationCache`, a JSON-lines path for a persistent
+        cache: A `TranslationCache`, the path of an SQLite file for a persistent
             one, or ``None`` for a new in-memory cache.
 
     Attributes:
