@@ -339,6 +339,16 @@ class TestTranslationCache:
         assert reopened.get("m", "أ") == "A"
         assert repr(reopened) == f"TranslationCache({str(path)!r}, entries=3)"
 
+    def test_file_is_created_by_the_first_write(self, tmp_path: Path) -> None:
+        """Opening a cache at a new path creates nothing; what another cache writes is seen."""
+        path = tmp_path / "sub" / "cache.sqlite"
+        reader = TranslationCache(path)
+        assert reader.get("m", "أ") is None
+        assert len(reader) == 0
+        assert not path.parent.exists()
+        TranslationCache(path).put("m", "أ", "a")
+        assert reader.get("m", "أ") == "a"
+
     def test_closed_cache_opens_again(self, tmp_path: Path) -> None:
         """close() releases the file; a later use opens it again."""
         cache = TranslationCache(tmp_path / "cache.sqlite")
@@ -380,7 +390,8 @@ class TestTranslationCache:
             cache = TranslationCache(tmp_path / f"cache-{entries}.sqlite")
             cache.put_many("m", [(f"نص {i}", f"text {i}") for i in range(entries)])
             cache.put_many("other", [(f"نص {i}", f"other {i}") for i in range(entries)])
-            db = cache._store._connection()  # type: ignore[union-attr]
+            db = cache._store._connection(create=False)  # type: ignore[union-attr]
+            assert db is not None
             steps = 0
 
             def count() -> int:
@@ -554,7 +565,7 @@ class TestTranslationCache:
     def test_cache_of_a_newer_format(self, tmp_path: Path) -> None:
         """A cache file of a later format version is refused with a message saying so."""
         path = tmp_path / "cache.sqlite"
-        TranslationCache(path).close()
+        TranslationCache(path).put("m", "أ", "a")
         with contextlib.closing(sqlite3.connect(path)) as db:
             db.execute("PRAGMA user_version = 2")
         with pytest.raises(ResourceError, match="format version 2"):

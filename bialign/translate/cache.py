@@ -53,14 +53,14 @@ _MIGRATION_BATCH = 1000  # entries per insert while an old cache file is convert
 class TranslationCache:
     """Translations keyed by (translator, source text), in memory or in an SQLite file.
 
-    With a ``path``, the translations live in an SQLite database (created if the file
-    does not exist), so a later run — or another translator instance with the same
-    name — does not translate them again. Nothing is read when the cache is opened:
-    each lookup asks the database for the texts of one batch only, so a cache of a
-    whole corpus costs no memory. Every `put_many` is one short transaction; several
-    threads and processes can read and write one file at once (SQLite's
-    write-ahead log, and a wait of up to a minute for another writer to finish).
-    An entry written again replaces the old one.
+    With a ``path``, the translations live in an SQLite database (created by the first
+    write when the file does not exist), so a later run — or another translator
+    instance with the same name — does not translate them again. Nothing is read when
+    the cache is opened: each lookup asks the database for the texts of one batch
+    only, so a cache of a whole corpus costs no memory. Every `put_many` is one short
+    transaction; several threads and processes can read and write one file at once
+    (SQLite's write-ahead log, and a wait of up to a minute for another writer to
+    finish). An entry written again replaces the old one.
 
     A JSON-lines cache written by earlier versions of bialign is converted to SQLite
     in place the first time it is opened, read line by line; the old file is kept
@@ -82,8 +82,7 @@ class TranslationCache:
         ResourceError: The file is not a translation cache (another kind of file,
             another application's database, a damaged database, or an old JSON-lines
             cache with a line that is not an entry), or cannot be read.
-        OutputError: A new cache file cannot be created, or an old one cannot be
-            converted.
+        OutputError: An old cache file cannot be converted.
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
@@ -169,7 +168,7 @@ class TranslationCache:
         In a file, the pairs are written in one transaction: all or none.
 
         Raises:
-            OutputError: The cache file cannot be written.
+            OutputError: The cache file cannot be created or written.
         """
         rows = [(translator, source, translation) for source, translation in pairs]
         if rows:
@@ -215,17 +214,22 @@ class _SQLiteStore:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.Lock()
-        self._db: sqlite3.Connection | None = _connect(path)
+        # a file that does not exist yet is created by the first write, not here
+        self._db: sqlite3.Connection | None = _connect(path, create=False)
 
-    def _connection(self) -> sqlite3.Connection:
+    def _connection(self, *, create: bool) -> sqlite3.Connection | None:
+        """The open connection; ``None`` while there is no file and ``create`` is false."""
         if self._db is None:
-            self._db = _connect(self.path)
+            self._db = _connect(self.path, create=create)
         return self._db
 
     def count(self) -> int:
         with self._lock:
             try:
-                row = self._connection().execute("SELECT count(*) FROM translations").fetchone()
+                db = self._connection(create=False)
+                if db is None:
+                    return 0
+                row = db.execute("SELECT count(*) FROM translations").fetchone()
             except sqlite3.Error as exc:
                 raise _read_error(self.path, exc) from exc
         return int(row[0])
@@ -234,7 +238,9 @@ class _SQLiteStore:
         found: dict[str, str] = {}
         with self._lock:
             try:
-                db = self._connection()
+                db = self._connection(create=False)
+                if db is None:
+                    return found
                 for start in range(0, len(sources), _LOOKUP_CHUNK):
                     chunk = sources[start : start + _LOOKUP_CHUNK]
                     marks = ", ".join("?" * len(chunk))
@@ -252,7 +258,7 @@ class _SQLiteStore:
     def put_many(self, rows: list[tuple[str, str, str]]) -> None:
         with self._lock:
             try:
-                db = self._connection()
+                db = cast("sqlite3.Connection", self._connection(create=True))
                 db.execute("BEGIN IMMEDIATE")  # take the write lock now, not halfway
                 try:
                     db.executemany(_INSERT, rows)
@@ -286,13 +292,18 @@ def _read_error(path: Path, exc: BaseException) -> ResourceError:
     return ResourceError(f"cannot read the translation cache {str(path)!r}: {exc}", str(path))
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    """An open connection to the cache file ``path``, created or converted first if need be."""
+def _connect(path: Path, *, create: bool) -> sqlite3.Connection | None:
+    """An open connection to the cache file ``path``, converted first if need be.
+
+    A missing (or empty) file is created only with ``create``; otherwise ``None``.
+    """
     for _ in range(3):  # a second look, when another process converted the file meanwhile
         kind = _file_kind(path)
         if kind == "jsonl":
             _convert_jsonl(path)
             continue
+        if kind == "new" and not create:
+            return None
         return _open_database(path, new=kind == "new")
     raise ResourceError(  # pragma: no cover - only if an old cache is rewritten as it is converted
         f"translation cache {str(path)!r} changed while it was being converted; open it again",
