@@ -3,7 +3,7 @@
 Two measurements, both without any translation model:
 
 1. **Speed** — time to score 1,000 (translation, English sentence) pairs with
-   :class:`bialign.TranslationScorer` (its own exact chrF / BLEU, n-grams extracted
+   `bialign.TranslationScorer` (its own exact chrF / BLEU, n-grams extracted
    once per text) against calling sacrebleu's ``sentence_score`` for every pair.
 2. **ORACLE precision@1** on the NTREX comparable dev cases — for each Arabic
    sentence with a gold link, is the top-scoring English sentence a gold

@@ -72,7 +72,7 @@ _REGISTRY: dict[str, str | Callable[..., Scorer]] = {
     "anchors": "bialign.scorers.anchors:AnchorScorer",
     "lexical": "bialign.scorers.lexical:LexicalScorer",
     "names": "bialign.names:NameScorer",
-    "translation": "bialign.translate:TranslationScorer",
+    "translation": "bialign.scorers.translation:TranslationScorer",
 }
 
 
