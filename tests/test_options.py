@@ -1,0 +1,66 @@
+"""Align's settings as one object, and the signature as a parseable object (issue 14)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+import bialign
+from bialign import AlignOptions, OptionError, Signature
+from bialign.aligner import prepare
+
+AR = ["قال الوزير إن الاقتصاد ينمو.", "وصل الشيباني إلى بكين يوم الاثنين."]
+EN = ["The minister said the economy grows.", "Al-Shaibani arrived in Beijing on Monday."]
+
+
+class TestAlignOptions:
+    def test_checked_when_made(self) -> None:
+        with pytest.raises(OptionError) as err:
+            AlignOptions(roles="off")  # type: ignore[arg-type]
+        assert err.value.option == "roles"
+        with pytest.raises(OptionError):
+            AlignOptions(embedding=False)  # nothing left to compare with
+
+    def test_frozen_and_defaults(self) -> None:
+        o = AlignOptions()
+        assert o.use_embedding and o.names and o.roles
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            o.names = False  # type: ignore[misc]
+
+    def test_prepare_takes_the_options(self) -> None:
+        ctx = prepare(AR, EN, AlignOptions(names=False))
+        assert ctx.names is None and ctx.options.names is False
+        with pytest.raises(OptionError):
+            prepare(AR, EN, {"names": False})  # type: ignore[arg-type]
+
+    def test_align_keywords_are_the_options(self) -> None:
+        fields = {f.name for f in dataclasses.fields(AlignOptions)}
+        import inspect
+
+        keywords = {
+            n
+            for n, p in inspect.signature(bialign.align).parameters.items()
+            if p.kind is p.KEYWORD_ONLY
+        }
+        assert keywords == fields
+
+
+class TestSignature:
+    def test_round_trip(self) -> None:
+        res = bialign.align(AR, EN, anchors=False)
+        sig = Signature.parse(res.signature)
+        assert str(sig) == res.signature
+        assert sig.encoder == "use-multilingual-v3" and sig.anchors is False and sig.names
+        assert sig.weights == bialign.load_weights().version
+        assert sig.version == bialign.__version__
+
+    def test_differences_are_fields(self) -> None:
+        a = Signature.parse(bialign.align(AR, EN).signature)
+        b = Signature.parse(bialign.align(AR, EN, roles=False).signature)
+        differ = {f.name for f in dataclasses.fields(a) if getattr(a, f.name) != getattr(b, f.name)}
+        assert differ == {"roles"}
+
+    def test_not_a_signature(self) -> None:
+        with pytest.raises(ValueError):
+            Signature.parse("vecalign|sim:x")
