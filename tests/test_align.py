@@ -133,29 +133,30 @@ class TestResult:
         # even with both steps as permissive as they go.
         from dataclasses import replace
 
-        from bialign.aligner import _HEADER_ROLES, prepare
-
-        ctx = prepare(*seed_pair)
+        # Page furniture: every role but those of running text (docs/segmentation.md).
+        furniture = set(bialign.ROLES) - {"body", "subheading"}
         # Only near-certain core links; every other pair would pass gap filling
         # and the monotone pass.
         strict = replace(
-            ctx.weights, link_threshold=0.95, gap_threshold=1e-6, max_fill=50, dp_threshold=0.0
+            bialign.load_weights(),
+            link_threshold=0.95,
+            gap_threshold=1e-6,
+            max_fill=50,
+            dp_threshold=0.0,
         )
-        ctx.reweight(strict)
-        res = ctx.run()
+        res = align(*seed_pair, weights=strict)
         headers = body = 0
         for p in res.pairs:
-            if res.arabic.segments[p.arabic[0]].role in _HEADER_ROLES:
+            if res.arabic.segments[p.arabic[0]].role in furniture:
                 headers += 1
                 assert p.score >= strict.link_threshold, p
             else:
                 body += 1
         assert headers >= 1  # the headline is certain enough
         # The permissive steps did run: more body links than core links alone give.
-        ctx.reweight(replace(strict, gap_threshold=1.0, dp_threshold=1.0))
-        core = ctx.run()
+        core = align(*seed_pair, weights=replace(strict, gap_threshold=1.0, dp_threshold=1.0))
         assert body > sum(
-            core.arabic.segments[p.arabic[0]].role not in _HEADER_ROLES for p in core.pairs
+            core.arabic.segments[p.arabic[0]].role not in furniture for p in core.pairs
         )
 
     def test_passages_group_neighbours(self, result: Alignment) -> None:
