@@ -1,4 +1,5 @@
 # The two set-up commands: `make demo` and `make test`. Both create .venv/ when missing.
+# `make build-check` (run by CI after `make test`) builds the wheel and tries it in a fresh venv.
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -7,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: demo test lint docs bench clean
+.PHONY: demo test lint build-check docs bench clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +30,11 @@ test: $(VENV)/.installed-dev
 	$(VENV)/bin/mypy
 	$(PY) -m pytest -q
 	$(VENV)/bin/mkdocs build --strict --quiet --site-dir site
+
+# Build the wheel, install it alone in a fresh venv (CPU torch, constraints.txt) and run
+# `bialign demo` and one alignment from outside the repository (see .ci/build-check).
+build-check: $(VENV)/.installed-dev
+	PYTHON=$(PY) bash .ci/build-check
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check --fix bialign tests benchmarks

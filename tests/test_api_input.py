@@ -265,9 +265,15 @@ class TestPaths:
 
 
 def test_coverage_is_a_property() -> None:
-    res = align_cheaply()
-    assert isinstance(res.coverage, dict)
-    assert 0.0 <= res.coverage["arabic_segments"] <= 1.0
+    # A third English sentence, about something else, stays one-sided.
+    extra = "Wheat prices rose in the markets."
+    res = align_cheaply(AR, [*EN, extra])
+    assert [s.text for s in res.english_only] == [extra]
+    cov = res.coverage
+    assert isinstance(cov, dict)
+    assert cov["english_segments"] == pytest.approx(2 / 3) and cov["arabic_segments"] == 1.0
+    chars = sum(len(t) for t in EN)
+    assert cov["english_chars"] == pytest.approx(chars / (chars + len(extra)))
 
 
 class TestLanguage:

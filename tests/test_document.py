@@ -14,8 +14,8 @@ import pytest
 from _benchmarks import load_benchmark
 
 import bialign
-from bialign import Article, FunctionTranslator, OptionError
-from bialign.aligner import _local_path, load_weights
+from bialign import Article, FunctionTranslator, OptionError, load_weights
+from bialign.aligner import _local_path  # a link feature, no public equivalent
 from bialign.document import (
     DOCUMENT_FEATURES,
     DocumentJudgment,

@@ -68,9 +68,11 @@ class TestEmbedding:
         for i, j in pairs:
             assert int(np.argmax(m[i])) == j, (ar[i][:40], en[j][:40])
 
-    def test_range_shape_and_cache(self, emb: EmbeddingScorer) -> None:
+    def test_shape_ranking_and_cache(self, emb: EmbeddingScorer) -> None:
         m = emb.score(["سوريا والصين", "الطقس"], ["Syria and China", "the weather", "x"])
-        assert m.shape == (2, 3) and m.min() >= 0 and m.max() <= 1
+        assert m.shape == (2, 3)
+        # Each Arabic text scores its translation first, and the close one clearly so.
+        assert m.argmax(axis=1).tolist() == [0, 1] and m[0, 0] > 0.8
         assert "سوريا والصين" in emb._cache
 
     def test_empty_inputs(self, emb: EmbeddingScorer) -> None:
@@ -114,7 +116,7 @@ class TestLexical:
         body = [j for j, s in enumerate(GOLD["english"]) if s["role"] == "body"]
         m = lex.score([ar[10]], [en[j] for j in body])
         assert body[int(np.argmax(m[0]))] in (6, 7)  # en 6 is a possible link of ar 10
-        assert m.shape == (1, len(body)) and m.min() >= 0 and m.max() <= 1
+        assert m.shape == (1, len(body))
 
     def test_no_content_words_scores_zero(self, lex: LexicalScorer) -> None:
         m = lex.score(["في من", "سوريا"], ["the and", "Syria"])
