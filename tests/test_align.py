@@ -6,6 +6,7 @@ import json
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import bialign
@@ -114,17 +115,21 @@ class TestResult:
         from bialign.aligner import prepare
 
         ctx = prepare(*seed_pair)
-        assert ctx.lexical is not None and not ctx.mask.all()
+        assert ctx.lexical is not None and not ctx.mask.all() and ctx.stats is not None
         singles_a = tuple((i,) for i in range(len(ctx.ar.segments)))
         singles_e = tuple((j,) for j in range(len(ctx.en.segments)))
-        lex = ctx.lexical.score(ctx.texts(singles_a, "ar"), ctx.texts(singles_e, "en"))
+        # The word overlap the norms were taken over (computed once per shape, cached).
+        lex = ctx.lexical_sim(singles_a, singles_e, np.zeros((len(singles_a), len(singles_e))))
         k = ctx.weights.knn
-        assert ctx.single["lexical_row_norm"] == pytest.approx(knn_mean(lex, k, axis=1))
-        assert ctx.single["lexical_col_norm"] == pytest.approx(knn_mean(lex, k, axis=0))
+        assert ctx.stats.lexical_row_norm == pytest.approx(knn_mean(lex, k, axis=1))
+        assert ctx.stats.lexical_col_norm == pytest.approx(knn_mean(lex, k, axis=0))
         one = ctx.blocks["1-1"]
         header = [s.index for s in ctx.ar.segments if s.role == "standfirst"]
+        assert header
         for i in header:
             allowed = one.mask[i]
+            # Scored against sentences of every role: not the near-0 of its one allowed pair.
+            assert lex[i][~allowed].max() > 0.2
             assert one.feats["lexical_margin"][i][allowed].max() < 2.0
 
     def test_headers_pair_only_on_their_own_probability(self, seed_pair: tuple[str, str]) -> None:
