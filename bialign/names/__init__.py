@@ -18,7 +18,8 @@ them with three kinds of evidence, strongest first:
    (with ع) ≈ ``Asaad`` while ``الأسد`` is not.
 
 The public functions are `romanize`, `name_similarity`,
-`match_names` and `NameScorer` (the ``"names"`` scorer).
+`match_names` and `NameScorer` (the ``"names"`` scorer, defined in
+`bialign.scorers.names` and re-exported here).
 
 Heavy dependencies (``arabic_name_romanizer``, ``camel_tools``) are imported on
 first use, so importing this package is cheap.
@@ -32,13 +33,17 @@ pair) and ``api`` (the public functions).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from .api import DEFAULT_THRESHOLD, NameMatch, match_names, name_similarity, romanize
-from .scorer import NameScorer
 
 # Private names that other bialign modules imported from the single-module `bialign.names`;
 # kept importable from here so that older code keeps working.
 from .sentences import _maximal, _parse_arabic, _parse_english  # noqa: F401
 from .tables import _gazetteer  # noqa: F401
+
+if TYPE_CHECKING:
+    from ..scorers.names import NameScorer
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -48,3 +53,17 @@ __all__ = [
     "name_similarity",
     "romanize",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # `NameScorer` lives in `bialign.scorers.names`, which imports this package's modules:
+    # it is loaded on first use here, so that neither import order makes a cycle.
+    if name == "NameScorer":
+        from ..scorers.names import NameScorer
+
+        return NameScorer
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), "NameScorer"})

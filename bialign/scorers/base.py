@@ -70,7 +70,7 @@ _REGISTRY: dict[str, str | Callable[..., Scorer]] = {
     "use": "bialign.scorers.embedding:EmbeddingScorer",
     "anchors": "bialign.scorers.anchors:AnchorScorer",
     "lexical": "bialign.scorers.lexical:LexicalScorer",
-    "names": "bialign.names:NameScorer",
+    "names": "bialign.scorers.names:NameScorer",
     "translation": "bialign.translate:TranslationScorer",
 }
 

@@ -1,4 +1,9 @@
-"""The ``"names"`` scorer."""
+"""The ``"names"`` scorer: how much name evidence two sentences share.
+
+`NameScorer` finds the names of every sentence with the finders of
+`bialign.names` and scores each sentence pair from the names they share. It is
+also importable as `bialign.names.NameScorer`.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +16,13 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError, InputTypeError
-from .api import _MAX_CHARS, DEFAULT_THRESHOLD
-from .dictionary import _attested_many, _unit_similarity
-from .distance import _rule_similarity
-from .letters import _AR_ANY, _check_str
-from .sentences import _coverage, _maximal, _parse_arabic, _parse_english
-from .skeletons import _STRICT_FLOOR, _ar_keys, _lat_keys
+from ..names.api import _MAX_CHARS, DEFAULT_THRESHOLD
+from ..names.dictionary import _attested_many, _unit_similarity
+from ..names.distance import _rule_similarity
+from ..names.letters import _AR_ANY, _check_str
+from ..names.sentences import _coverage, _maximal, _parse_arabic, _parse_english
+from ..names.skeletons import _STRICT_FLOOR, _ar_keys, _lat_keys
+from .base import check_matrix
 
 # NameScorer consults the dictionary only for names at least this similar by the rules.
 _DICT_FLOOR = 0.4
@@ -84,8 +90,6 @@ class NameScorer:
         Raises:
             InputTypeError: A sentence is not a str, or an argument is a bare str.
         """
-        from ..scorers.base import check_matrix
-
         arabic = _check_seq(arabic, "arabic")
         english = _check_seq(english, "english")
         n_ar, n_en = len(arabic), len(english)
