@@ -511,6 +511,71 @@ class TestNameScorer:
             NameScorer(threshold=1.5)
 
 
+# --------------------------------------------------------------------------- package layout
+
+# What `bialign.names` exported when it was one module (the public API), plus what the
+# package added; and the private names other modules imported from it then.
+PUBLIC_BEFORE = {
+    "DEFAULT_THRESHOLD",
+    "NameMatch",
+    "NameScorer",
+    "match_names",
+    "name_similarity",
+    "romanize",
+}
+PRIVATE_IMPORTED_BEFORE = {"_gazetteer", "_maximal", "_parse_arabic", "_parse_english"}
+
+
+class TestPackage:
+    """`bialign.names` is a package; what it exported still imports from it."""
+
+    def test_public_names_still_exported(self) -> None:
+        """Every public name of the old module is in `__all__` and importable."""
+        import bialign.names
+
+        assert set(bialign.names.__all__) >= PUBLIC_BEFORE
+        for name in bialign.names.__all__:
+            assert getattr(bialign.names, name) is not None
+        star: dict[str, object] = {}
+        exec("from bialign.names import *", star)
+        assert set(bialign.names.__all__) <= set(star)
+
+    def test_private_names_other_modules_imported(self) -> None:
+        """The private names once imported by `bialign.differences` still import."""
+        import bialign.names
+
+        for name in PRIVATE_IMPORTED_BEFORE:
+            assert callable(getattr(bialign.names, name)), name
+
+    def test_name_scorer_lives_under_scorers(self) -> None:
+        """The registry builds `bialign.scorers.names.NameScorer`, also `bialign.names`'s."""
+        import bialign.names
+        import bialign.scorers.names
+        from bialign.scorers.base import _REGISTRY
+
+        assert _REGISTRY["names"] == "bialign.scorers.names:NameScorer"
+        assert type(get_scorer("names")) is bialign.scorers.names.NameScorer
+        assert bialign.names.NameScorer is bialign.scorers.names.NameScorer
+        assert NameScorer.__module__ == "bialign.scorers.names"
+
+    @pytest.mark.parametrize(
+        "code",
+        [
+            "import bialign.scorers.names as s, bialign.names as n; "
+            "assert n.NameScorer is s.NameScorer",
+            "from bialign.names import NameScorer; import bialign.scorers.names",
+            "import sys, bialign.scorers; assert 'bialign.names' not in sys.modules",
+            "import sys, bialign.names; assert 'bialign.scorers.names' not in sys.modules",
+        ],
+    )
+    def test_no_import_cycle(self, code: str) -> None:
+        """Either import order works, and neither package drags the other in eagerly."""
+        import subprocess
+        import sys
+
+        subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
 # --------------------------------------------------------------------------- evaluation
 
 
