@@ -576,6 +576,53 @@ class TestPackage:
         subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
 
+# --------------------------------------------------------------------------- mentions
+
+
+class TestMentions:
+    """`bialign.names.mentions`, the way in for `bialign.differences`."""
+
+    def test_nationality_as_export_reads_it(self) -> None:
+        """`is_nationality` agrees with the report's own reading of the gazetteer."""
+        from bialign.export import _is_nationality
+        from bialign.names.mentions import is_nationality
+        from bialign.names.tables import _gazetteer
+        from bialign.result import NameEvidence
+
+        probes = [(ar, en) for ar, variants, _ in _gazetteer().rows for en in variants[:1]]
+        probes += [("والسورية", "Syrians"), ("بالصيني", "Chinese's"), ("الشيباني", "Shaibani")]
+        for ar, en in probes:
+            ev = NameEvidence(ar, en, 1.0, "", 0, 0, (0, 0), (0, 0))
+            assert is_nationality(ar, en) == _is_nationality(ev), (ar, en)
+        assert is_nationality("والسورية", "x") and not is_nationality("الشيباني", "Shaibani")
+
+    def test_finds_the_same_as_the_parser(self) -> None:
+        """The finds are the parsed sentence's, with the gazetteer forms kept maximal."""
+        from bialign.names.mentions import arabic_names, english_names, gazetteer_entry
+
+        ar = arabic_names("وفي السياق، ذكرت وكالة الأنباء السورية أن أسعد الشيباني التقى وانغ يي")
+        forms = [gazetteer_entry(min(h.ids)).arabic for h in ar.gazetteer]
+        assert "وكالة الأنباء السورية" in forms and "السورية" not in forms
+        text = "Meanwhile, the state-run Syrian Arab News Agency said Shaibani left."
+        en = english_names(text)
+        agency, shaibani = text.index("Syrian Arab"), text.index("Shaibani")
+        assert [(h.start, h.end) for h in en.gazetteer] == [(agency, agency + 23)]
+        assert en.runs == (((shaibani, shaibani + 8),),)  # one run of one unit
+        entry = gazetteer_entry(min(en.gazetteer[0].ids))
+        assert entry.kind == "agency" and "Syrian Arab News Agency" in entry.english
+
+    def test_differences_uses_no_private_names_name(self) -> None:
+        """`bialign.differences` imports nothing private from `bialign.names`."""
+        import ast
+
+        tree = ast.parse((ROOT / "bialign" / "differences.py").read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and "names" in (node.module or ""):
+                assert not [a.name for a in node.names if a.name.startswith("_")], node.module
+            if isinstance(node, ast.ImportFrom) and node.module == "export":
+                raise AssertionError("differences imports from export")
+
+
 # --------------------------------------------------------------------------- evaluation
 
 

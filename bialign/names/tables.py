@@ -170,6 +170,15 @@ def _gazetteer() -> _Gazetteer:
     )
 
 
+@functools.cache
+def _nationalities() -> tuple[frozenset[str], frozenset[str]]:
+    """Arabic (normalised) and English (case-folded) forms of the ``nationality`` rows."""
+    rows = [row for row in _gazetteer().rows if row[2] == "nationality"]
+    ar = frozenset(normalize_arabic(arabic) for arabic, _, _ in rows)
+    en = frozenset(v.casefold() for _, variants, _ in rows for v in variants)
+    return ar, en
+
+
 _EN_KEY_WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+(?:'[\p{L}]+)*")
 
 
