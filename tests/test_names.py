@@ -7,6 +7,7 @@ import random
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -533,7 +534,7 @@ class TestPackage:
         """Every public name of the old module is in `__all__` and importable."""
         import bialign.names
 
-        assert set(bialign.names.__all__) >= PUBLIC_BEFORE
+        assert set(bialign.names.__all__) == PUBLIC_BEFORE | {"clear_caches"}
         for name in bialign.names.__all__:
             assert getattr(bialign.names, name) is not None
         star: dict[str, object] = {}
@@ -574,6 +575,69 @@ class TestPackage:
         import sys
 
         subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+# --------------------------------------------------------------------------- caches
+
+
+def _name_caches() -> dict[str, Any]:
+    """Every `functools.lru_cache` defined in `bialign.names` and the names scorer."""
+    import functools
+    import importlib
+    import pkgutil
+
+    import bialign.names
+    import bialign.scorers.names
+
+    modules = [
+        importlib.import_module(f"bialign.names.{m.name}")
+        for m in pkgutil.iter_modules(bialign.names.__path__)
+    ]
+    found = {}
+    for module in [*modules, bialign.scorers.names]:
+        for attr, value in vars(module).items():
+            if isinstance(value, functools._lru_cache_wrapper) and value.__module__ == (
+                module.__name__
+            ):
+                found[f"{module.__name__}.{attr}"] = value
+    return found
+
+
+class TestCaches:
+    """The caches are bounded and `clear_caches` empties every one of them."""
+
+    def test_every_cache_is_bounded(self) -> None:
+        """Only functions without arguments (data loaders) have an unbounded cache."""
+        caches = _name_caches()
+        assert len(caches) >= 19
+        total = 0
+        for name, cache in caches.items():
+            maxsize = cache.cache_info().maxsize
+            if maxsize is None:
+                assert cache.__wrapped__.__code__.co_argcount == 0, name
+            else:
+                total += maxsize
+        assert total <= 300_000  # 1.9 million before the caches were sized
+
+    def test_clear_caches_empties_them_all(self) -> None:
+        """After matching, scoring and romanizing, `clear_caches` leaves every cache empty."""
+        from bialign.names import clear_caches
+        from bialign.names.dictionary import _ATTESTED_CACHE
+
+        arabic, english = seed(AR, "بعد لقاء وزيرها"), seed(EN_AA, "A joint statement following")
+        before = match_names(arabic, english)
+        NameScorer().score([arabic], [english])
+        name_similarity("الشيباني", "al-Shaybani")
+        romanize("الشيباني")
+        caches = _name_caches()
+        filled = {name for name, cache in caches.items() if cache.cache_info().currsize}
+        assert len(filled) >= 15 and _ATTESTED_CACHE
+        clear_caches()
+        assert {name: c.cache_info().currsize for name, c in caches.items()} == dict.fromkeys(
+            caches, 0
+        )
+        assert not _ATTESTED_CACHE
+        assert match_names(arabic, english) == before  # the caches fill again, same result
 
 
 # --------------------------------------------------------------------------- mentions

@@ -19,7 +19,8 @@ them with three kinds of evidence, strongest first:
 
 The public functions are `romanize`, `name_similarity`,
 `match_names` and `NameScorer` (the ``"names"`` scorer, defined in
-`bialign.scorers.names` and re-exported here).
+`bialign.scorers.names` and re-exported here). Results are memoised in bounded
+caches; `clear_caches` empties them.
 
 Heavy dependencies (``arabic_name_romanizer``, ``camel_tools``) are imported on
 first use, so importing this package is cheap.
@@ -28,7 +29,8 @@ The package is cut along the stages of the matching: ``tables`` (the data
 files), ``letters`` (scripts, particles, Buckwalter), ``distance`` (the
 weighted edit distance), ``skeletons`` (blocking keys), ``dictionary`` (attested
 spellings), ``sentences`` (parsing one sentence), ``matching`` (a sentence
-pair) and ``api`` (the public functions).
+pair), ``api`` (the public functions), ``cache`` (the bounded caches) and
+``mentions`` (what `bialign.differences` reads of one sentence).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .api import DEFAULT_THRESHOLD, NameMatch, match_names, name_similarity, romanize
+from .cache import clear_caches
 
 # Private names that other bialign modules imported from the single-module `bialign.names`;
 # kept importable from here so that older code keeps working.
@@ -49,6 +52,7 @@ __all__ = [
     "DEFAULT_THRESHOLD",
     "NameMatch",
     "NameScorer",
+    "clear_caches",
     "match_names",
     "name_similarity",
     "romanize",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import itertools
 from dataclasses import dataclass
 
@@ -10,6 +9,7 @@ import regex
 
 from ..errors import InputError, InputTypeError
 from ..normalize import normalize_arabic
+from .cache import lru
 from .dictionary import _unit_similarity
 from .distance import _rules_at
 from .letters import (
@@ -216,7 +216,7 @@ class _NameSide:
     keys: frozenset[str]  # blocking keys of every unit and of the whole
 
 
-@functools.lru_cache(maxsize=1 << 14)
+@lru(1 << 12)
 def _arabic_side(arabic: str, use_gazetteer: bool) -> _NameSide:
     tokens = tuple(m.group() for m in _AR_TOKEN.finditer(arabic))
     units = tuple(_name_units_ar(tokens))
@@ -230,7 +230,7 @@ def _arabic_side(arabic: str, use_gazetteer: bool) -> _NameSide:
     return _NameSide(units, whole, ids, frozenset(keys))
 
 
-@functools.lru_cache(maxsize=1 << 14)
+@lru(1 << 12)
 def _english_side(english: str, use_gazetteer: bool) -> _NameSide:
     units = tuple(_name_units_en(english))
     whole = " ".join(units)
@@ -246,7 +246,7 @@ def _english_side(english: str, use_gazetteer: bool) -> _NameSide:
     return _NameSide(units, whole, ids, frozenset(keys))
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@lru(1 << 14)
 def _name_similarity(arabic: str, english: str, use_gazetteer: bool, use_romanizer: bool) -> float:
     ar = _arabic_side(arabic, use_gazetteer)
     en = _english_side(english, use_gazetteer)

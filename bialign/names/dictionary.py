@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 
 from ..errors import ResourceError
 from ..normalize import normalize_arabic
+from .cache import lru, on_clear
 from .distance import _SIM_FLOOR, _rule_similarity
 from .letters import _latin_parts, _split_article_bw
 from .skeletons import _plausible
@@ -46,11 +46,13 @@ def _attested_many(units: Sequence[str]) -> dict[str, frozenset[str]]:
     return {u: _ATTESTED_CACHE[u] for u in units}
 
 
-_ATTESTED_CACHE_SIZE = 1 << 18
+# Emptied whenever it would grow past this many units.
+_ATTESTED_CACHE_SIZE = 1 << 14
 _ATTESTED_CACHE: dict[str, frozenset[str]] = {}
+on_clear(_ATTESTED_CACHE.clear)
 
 
-@functools.lru_cache(maxsize=1 << 18)
+@lru(1 << 15)
 def _unit_similarity(
     arabic_unit: str, bw: str, english: str, use_romanizer: bool, floor: float = _SIM_FLOOR
 ) -> tuple[float, str]:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import functools
 import math
 
+from .cache import lru
 from .letters import _VOWELS, _latin_parts, _split_article_bw
 from .tables import _tables
 
@@ -15,7 +15,7 @@ _SIM_FLOOR = 0.3
 _Rule = tuple[int, tuple[tuple[str, float], ...], dict[str, float], tuple[int, ...]]
 
 
-@functools.lru_cache(maxsize=1 << 15)
+@lru(1 << 13)
 def _rules_at(bw: str) -> tuple[tuple[_Rule, ...], ...]:
     """For each position of ``bw``: every rule that applies there.
 
@@ -56,7 +56,7 @@ def _rules_at(bw: str) -> tuple[tuple[_Rule, ...], ...]:
     return tuple(out)
 
 
-@functools.lru_cache(maxsize=1 << 18)
+@lru(1 << 12)  # seldom hit: _rule_similarity, its only caller, is cached
 def _align_cost(bw: str, latin: str, bound: float = math.inf) -> float:
     """Cheapest cost of spelling the Arabic ``bw`` (Buckwalter) as ``latin`` (lower case).
 
@@ -123,7 +123,7 @@ def _scale(bw: str) -> float:
     return t.scale_base + t.scale_per_letter * letters
 
 
-@functools.lru_cache(maxsize=1 << 18)
+@lru(1 << 15)
 def _rule_similarity(bw: str, english: str, floor: float = _SIM_FLOOR) -> float:
     """Similarity in [0, 1] from the transliteration tables alone.
 

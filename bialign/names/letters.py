@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 import regex
 
 from ..errors import InputTypeError
 from ..normalize import normalize_arabic, normalize_english
+from .cache import lru, once
 
 
-@functools.cache
+@once
 def _bw_table() -> dict[int, str]:
     from camel_tools.utils.charmap import CharMapper
 
@@ -77,7 +77,7 @@ def _check_str(value: Any, what: str) -> str:
     return value
 
 
-@functools.lru_cache(maxsize=1 << 17)
+@lru(1 << 14)
 def _to_bw(arabic: str) -> str:
     """Buckwalter form for the transliteration tables: no diacritics, hamza forms kept."""
     text = normalize_arabic(arabic, alef=False, alef_maksura=False, teh_marbuta=False)
@@ -91,7 +91,7 @@ def _split_article_bw(bw: str) -> tuple[bool, str]:
     return False, bw
 
 
-@functools.lru_cache(maxsize=1 << 17)
+@lru(1 << 14)
 def _latin_parts(english: str) -> tuple[bool, str, str]:
     """(has article, stem letters, all letters) of an English name, case-folded."""
     low = normalize_english(english)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..normalize import normalize_arabic
+from .cache import lru
 from .letters import (
     _AR_ANY,
     _AR_PREFIX_PARTICLES,
@@ -88,7 +88,7 @@ class _WordInfo:
     name_ok: bool  # may be a name (not a stop-word, at least three letters)
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@lru(1 << 14)
 def _word_info(raw: str) -> _WordInfo:
     readings = _word_readings(raw)
     key = readings[0][1]
@@ -135,7 +135,7 @@ def _word_readings(raw: str) -> tuple[tuple[int, str, str, str, float], ...]:
     return tuple(out)
 
 
-@functools.lru_cache(maxsize=1 << 14)
+@lru(1 << 12)
 def _parse_arabic(sentence: str, use_gazetteer: bool = True) -> _ArSentence:
     tokens = tuple(
         _ArToken(m.start(), m.end(), _word_info(m.group())) for m in _AR_TOKEN.finditer(sentence)
@@ -246,7 +246,7 @@ def _find_arabic_gazetteer(
     return tuple(found)
 
 
-@functools.lru_cache(maxsize=1 << 14)
+@lru(1 << 12)
 def _parse_english(sentence: str, use_gazetteer: bool = True) -> _EnSentence:
     _, en_stop = _stopwords()
     # Parts: hyphen-separated pieces of word tokens, with a possessive 's dropped.

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import functools
 import itertools
 from collections.abc import Iterable, Mapping
 
+from .cache import lru
 from .distance import _SIM_FLOOR
 from .letters import _DOUBLED, _latin_parts, _split_article_bw
 from .tables import _tables
@@ -38,13 +38,13 @@ def _letter_classes(stem: str, table: Mapping[str, str], *, drop_final_h: bool) 
     return classes
 
 
-@functools.lru_cache(maxsize=1 << 17)
+@lru(1 << 13)
 def _ar_skeletons(bw: str) -> frozenset[str]:
     _, stem = _split_article_bw(bw)
     return _skeletons(_letter_classes(stem, _tables().skeleton_ar, drop_final_h=True))
 
 
-@functools.lru_cache(maxsize=1 << 17)
+@lru(1 << 13)
 def _lat_skeletons(english: str) -> frozenset[str]:
     _, stem, _ = _latin_parts(english)
     stem = _DOUBLED.sub(r"\1", stem)  # Assad, Hassan: doubled letters are one Arabic letter
@@ -60,7 +60,7 @@ def _block_keys(skeletons: Iterable[str], deletions: bool) -> set[str]:
     return keys
 
 
-@functools.lru_cache(maxsize=1 << 17)
+@lru(1 << 14)
 def _ar_keys(bw: str, deletions: bool = True) -> frozenset[str]:
     skeletons = _ar_skeletons(bw)
     if _split_article_bw(bw)[0]:  # the article may be read as letters (Alawi, Alshaibani)
@@ -68,7 +68,7 @@ def _ar_keys(bw: str, deletions: bool = True) -> frozenset[str]:
     return frozenset(_block_keys(skeletons, deletions))
 
 
-@functools.lru_cache(maxsize=1 << 17)
+@lru(1 << 14)
 def _lat_keys(english: str, deletions: bool = True) -> frozenset[str]:
     return frozenset(_block_keys(_lat_skeletons(english), deletions))
 

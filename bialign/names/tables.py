@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -12,6 +11,7 @@ import regex
 from .._resources import read_toml, read_tsv, resource_path
 from ..errors import ResourceError
 from ..normalize import normalize_arabic, normalize_english
+from .cache import lru, once
 from .letters import _is_acronym
 
 
@@ -44,7 +44,7 @@ _COST_KEYS = (
 )
 
 
-@functools.cache
+@once
 def _tables() -> _Tables:
     path = resource_path("translit.toml")
     data = read_toml(path)
@@ -100,7 +100,7 @@ def _tables() -> _Tables:
     return tables
 
 
-@functools.cache
+@once
 def _stopwords() -> tuple[frozenset[str], frozenset[str]]:
     path = resource_path("name_stopwords.toml")
     data = read_toml(path)
@@ -129,7 +129,7 @@ class _Gazetteer:
 _SKIPPED_KINDS = frozenset({"title"})
 
 
-@functools.cache
+@once
 def _gazetteer() -> _Gazetteer:
     path = resource_path("gazetteer.tsv")
     rows = read_tsv(path, ("arabic", "english", "kind"))
@@ -170,7 +170,7 @@ def _gazetteer() -> _Gazetteer:
     )
 
 
-@functools.cache
+@once
 def _nationalities() -> tuple[frozenset[str], frozenset[str]]:
     """Arabic (normalised) and English (case-folded) forms of the ``nationality`` rows."""
     rows = [row for row in _gazetteer().rows if row[2] == "nationality"]
@@ -182,14 +182,14 @@ def _nationalities() -> tuple[frozenset[str], frozenset[str]]:
 _EN_KEY_WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+(?:'[\p{L}]+)*")
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@lru(1 << 14)
 def _en_key_words(text: str) -> tuple[str, ...]:
     """Words of an English name for gazetteer keys: case-folded, possessive dropped."""
     words = _EN_KEY_WORD.findall(normalize_english(text.replace(".", "")))
     return tuple(w[:-2] if w.endswith("'s") else w for w in words)
 
 
-@functools.cache
+@once
 def _romanizer() -> Any:
     # Imported lazily: it opens an SQLite index (and an ONNX model, which we leave out:
     # the rule tables score spellings more precisely than its guesses, see the guide).

@@ -7,7 +7,6 @@ also importable as `bialign.names.NameScorer`.
 
 from __future__ import annotations
 
-import functools
 import math
 from collections import defaultdict
 from collections.abc import Sequence
@@ -17,6 +16,7 @@ import numpy as np
 
 from ..errors import InputError, InputTypeError
 from ..names.api import _MAX_CHARS, DEFAULT_THRESHOLD
+from ..names.cache import lru
 from ..names.dictionary import _attested_many, _unit_similarity
 from ..names.distance import _rule_similarity
 from ..names.letters import _AR_ANY, _check_str
@@ -140,7 +140,7 @@ def _check_seq(value: Any, what: str) -> list[str]:
     return out
 
 
-@functools.lru_cache(maxsize=1 << 15)
+@lru(1 << 13)
 def _arabic_items(text: str, use_gazetteer: bool) -> frozenset[Any]:
     """The name evidence of one Arabic span: gazetteer rows, names, Latin names."""
     if not _AR_ANY.search(text):
@@ -159,7 +159,7 @@ def _arabic_items(text: str, use_gazetteer: bool) -> frozenset[Any]:
     return frozenset(items)
 
 
-@functools.lru_cache(maxsize=1 << 15)
+@lru(1 << 13)
 def _english_items(text: str, use_gazetteer: bool) -> frozenset[Any]:
     """The name evidence of one English span: gazetteer rows and names."""
     if not text.strip():
