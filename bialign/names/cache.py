@@ -5,8 +5,8 @@ sentence, the similarity of two spellings), because an article compares the same
 sentences and names many times. Every cache is a least-recently-used cache of a fixed
 size, chosen to hold the working set of one large article pair (2,000 × 2,000
 sentences), so a long corpus run does not grow them without end; together they hold
-at most about 260,000 entries (some tens of megabytes). `clear_caches` empties them, for instance to free the
-memory after a corpus or to reload edited data files.
+at most about 260,000 entries (some tens of megabytes). `clear_caches` empties them,
+for instance to free the memory after a corpus or to reload edited data files.
 """
 
 from __future__ import annotations
