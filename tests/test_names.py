@@ -640,6 +640,99 @@ class TestCaches:
         assert match_names(arabic, english) == before  # the caches fill again, same result
 
 
+# --------------------------------------------------------------------------- data files
+
+
+@pytest.fixture
+def edited_translit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Point bialign at a copy of ``resources/`` whose translit.toml has some lines replaced."""
+    import shutil
+
+    from bialign._resources import resource_dir
+    from bialign.names import clear_caches
+
+    data = tmp_path / "resources"
+    shutil.copytree(resource_dir(), data)
+
+    def edit(*replacements: tuple[str, str]) -> None:
+        path = data / "translit.toml"
+        text = path.read_text(encoding="utf-8")
+        for old, new in replacements:
+            assert text.count(old) == 1, old
+            text = text.replace(old, new)
+        path.write_text(text, encoding="utf-8")
+        monkeypatch.setenv("BIALIGN_RESOURCES", str(data))
+        resource_dir.cache_clear()
+        clear_caches()
+
+    try:
+        yield edit
+    finally:
+        monkeypatch.delenv("BIALIGN_RESOURCES", raising=False)
+        resource_dir.cache_clear()
+        clear_caches()
+
+
+def _rules_only(arabic: str, english: str) -> float:
+    return name_similarity(arabic, english, use_gazetteer=False, use_romanizer=False)
+
+
+class TestDataFiles:
+    """The tuned numbers of the matcher are read from ``resources/translit.toml``."""
+
+    def test_article_inside_a_unit(self, edited_translit: Any) -> None:
+        """The `[inside_unit]` spellings of a space before ال (Abdul Rahman) come from the file."""
+        before = _rules_only("عبد الرحمن", "Abdul Rahman")
+        assert before > 0.9
+        edited_translit(
+            ('" Al" = { al = 0.0, el = 0.0, ul = 0.0,', '" Al" = { al = 0.9, el = 0.9, ul = 0.9,')
+        )
+        assert _rules_only("عبد الرحمن", "Abdul Rahman") < before - 0.05
+
+    def test_skip_costs(self, edited_translit: Any) -> None:
+        """An English middle name costs `[units] skip_english` of a word."""
+        before = _rules_only("بشار الأسد", "Bashar Hafez al-Assad")
+        assert before > DEFAULT_THRESHOLD
+        edited_translit(("skip_english = 0.5", "skip_english = 2.0"))
+        from bialign.names.tables import _tables
+
+        assert _tables().skip_english == 2.0
+        assert _rules_only("بشار الأسد", "Bashar Hafez al-Assad") < before - 0.1
+
+    def test_attested_score_and_clitic_penalty(self, edited_translit: Any) -> None:
+        """`[dictionary] attested` and `[clitics] split_penalty` come from the file."""
+        assert name_similarity("الشيباني", "al-Shaybani") == pytest.approx(0.97)
+        edited_translit(
+            ("attested = 0.97", "attested = 0.99"), ("split_penalty = 0.01", "split_penalty = 0.2")
+        )
+        assert name_similarity("الشيباني", "al-Shaybani") == pytest.approx(0.99)
+        (match,) = [m for m in match_names("التقى وبكين", "Beijing met") if m.english == "Beijing"]
+        assert match.arabic == "بكين" and match.score == 1.0  # the gazetteer: no penalty
+        from bialign.names.sentences import _word_info
+
+        # whole, و + بشار, و + ب + شار: each split reading costs the penalty from the file
+        assert [r[4] for r in _word_info("وبشار").readings] == [0.0, 0.2, 0.2]
+
+    def test_unit_min_similarity(self, edited_translit: Any) -> None:
+        """Below `[units] min_similarity` a word pair is no part of a multi-word match."""
+
+        def found() -> set[tuple[str, str]]:
+            matches = match_names("التقى بشار الأسد", "He met Bashar al-Assad", use_gazetteer=False)
+            return pairs_of(matches)
+
+        assert found() == {("بشار الأسد", "Bashar al-Assad")}
+        edited_translit(("min_similarity = 0.6", "min_similarity = 0.999"))
+        assert found() == set()
+
+    def test_missing_table_is_a_resource_error(self, edited_translit: Any) -> None:
+        """A translit.toml without `[units]` is reported, not guessed."""
+        from bialign.errors import ResourceError
+
+        edited_translit(("[units]", "[units_renamed]"))
+        with pytest.raises(ResourceError, match="malformed"):
+            name_similarity("الشيباني", "Shaibani")
+
+
 # --------------------------------------------------------------------------- mentions
 
 

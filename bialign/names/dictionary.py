@@ -12,9 +12,6 @@ from .letters import _latin_parts, _split_article_bw
 from .skeletons import _plausible
 from .tables import _romanizer, _tables
 
-# Score given to a spelling attested for the Arabic name in the romanizer's dictionary.
-_ATTESTED = 0.97
-
 
 def _latin_key(latin: str) -> str:
     _, stem, _ = _latin_parts(latin)
@@ -58,9 +55,11 @@ def _unit_similarity(
 ) -> tuple[float, str]:
     """Similarity of one Arabic name unit and one English name unit, and its source.
 
-    Rule-based similarities below ``floor`` come out as 0.
+    Rule-based similarities below ``floor`` come out as 0. A spelling attested for the
+    Arabic unit in the dictionary scores ``[dictionary] attested`` of ``translit.toml``.
     """
-    roman = _tables().ordinals.get(normalize_arabic(arabic_unit))
+    tables = _tables()
+    roman = tables.ordinals.get(normalize_arabic(arabic_unit))
     if roman is not None:
         return (1.0 if english == roman else 0.0), "transliteration"
     if not _plausible(bw, english, floor):
@@ -69,16 +68,16 @@ def _unit_similarity(
     if use_romanizer and score > 0.0 and " " not in bw:
         # a short word the dictionary does not know as a name is likely a common word
         letters = len(bw)
-        prior = _tables().unattested_prior.get(letters)
+        prior = tables.unattested_prior.get(letters)
         if prior is not None and not _attested(arabic_unit):
             score *= prior
     if (
         use_romanizer
-        and score < _ATTESTED
+        and score < tables.attested
         and (_split_article_bw(bw)[0] or not _latin_parts(english)[0])
     ):
         # (an attested spelling counts unless English adds an article: al-Assad is not أسعد)
         key = _latin_key(english)
         if key and key in _attested(arabic_unit):
-            return _ATTESTED, "dictionary"
+            return tables.attested, "dictionary"
     return score, "transliteration"

@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from .dictionary import _attested_many, _unit_similarity
 from .sentences import _ArSentence, _EnSentence, _EnUnit
 from .skeletons import _ar_keys, _lat_keys
+from .tables import _tables
 
-# A unit pair below this similarity never counts as part of a multi-word match.
-_UNIT_MIN = 0.6
 # Spans of at most this many name units are compared as a whole.
 _MAX_SPAN = 4
 
@@ -36,12 +35,15 @@ def _align_units(pair: _PairFn, n_ar: int, n_en: int, anchored: bool) -> tuple[f
 
     ``pair(p, dp, q, dq)`` scores Arabic units ``p:p+dp`` against English units
     ``q:q+dq``; one unit may meet two on the other side (داود أوغلو ~ Davutoglu,
-    لي جيان ~ Lijian). Units may also be left unmatched, at a cost (0.7 of a unit on the
-    Arabic side, 0.5 on the English side, where titles and middle names are common); with
-    ``anchored`` the first and last units on both sides must be matched. The score is the
-    mean similarity of the matches with the unmatched units counted at those costs.
+    لي جيان ~ Lijian); a pair below ``[units] min_similarity`` of ``resources/translit.toml``
+    is not a match. Units may also be left unmatched, at a cost (``skip_arabic`` and
+    ``skip_english`` of a unit, in the same table: less on the English side, where titles and
+    middle names are common); with ``anchored`` the first and last units on both sides must be
+    matched. The score is the mean similarity of the matches with the unmatched units counted
+    at those costs.
     """
-    skip_ar, skip_en = 0.7, 0.5
+    tables = _tables()
+    unit_min, skip_ar, skip_en = tables.unit_min, tables.skip_arabic, tables.skip_english
     # (p, q) -> (objective, sum of sims, matches, skipped_ar, skipped_en, weakest source)
     best: dict[tuple[int, int], tuple[float, float, int, int, int, str]] = {
         (0, 0): (0.0, 0.0, 0, 0, 0, "gazetteer")
@@ -57,7 +59,7 @@ def _align_units(pair: _PairFn, n_ar: int, n_en: int, anchored: bool) -> tuple[f
                 if p + dp > n_ar or q + dq > n_en:
                     continue
                 s, s_src = pair(p, dp, q, dq)
-                if s >= _UNIT_MIN:
+                if s >= unit_min:
                     weakest = s_src if _SOURCES.index(s_src) > _SOURCES.index(src) else src
                     gain = s * (dp + dq) / 2
                     moves.append(((p + dp, q + dq), (obj + gain, tot + s, k + 1, sa, se, weakest)))
@@ -118,6 +120,7 @@ def _transliteration_candidates(
     a_pos = {p: (run, i) for run in ar.runs for i, p in enumerate(run)}
     e_pos = {q: (run, i) for run in en.runs for i, q in enumerate(run)}
     cache: dict[tuple[int, int, int, int, int], tuple[float, str]] = {}
+    unit_min = _tables().unit_min
 
     def ar_form(p: int, dp: int, r: int) -> tuple[str, str, float]:
         first = units[p].readings[r]
@@ -131,7 +134,7 @@ def _transliteration_candidates(
         if key not in cache:
             text, bw, penalty = ar_form(p, dp, r)
             english = " ".join(e_units[y].text for y in range(q, q + dq))
-            s, src = _unit_similarity(text, bw, english, use_romanizer, _UNIT_MIN)
+            s, src = _unit_similarity(text, bw, english, use_romanizer, unit_min)
             cache[key] = (max(0.0, s - penalty), src)
         return cache[key]
 
@@ -166,7 +169,7 @@ def _transliteration_candidates(
             ),
             default=0.0,
         )
-        if best_start < _UNIT_MIN:
+        if best_start < unit_min:
             continue
         reading = units[p0].readings[r]
 

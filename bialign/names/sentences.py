@@ -22,10 +22,7 @@ from .letters import (
     _is_cap,
     _to_bw,
 )
-from .tables import _en_key_words, _gazetteer, _stopwords
-
-# Small cost of reading a token with a clitic split off (وبكين is rarer than بكين).
-_CLITIC_PENALTY = 0.01
+from .tables import _en_key_words, _gazetteer, _stopwords, _tables
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +106,7 @@ def _word_readings(raw: str) -> tuple[tuple[int, str, str, str, float], ...]:
     out = [(0, key, raw, _to_bw(raw), 0.0)]
     if len(offsets) != len(key) or " " in key:
         return tuple(out)  # presentation forms: keep the token whole
+    penalty = _tables().clitic_penalty  # a split reading costs a little more than the whole
 
     def add(k: int, prefix: str = "") -> None:
         surface = raw[offsets[k] :]
@@ -118,7 +116,7 @@ def _word_readings(raw: str) -> tuple[tuple[int, str, str, str, float], ...]:
                 prefix + key[k:],
                 prefix + surface,
                 _to_bw(prefix + surface),
-                _CLITIC_PENALTY,
+                penalty,
             )
         )
 

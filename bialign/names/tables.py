@@ -28,6 +28,11 @@ class _Tables:
     gen_max_cost: float
     ordinals: dict[str, str]
     unattested_prior: dict[int, float]
+    unit_min: float  # [units]
+    skip_arabic: float
+    skip_english: float
+    attested: float  # [dictionary]
+    clitic_penalty: float  # [clitics]
 
 
 _COST_KEYS = (
@@ -58,6 +63,7 @@ def _tables() -> _Tables:
             ("sequences", False, False),
             ("initial", True, False),
             ("final", False, True),
+            ("inside_unit", False, False),
         ):
             for seq, opts in data[table].items():
                 spellings = tuple(
@@ -66,17 +72,8 @@ def _tables() -> _Tables:
                 if not seq or any(c < 0 for _, c in spellings):
                     raise ValueError(f"bad rule {seq!r} in [{table}]")
                 rules[seq[0]].append((seq, start, end, spellings))
-        # The article inside a multi-word unit (عبد الرحمن → Abdul Rahman, Abd al-Rahman).
-        rules[" "].append((" ", False, False, (("", 0.0),)))
-        rules[" "].append(
-            (
-                " Al",
-                False,
-                False,
-                (("al", 0.0), ("el", 0.0), ("ul", 0.0), ("il", 0.1), ("a", 0.15), ("e", 0.15)),
-            )
-        )
         gen = data["generate"]
+        units = data["units"]
         tables = _Tables(
             rules={k: tuple(v) for k, v in rules.items()},
             costs=costs,
@@ -94,6 +91,11 @@ def _tables() -> _Tables:
             gen_max_cost=float(gen["max_cost"]),
             ordinals={normalize_arabic(k): str(v) for k, v in data["ordinals"].items()},
             unattested_prior={int(k): float(v) for k, v in data["unattested"].items()},
+            unit_min=float(units["min_similarity"]),
+            skip_arabic=float(units["skip_arabic"]),
+            skip_english=float(units["skip_english"]),
+            attested=float(data["dictionary"]["attested"]),
+            clitic_penalty=float(data["clitics"]["split_penalty"]),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ResourceError(f"{path}: malformed transliteration table: {exc}", str(path)) from exc
