@@ -39,6 +39,10 @@ DEFAULT_THRESHOLD = 0.75
 _MAX_CHARS = 20_000
 # name_similarity and romanize look at this much of a name.
 _MAX_NAME_CHARS = 200
+# romanize's rule-based spellings: partial spellings kept per position of the beam search,
+# and combinations of per-word spellings ranked for a name of several words.
+_BEAM_WIDTH = 20
+_MAX_WORD_COMBINATIONS = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +144,8 @@ def _generate(name: str, top_k: int) -> list[str]:
     if not per_word:
         return []
     combos = sorted(
-        itertools.islice(itertools.product(*per_word), 200), key=lambda ws: sum(c for _, c in ws)
+        itertools.islice(itertools.product(*per_word), _MAX_WORD_COMBINATIONS),
+        key=lambda ws: sum(c for _, c in ws),
     )
     return [" ".join(w for w, _ in ws) for ws in combos[:top_k]]
 
@@ -165,7 +170,7 @@ def _generate_word(bw: str, top_k: int) -> list[tuple[str, float]]:
                     for fill, fc in fills:
                         beam.setdefault(i + k, []).append((cost + c + fc, text + fill + spelling))
         for pos in beam:
-            beam[pos] = sorted(set(beam[pos]))[:20]
+            beam[pos] = sorted(set(beam[pos]))[:_BEAM_WIDTH]
     done = sorted(set(beam.get(len(bw), [])))
     return [(t, c) for c, t in done if t][:top_k]
 

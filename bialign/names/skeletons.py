@@ -10,10 +10,13 @@ from .distance import _SIM_FLOOR
 from .letters import _DOUBLED, _latin_parts, _split_article_bw
 from .tables import _tables
 
+# A name whose letters allow more readings than this is blocked on the first ones only.
+_MAX_SKELETONS = 32
+
 
 def _skeletons(classes: list[str]) -> frozenset[str]:
     out = set()
-    for combo in itertools.islice(itertools.product(*classes), 32):
+    for combo in itertools.islice(itertools.product(*classes), _MAX_SKELETONS):
         out.add("".join(c for c in combo if c not in ".H"))
     return frozenset(out)
 
