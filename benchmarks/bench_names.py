@@ -28,6 +28,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+# This checkout's bialign, not another one an editable install may point at.
+sys.path.insert(0, str(ROOT))
 EVAL = ROOT / "tests" / "data" / "names_eval.tsv"
 SEED_GOLD = ROOT / "tests" / "data" / "anadolu_seed_gold.json"
 NTREX = ROOT.parent / "shared" / "data" / "ntrex-comparable-dev"
