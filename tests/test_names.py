@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from _benchmarks import load_benchmark
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -784,27 +785,19 @@ class TestMentions:
 
 
 def _eval_rows() -> list[tuple[str, list[str], str]]:
-    rows = []
-    for line in EVAL.read_text(encoding="utf-8").splitlines()[1:]:
-        if line.strip() and not line.startswith("#"):
-            arabic, english, category = line.split("\t")
-            rows.append((arabic, english.split("|"), category))
+    """The evaluation list, read by the benchmark's parser (one parser for both)."""
+    rows: list[tuple[str, list[str], str]] = load_benchmark("bench_names").load_eval(EVAL)
     return rows
 
 
 def top1_accuracy(use_gazetteer: bool) -> float:
-    """Each Arabic name picks among its accepted spellings and the other rows' first ones."""
-    rows = _eval_rows()
-    firsts = [spellings[0] for _, spellings, _ in rows]
-    right = 0
-    for i, (arabic, spellings, _) in enumerate(rows):
-        accepted = {s.casefold() for s in spellings}
-        candidates = spellings + [f for k, f in enumerate(firsts) if k != i]
-        scores = [name_similarity(arabic, c, use_gazetteer=use_gazetteer) for c in candidates]
-        best = max(scores)
-        tied = {c.casefold() for c, s in zip(candidates, scores, strict=True) if s == best}
-        right += best > 0 and tied <= accepted  # a tie with a wrong spelling counts as wrong
-    return right / len(rows)
+    """Each Arabic name picks among its accepted spellings and the other rows' first ones.
+
+    The benchmark's measure (a tie with a wrong spelling counts as wrong), with the dictionary.
+    """
+    bench = load_benchmark("bench_names")
+    result = bench.top1(_eval_rows(), use_gazetteer=use_gazetteer, use_romanizer=True)
+    return float(result["accuracy"])
 
 
 class TestEvaluation:
@@ -813,6 +806,21 @@ class TestEvaluation:
     def test_eval_list_is_large_enough(self) -> None:
         """The list has at least 150 names."""
         assert len(_eval_rows()) >= 150
+
+    def test_eval_list_parser(self, tmp_path: Path) -> None:
+        """Rows split into spellings; comments skipped; a row with an empty field is an error."""
+        from bialign.errors import ResourceError
+
+        load_eval = load_benchmark("bench_names").load_eval
+        path = tmp_path / "eval.tsv"
+        path.write_text(
+            "arabic\tenglish\tcategory\n# a comment\nالأسد\tAssad|al-Assad\tarab_person\n\n",
+            encoding="utf-8",
+        )
+        assert load_eval(path) == [("الأسد", ["Assad", "al-Assad"], "arab_person")]
+        path.write_text("arabic\tenglish\tcategory\nالأسد\t\tarab_person\n", encoding="utf-8")
+        with pytest.raises(ResourceError, match="empty field"):
+            load_eval(path)
 
     def test_top1_accuracy(self) -> None:
         """Top-1 accuracy with every source."""
