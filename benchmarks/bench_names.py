@@ -7,8 +7,8 @@ Prints (or writes as JSON with ``--json``):
   Arabic name picks the best-scoring English name among its own accepted spellings and the
   first spelling of every other row; a tie with a wrong spelling counts as wrong;
 * the false-match rate: the share of sentence pairs drawn from *different* NTREX documents
-  (``../shared/data/ntrex-comparable-dev``) for which :func:`match_names` finds any name;
-* the time of :meth:`NameScorer.score` on the Anadolu seed pair and on a synthetic
+  (``../shared/data/ntrex-comparable-dev``) for which `match_names` finds any name;
+* the time of `NameScorer.score` on the Anadolu seed pair and on a synthetic
   2,000 × 2,000 article built from NTREX sentences (cold: first call in the process).
 
 Usage::
@@ -28,19 +28,25 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+# This checkout's bialign, not another one an editable install may point at.
+sys.path.insert(0, str(ROOT))
 EVAL = ROOT / "tests" / "data" / "names_eval.tsv"
 SEED_GOLD = ROOT / "tests" / "data" / "anadolu_seed_gold.json"
 NTREX = ROOT.parent / "shared" / "data" / "ntrex-comparable-dev"
 
 
-def load_eval(path: Path) -> list[tuple[str, list[str], str]]:
-    """Rows (arabic, accepted spellings, category) of the evaluation list."""
-    rows = []
-    for line in path.read_text(encoding="utf-8").splitlines()[1:]:
-        if line.strip() and not line.startswith("#"):
-            arabic, english, category = line.split("\t")
-            rows.append((arabic, english.split("|"), category))
-    return rows
+def load_eval(path: Path = EVAL) -> list[tuple[str, list[str], str]]:
+    """Rows (arabic, accepted spellings, category) of the evaluation list.
+
+    The list is tab-separated with the header ``arabic english category``, the accepted
+    spellings separated by ``|``; it is read with the reader of bialign's own data files
+    (``#`` lines and blank lines skipped, an empty field is an error). The tests use this
+    function too.
+    """
+    from bialign._resources import read_tsv
+
+    rows = read_tsv(path, ("arabic", "english", "category"))
+    return [(r["arabic"], r["english"].split("|"), r["category"]) for r in rows]
 
 
 def top1(

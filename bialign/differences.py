@@ -5,8 +5,8 @@ other article does not have:
 
 - **passages**: the one-sided passages (`Alignment.arabic_passages`,
   `Alignment.english_passages`);
-- **names**: every name mention of one article (found with the finders of
-  `bialign.names` and its gazetteer) that `bialign.names.match_names` matches
+- **names**: every name mention of one article (found with
+  `bialign.names.mentions` and the gazetteer) that `bialign.names.match_names` matches
   nowhere in the whole other article; transliteration variants (al-Shaibani ↔
   الشيباني) count as shared, nationality adjectives (Syrian, الصينية) are not
   names. Repeated mentions of one entity are one item, with every span;
@@ -42,6 +42,7 @@ from .errors import InputTypeError, OptionError, ResourceError
 from .normalize import fold_digits, normalize_arabic
 
 if TYPE_CHECKING:
+    from .names.mentions import GazetteerEntry
     from .result import Alignment
     from .segmentation import Article, Segment
 
@@ -300,9 +301,9 @@ def _name_cues() -> tuple[frozenset[str], tuple[regex.Pattern[str], ...]]:
 
 
 def _gaz_kind(ids: Iterable[int]) -> str:
-    from .names import _gazetteer
+    from .names.mentions import gazetteer_entry
 
-    kinds = {_gazetteer().rows[i][2] for i in ids}
+    kinds = {gazetteer_entry(i).kind for i in ids}
     if "nationality" in kinds:
         return "nationality"
     return sorted(kinds)[0] if kinds else ""
@@ -314,24 +315,24 @@ _AR_CLITIC = regex.compile(r"^[وفبلك](?=ال)|^[وف]")
 
 def _arabic_mentions(seg: Segment) -> list[_Mention]:
     """Name mentions of one Arabic segment: gazetteer forms, Latin names, person names."""
-    from .names import _maximal, _parse_arabic
+    from .names.mentions import arabic_names
 
     text = seg.text
     if not text.strip():
         return []
-    p = _parse_arabic(text)
+    p = arabic_names(text)
     out: list[_Mention] = []
-    hits = _maximal([(s, e, ids) for _, _, s, e, ids in p.gazetteer])
     covered = bytearray(len(text))
-    for s, e, ids in hits:
+    for hit in p.gazetteer:
+        s, e = hit.start, hit.end
         covered[s:e] = b"\x01" * (e - s)
-        kind = _gaz_kind(ids)
         a, b = _seg_span(seg, s, e)
-        out.append(_Mention(seg.index, a, b, text[s:e], "g:" + str(min(ids)), kind))
+        key = "g:" + str(min(hit.ids))
+        out.append(_Mention(seg.index, a, b, text[s:e], key, _gaz_kind(hit.ids)))
     given, pats = _name_cues()
     for run in p.runs:
-        units = [p.units[k] for k in run]
-        keys = [normalize_arabic(text[u.start : u.end]) for u in units]
+        units = list(run)
+        keys = [normalize_arabic(text[us:ue]) for us, ue in units]
         # start at a given name or at the first word shaped like a foreign name
         first = None
         for n, key in enumerate(keys):
@@ -342,7 +343,7 @@ def _arabic_mentions(seg: Segment) -> list[_Mention]:
         if first is None:
             continue
         units = units[first:]
-        s, e = units[0].start, units[-1].end
+        s, e = units[0][0], units[-1][1]
         if covered.find(1, s, e) != -1:
             continue
         a, b = _seg_span(seg, s, e)
@@ -356,22 +357,22 @@ def _arabic_mentions(seg: Segment) -> list[_Mention]:
 
 def _english_mentions(seg: Segment) -> list[_Mention]:
     """Name mentions of one English segment: gazetteer forms and capitalised runs."""
-    from .names import _maximal, _parse_english
+    from .names.mentions import english_names
 
     text = seg.text
     if not text.strip():
         return []
-    p = _parse_english(text)
+    p = english_names(text)
     out: list[_Mention] = []
-    hits = _maximal(list(p.gazetteer))
     covered = bytearray(len(text))
-    for s, e, ids in hits:
+    for hit in p.gazetteer:
+        s, e = hit.start, hit.end
         covered[s:e] = b"\x01" * (e - s)
-        kind = _gaz_kind(ids)
         a, b = _seg_span(seg, s, e)
-        out.append(_Mention(seg.index, a, b, text[s:e], "g:" + str(min(ids)), kind))
+        key = "g:" + str(min(hit.ids))
+        out.append(_Mention(seg.index, a, b, text[s:e], key, _gaz_kind(hit.ids)))
     for run in p.runs:
-        s, e = p.units[run[0]].start, p.units[run[-1]].end
+        s, e = run[0][0], run[-1][1]
         if covered.find(1, s, e) != -1:
             continue
         a, b = _seg_span(seg, s, e)
@@ -460,7 +461,7 @@ def _names(
         for seg in ar_all
         for m in _arabic_mentions(seg)
         if m.key.startswith("g:")
-        for v in _gaz_row(m.key)[1]
+        for v in _gaz_row(m.key).english
     }
     en_stems = {w.casefold()[:4] for w in regex.findall(r"\p{L}+", en_text)}
     ar_only = [
@@ -472,7 +473,7 @@ def _names(
         and not (m.key.startswith("g:") and _gaz_in(m.key, en_fold, "en"))
         and not (
             m.kind == "nationality"
-            and any(v.casefold()[:4] in en_stems for v in _gaz_row(m.key)[1])
+            and any(v.casefold()[:4] in en_stems for v in _gaz_row(m.key).english)
         )
         and not {normalize_arabic(w) for w in m.text.split()} <= shared_words_ar
     ]
@@ -492,26 +493,25 @@ def _names(
     )
 
 
-def _gaz_row(key: str) -> tuple[str, tuple[str, ...], str]:
-    from .names import _gazetteer
+def _gaz_row(key: str) -> GazetteerEntry:
+    from .names.mentions import gazetteer_entry
 
-    row: tuple[str, tuple[str, ...], str] = _gazetteer().rows[int(key[2:])]
-    return row
+    return gazetteer_entry(int(key[2:]))
 
 
 def _gaz_in(key: str, folded_text: str, lang: str) -> bool:
     """Whether a form of gazetteer row ``key`` stands in the other article (any case)."""
-    arabic, english, _ = _gaz_row(key)
+    row = _gaz_row(key)
+    arabic, english = row.arabic, row.english
     if lang == "ar":
         return normalize_arabic(arabic) in folded_text
     return any(regex.search(rf"\b{regex.escape(v.casefold())}\b", folded_text) for v in english)
 
 
 def _nationality_match(arabic: str, english: str) -> bool:
-    from .export import _is_nationality
-    from .result import NameEvidence
+    from .names.mentions import is_nationality
 
-    return _is_nationality(NameEvidence(arabic, english, 1.0, "", 0, 0, (0, 0), (0, 0)))
+    return is_nationality(arabic, english)
 
 
 def _offsets(segs: Sequence[Segment]) -> list[int]:

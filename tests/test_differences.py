@@ -137,6 +137,19 @@ class TestSplitClauses:
             split_clauses("x", "fr")
 
 
+class TestNamesWayIn:
+    def test_no_private_names_helpers_and_nothing_from_export(self):
+        """differences reads names through `bialign.names.mentions`, not private helpers."""
+        import ast
+
+        tree = ast.parse((ROOT / "bialign" / "differences.py").read_text(encoding="utf-8"))
+        imported = [n for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+        from_names = [n for n in imported if (n.module or "").startswith("names")]
+        assert {n.module for n in from_names} == {"names", "names.mentions"}
+        assert not [a.name for n in from_names for a in n.names if a.name.startswith("_")]
+        assert not [n for n in imported if n.module == "export"]
+
+
 class TestErrors:
     def test_not_an_alignment(self):
         with pytest.raises(InputTypeError) as info:

@@ -7,9 +7,11 @@ import random
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
+from _benchmarks import load_benchmark
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -511,31 +513,280 @@ class TestNameScorer:
             NameScorer(threshold=1.5)
 
 
+# --------------------------------------------------------------------------- package layout
+
+# What `bialign.names` exported when it was one module (the public API), plus what the
+# package added; and the private names other modules imported from it then.
+PUBLIC_BEFORE = {
+    "DEFAULT_THRESHOLD",
+    "NameMatch",
+    "NameScorer",
+    "match_names",
+    "name_similarity",
+    "romanize",
+}
+PRIVATE_IMPORTED_BEFORE = {"_gazetteer", "_maximal", "_parse_arabic", "_parse_english"}
+
+
+class TestPackage:
+    """`bialign.names` is a package; what it exported still imports from it."""
+
+    def test_public_names_still_exported(self) -> None:
+        """Every public name of the old module is in `__all__` and importable."""
+        import bialign.names
+
+        assert set(bialign.names.__all__) == PUBLIC_BEFORE | {"clear_caches"}
+        for name in bialign.names.__all__:
+            assert getattr(bialign.names, name) is not None
+        star: dict[str, object] = {}
+        exec("from bialign.names import *", star)
+        assert set(bialign.names.__all__) <= set(star)
+
+    def test_private_names_other_modules_imported(self) -> None:
+        """The private names once imported by `bialign.differences` still import."""
+        import bialign.names
+
+        for name in PRIVATE_IMPORTED_BEFORE:
+            assert callable(getattr(bialign.names, name)), name
+
+    def test_name_scorer_lives_under_scorers(self) -> None:
+        """The registry builds `bialign.scorers.names.NameScorer`, also `bialign.names`'s."""
+        import bialign.names
+        import bialign.scorers.names
+        from bialign.scorers.base import _REGISTRY
+
+        assert _REGISTRY["names"] == "bialign.scorers.names:NameScorer"
+        assert type(get_scorer("names")) is bialign.scorers.names.NameScorer
+        assert bialign.names.NameScorer is bialign.scorers.names.NameScorer
+        assert NameScorer.__module__ == "bialign.scorers.names"
+
+    @pytest.mark.parametrize(
+        "code",
+        [
+            "import bialign.scorers.names as s, bialign.names as n; "
+            "assert n.NameScorer is s.NameScorer",
+            "from bialign.names import NameScorer; import bialign.scorers.names",
+            "import sys, bialign.scorers; assert 'bialign.names' not in sys.modules",
+            "import sys, bialign.names; assert 'bialign.scorers.names' not in sys.modules",
+        ],
+    )
+    def test_no_import_cycle(self, code: str) -> None:
+        """Either import order works, and neither package drags the other in eagerly."""
+        import subprocess
+        import sys
+
+        subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+# --------------------------------------------------------------------------- caches
+
+
+def _name_caches() -> dict[str, Any]:
+    """Every `functools.lru_cache` defined in `bialign.names` and the names scorer."""
+    import functools
+    import importlib
+    import pkgutil
+
+    import bialign.names
+    import bialign.scorers.names
+
+    modules = [
+        importlib.import_module(f"bialign.names.{m.name}")
+        for m in pkgutil.iter_modules(bialign.names.__path__)
+    ]
+    found = {}
+    for module in [*modules, bialign.scorers.names]:
+        for attr, value in vars(module).items():
+            if isinstance(value, functools._lru_cache_wrapper) and value.__module__ == (
+                module.__name__
+            ):
+                found[f"{module.__name__}.{attr}"] = value
+    return found
+
+
+class TestCaches:
+    """The caches are bounded and `clear_caches` empties every one of them."""
+
+    def test_every_cache_is_bounded(self) -> None:
+        """Only functions without arguments (data loaders) have an unbounded cache."""
+        caches = _name_caches()
+        assert len(caches) >= 19
+        total = 0
+        for name, cache in caches.items():
+            maxsize = cache.cache_info().maxsize
+            if maxsize is None:
+                assert cache.__wrapped__.__code__.co_argcount == 0, name
+            else:
+                total += maxsize
+        assert total <= 300_000  # 1.9 million before the caches were sized
+
+    def test_clear_caches_empties_them_all(self) -> None:
+        """After matching, scoring and romanizing, `clear_caches` leaves every cache empty."""
+        from bialign.names import clear_caches
+        from bialign.names.dictionary import _ATTESTED_CACHE
+
+        arabic, english = seed(AR, "بعد لقاء وزيرها"), seed(EN_AA, "A joint statement following")
+        before = match_names(arabic, english)
+        NameScorer().score([arabic], [english])
+        name_similarity("الشيباني", "al-Shaybani")
+        romanize("الشيباني")
+        caches = _name_caches()
+        filled = {name for name, cache in caches.items() if cache.cache_info().currsize}
+        assert len(filled) >= 15 and _ATTESTED_CACHE
+        clear_caches()
+        assert {name: c.cache_info().currsize for name, c in caches.items()} == dict.fromkeys(
+            caches, 0
+        )
+        assert not _ATTESTED_CACHE
+        assert match_names(arabic, english) == before  # the caches fill again, same result
+
+
+# --------------------------------------------------------------------------- data files
+
+
+@pytest.fixture
+def edited_translit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Point bialign at a copy of ``resources/`` whose translit.toml has some lines replaced."""
+    import shutil
+
+    from bialign._resources import resource_dir
+    from bialign.names import clear_caches
+
+    data = tmp_path / "resources"
+    shutil.copytree(resource_dir(), data)
+
+    def edit(*replacements: tuple[str, str]) -> None:
+        path = data / "translit.toml"
+        text = path.read_text(encoding="utf-8")
+        for old, new in replacements:
+            assert text.count(old) == 1, old
+            text = text.replace(old, new)
+        path.write_text(text, encoding="utf-8")
+        monkeypatch.setenv("BIALIGN_RESOURCES", str(data))
+        resource_dir.cache_clear()
+        clear_caches()
+
+    try:
+        yield edit
+    finally:
+        monkeypatch.delenv("BIALIGN_RESOURCES", raising=False)
+        resource_dir.cache_clear()
+        clear_caches()
+
+
+def _rules_only(arabic: str, english: str) -> float:
+    return name_similarity(arabic, english, use_gazetteer=False, use_romanizer=False)
+
+
+class TestDataFiles:
+    """The tuned numbers of the matcher are read from ``resources/translit.toml``."""
+
+    def test_article_inside_a_unit(self, edited_translit: Any) -> None:
+        """The `[inside_unit]` spellings of a space before ال (Abdul Rahman) come from the file."""
+        before = _rules_only("عبد الرحمن", "Abdul Rahman")
+        assert before > 0.9
+        edited_translit(
+            ('" Al" = { al = 0.0, el = 0.0, ul = 0.0,', '" Al" = { al = 0.9, el = 0.9, ul = 0.9,')
+        )
+        assert _rules_only("عبد الرحمن", "Abdul Rahman") < before - 0.05
+
+    def test_skip_costs(self, edited_translit: Any) -> None:
+        """An English middle name costs `[units] skip_english` of a word."""
+        before = _rules_only("بشار الأسد", "Bashar Hafez al-Assad")
+        assert before > DEFAULT_THRESHOLD
+        edited_translit(("skip_english = 0.5", "skip_english = 2.0"))
+        from bialign.names.tables import _tables
+
+        assert _tables().skip_english == 2.0
+        assert _rules_only("بشار الأسد", "Bashar Hafez al-Assad") < before - 0.1
+
+    def test_attested_score_and_clitic_penalty(self, edited_translit: Any) -> None:
+        """`[dictionary] attested` and `[clitics] split_penalty` come from the file."""
+        assert name_similarity("الشيباني", "al-Shaybani") == pytest.approx(0.97)
+        edited_translit(
+            ("attested = 0.97", "attested = 0.99"), ("split_penalty = 0.01", "split_penalty = 0.2")
+        )
+        assert name_similarity("الشيباني", "al-Shaybani") == pytest.approx(0.99)
+        (match,) = [m for m in match_names("التقى وبكين", "Beijing met") if m.english == "Beijing"]
+        assert match.arabic == "بكين" and match.score == 1.0  # the gazetteer: no penalty
+        from bialign.names.sentences import _word_info
+
+        # whole, و + بشار, و + ب + شار: each split reading costs the penalty from the file
+        assert [r[4] for r in _word_info("وبشار").readings] == [0.0, 0.2, 0.2]
+
+    def test_unit_min_similarity(self, edited_translit: Any) -> None:
+        """Below `[units] min_similarity` a word pair is no part of a multi-word match."""
+
+        def found() -> set[tuple[str, str]]:
+            matches = match_names("التقى بشار الأسد", "He met Bashar al-Assad", use_gazetteer=False)
+            return pairs_of(matches)
+
+        assert found() == {("بشار الأسد", "Bashar al-Assad")}
+        edited_translit(("min_similarity = 0.6", "min_similarity = 0.999"))
+        assert found() == set()
+
+    def test_missing_table_is_a_resource_error(self, edited_translit: Any) -> None:
+        """A translit.toml without `[units]` is reported, not guessed."""
+        from bialign.errors import ResourceError
+
+        edited_translit(("[units]", "[units_renamed]"))
+        with pytest.raises(ResourceError, match="malformed"):
+            name_similarity("الشيباني", "Shaibani")
+
+
+# --------------------------------------------------------------------------- mentions
+
+
+class TestMentions:
+    """`bialign.names.mentions`, the way in for `bialign.differences`."""
+
+    def test_nationality_as_export_reads_it(self) -> None:
+        """`is_nationality` agrees with the report's own reading of the gazetteer."""
+        from bialign.export import _is_nationality
+        from bialign.names.mentions import is_nationality
+        from bialign.names.tables import _gazetteer
+        from bialign.result import NameEvidence
+
+        probes = [(ar, en) for ar, variants, _ in _gazetteer().rows for en in variants[:1]]
+        probes += [("والسورية", "Syrians"), ("بالصيني", "Chinese's"), ("الشيباني", "Shaibani")]
+        for ar, en in probes:
+            ev = NameEvidence(ar, en, 1.0, "", 0, 0, (0, 0), (0, 0))
+            assert is_nationality(ar, en) == _is_nationality(ev), (ar, en)
+        assert is_nationality("والسورية", "x") and not is_nationality("الشيباني", "Shaibani")
+
+    def test_finds_the_same_as_the_parser(self) -> None:
+        """The finds are the parsed sentence's, with the gazetteer forms kept maximal."""
+        from bialign.names.mentions import arabic_names, english_names, gazetteer_entry
+
+        ar = arabic_names("وفي السياق، ذكرت وكالة الأنباء السورية أن أسعد الشيباني التقى وانغ يي")
+        forms = [gazetteer_entry(min(h.ids)).arabic for h in ar.gazetteer]
+        assert "وكالة الأنباء السورية" in forms and "السورية" not in forms
+        text = "Meanwhile, the state-run Syrian Arab News Agency said Shaibani left."
+        en = english_names(text)
+        agency, shaibani = text.index("Syrian Arab"), text.index("Shaibani")
+        assert [(h.start, h.end) for h in en.gazetteer] == [(agency, agency + 23)]
+        assert en.runs == (((shaibani, shaibani + 8),),)  # one run of one unit
+        entry = gazetteer_entry(min(en.gazetteer[0].ids))
+        assert entry.kind == "agency" and "Syrian Arab News Agency" in entry.english
+
+
 # --------------------------------------------------------------------------- evaluation
 
 
 def _eval_rows() -> list[tuple[str, list[str], str]]:
-    rows = []
-    for line in EVAL.read_text(encoding="utf-8").splitlines()[1:]:
-        if line.strip() and not line.startswith("#"):
-            arabic, english, category = line.split("\t")
-            rows.append((arabic, english.split("|"), category))
+    """The evaluation list, read by the benchmark's parser (one parser for both)."""
+    rows: list[tuple[str, list[str], str]] = load_benchmark("bench_names").load_eval(EVAL)
     return rows
 
 
 def top1_accuracy(use_gazetteer: bool) -> float:
-    """Each Arabic name picks among its accepted spellings and the other rows' first ones."""
-    rows = _eval_rows()
-    firsts = [spellings[0] for _, spellings, _ in rows]
-    right = 0
-    for i, (arabic, spellings, _) in enumerate(rows):
-        accepted = {s.casefold() for s in spellings}
-        candidates = spellings + [f for k, f in enumerate(firsts) if k != i]
-        scores = [name_similarity(arabic, c, use_gazetteer=use_gazetteer) for c in candidates]
-        best = max(scores)
-        tied = {c.casefold() for c, s in zip(candidates, scores, strict=True) if s == best}
-        right += best > 0 and tied <= accepted  # a tie with a wrong spelling counts as wrong
-    return right / len(rows)
+    """Each Arabic name picks among its accepted spellings and the other rows' first ones.
+
+    The benchmark's measure (a tie with a wrong spelling counts as wrong), with the dictionary.
+    """
+    bench = load_benchmark("bench_names")
+    result = bench.top1(_eval_rows(), use_gazetteer=use_gazetteer, use_romanizer=True)
+    return float(result["accuracy"])
 
 
 class TestEvaluation:
@@ -544,6 +795,21 @@ class TestEvaluation:
     def test_eval_list_is_large_enough(self) -> None:
         """The list has at least 150 names."""
         assert len(_eval_rows()) >= 150
+
+    def test_eval_list_parser(self, tmp_path: Path) -> None:
+        """Rows split into spellings; comments skipped; a row with an empty field is an error."""
+        from bialign.errors import ResourceError
+
+        load_eval = load_benchmark("bench_names").load_eval
+        path = tmp_path / "eval.tsv"
+        path.write_text(
+            "arabic\tenglish\tcategory\n# a comment\nالأسد\tAssad|al-Assad\tarab_person\n\n",
+            encoding="utf-8",
+        )
+        assert load_eval(path) == [("الأسد", ["Assad", "al-Assad"], "arab_person")]
+        path.write_text("arabic\tenglish\tcategory\nالأسد\t\tarab_person\n", encoding="utf-8")
+        with pytest.raises(ResourceError, match="empty field"):
+            load_eval(path)
 
     def test_top1_accuracy(self) -> None:
         """Top-1 accuracy with every source."""

@@ -71,7 +71,7 @@ _REGISTRY: dict[str, str | Callable[..., Scorer]] = {
     "use": "bialign.scorers.embedding:EmbeddingScorer",
     "anchors": "bialign.scorers.anchors:AnchorScorer",
     "lexical": "bialign.scorers.lexical:LexicalScorer",
-    "names": "bialign.names:NameScorer",
+    "names": "bialign.scorers.names:NameScorer",
     "translation": "bialign.scorers.translation:TranslationScorer",
 }
 
