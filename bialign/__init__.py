@@ -116,6 +116,7 @@ __all__ = [
     "align_corpus",
     "available_scorers",
     "check_language",
+    "clear_caches",
     "decode_text",
     "detect_language",
     "extract_anchors",
@@ -181,6 +182,32 @@ _LAZY = {
     "TranslationScorer": "translate",
     "Translator": "translate",
 }
+
+
+def clear_caches() -> None:
+    """Empty bialign's caches of text results, to free memory between large jobs.
+
+    Clears the sentence encoder's vectors (its model stays loaded), the name
+    matcher's caches (`bialign.names.clear_caches`) and the normalisation caches.
+    Every cache is bounded anyway; results do not change, only the time to
+    compute them again.
+    """
+    import sys
+
+    from . import normalize
+
+    for fn in (normalize.normalize_arabic, normalize.normalize_english):
+        fn.cache_clear()
+    normalize.normalize_for_encoder.cache_clear()
+    names = sys.modules.get(f"{__name__}.names")
+    if names is not None:
+        names.clear_caches()
+    aligner = sys.modules.get(f"{__name__}.aligner")
+    if aligner is not None:
+        for scorer in (aligner._Signals._built.get("embedding") or (None, None))[1:]:
+            clear = getattr(scorer, "clear_cache", None)
+            if callable(clear):
+                clear()
 
 
 def __getattr__(name: str) -> Any:

@@ -169,3 +169,21 @@ class TestSoftF1:
 
 def test_default_threads_is_the_core_count() -> None:
     assert default_threads() == max(1, min(os.cpu_count() or 1, 8))
+
+
+def test_clear_caches_empties_the_encoder_and_names_caches() -> None:
+    import bialign
+    from bialign import names
+    from bialign.aligner import _Signals
+
+    cleared: list[int] = []
+    names.cache.on_clear(lambda: cleared.append(1))
+
+    bialign.align(["قال الشيباني إن الاقتصاد ينمو."], ["Al-Shaibani said the economy grows."])
+    scorer = _Signals.embedding()
+    assert scorer.cache_info[0] > 0  # type: ignore[attr-defined]
+    bialign.clear_caches()
+    assert scorer.cache_info == (0, 0)  # type: ignore[attr-defined]
+    assert bialign.normalize_arabic.cache_info().currsize == 0
+    assert cleared  # the names caches were cleared through bialign.names.clear_caches
+    assert names.match_names.__module__.startswith("bialign.names")  # the names package is loaded
