@@ -80,7 +80,11 @@ def unique(sentences: list[str], n: int, letters: str) -> list[str]:
 def _empty_cache() -> None:
     from bialign.aligner import _Signals
 
-    _Signals.embedding().clear_cache()  # type: ignore[attr-defined]
+    scorer = _Signals.embedding()
+    if hasattr(scorer, "clear_cache"):
+        scorer.clear_cache()
+    else:  # bialign before the bounded cache (to measure an older checkout)
+        scorer._cache.clear()  # type: ignore[attr-defined]
 
 
 def _floor(texts: list[str]) -> float:
@@ -133,7 +137,8 @@ USE(threads={threads}).encode(texts)
 
 
 def run_cold(repeats: int = 3) -> dict[str, Any]:
-    from bialign.scorers.embedding import default_threads
+    def default_threads() -> int:  # as bialign.scorers.embedding.default_threads
+        return max(1, min(os.cpu_count() or 1, 8))
 
     bialign_cli = str(Path(sys.executable).parent / "bialign")
     bare, cold = [], []

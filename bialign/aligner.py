@@ -712,13 +712,15 @@ class _Context:
         )
         # float32 halves the memory of long documents (2,000 x 2,000 x 20 features);
         # a feature that is another one (lexical without the word signal) is shared.
+        # Each feature is cast as soon as it is computed (its float64 form goes at
+        # once); one that is the similarity or the word overlap itself shares its copy.
+        shared = [(x, x.astype(np.float32)) for x in (cands.sim, cands.lexical) if x is not None]
         feats: dict[str, np.ndarray] = {}
-        cast: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # id -> (computed, float32)
         for f in FEATURE_TABLE:
             v = f.compute(cands)
-            if id(v) not in cast:  # the computed array is kept, so its id stays unique
-                cast[id(v)] = (v, v.astype(np.float32, copy=False))
-            feats[f.name] = cast[id(v)][1]
+            same = [x32 for x, x32 in shared if v is x]
+            feats[f.name] = same[0] if same else v.astype(np.float32, copy=False)
+            del v
         block = _Block(a_groups, e_groups, feats, parts, mask)
         block.p = np.where(mask, self.weights.predict(feats), 0.0)
         return block
@@ -1296,10 +1298,9 @@ def prepare(
         ):
             # Each sentence through the encoder once: spans and words come from this.
             lexical = LexicalScorer(embedder)
-            encoded = {
-                "ar": embedder.encode([s.text for s in ar.segments]),
-                "en": embedder.encode([s.text for s in en.segments]),
-            }
+            # Both sides in one call: fewer, fuller batches.
+            both = embedder.encode([s.text for s in (*ar.segments, *en.segments)])
+            encoded = {"ar": both[: len(ar.segments)], "en": both[len(ar.segments) :]}
     ctx = _Context(
         ar=ar,
         en=en,
