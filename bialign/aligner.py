@@ -31,6 +31,7 @@ on those data (not a guarantee on other text).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
@@ -154,30 +155,19 @@ class Weights:
         return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
 
     def to_json(self) -> str:
-        return json.dumps(
-            {
-                "version": self.version,
-                "features": list(FEATURES),
-                "coef": [round(c, 6) for c in self.coef],
-                "intercept": round(self.intercept, 6),
-                "link_threshold": self.link_threshold,
-                "extend_threshold": self.extend_threshold,
-                "merge_tolerance": self.merge_tolerance,
-                "knn": self.knn,
-                "max_merge": self.max_merge,
-                "max_gap": self.max_gap,
-                "gap_threshold": self.gap_threshold,
-                "max_fill": self.max_fill,
-                "dp_threshold": self.dp_threshold,
-                "dp_min_coverage": self.dp_min_coverage,
-                "translation_scale": list(self.translation_scale),
-                "calibration": list(self.calibration),
-                "min_score": self.min_score,
-                "note": self.note,
-            },
-            ensure_ascii=False,
-            indent=2,
-        )
+        """The weights as ``resources/weights.json`` holds them (`load_weights` reads it back)."""
+        data: dict[str, Any] = {}
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if f.name == "coef":
+                data["features"] = list(FEATURES)
+                value = [round(c, 6) for c in value]
+            elif f.name == "intercept":
+                value = round(value, 6)
+            elif isinstance(value, tuple):
+                value = list(value)
+            data[f.name] = value
+        return json.dumps(data, ensure_ascii=False, indent=2)
 
 
 #: The probabilities and similarities of a `Weights` (each must lie in [0, 1]).
@@ -262,6 +252,20 @@ def _number_pair(value: Any) -> tuple[float, float]:
     return items[0], items[1]
 
 
+def _coef(value: Any) -> tuple[float, ...]:
+    return tuple(_number(c) for c in value)
+
+
+#: How a field of ``weights.json`` is read, by its type in `Weights` (the one list of fields).
+_READ_BY_TYPE: dict[str, Any] = {
+    "str": str,
+    "float": _number,
+    "int": _count,
+    "tuple[float, float]": _number_pair,
+    "tuple[float, ...]": _coef,
+}
+
+
 def load_weights(path: str | os.PathLike[str] | None = None) -> Weights:
     """Read the link model and thresholds (the shipped ``resources/weights.json`` by default).
 
@@ -280,25 +284,14 @@ def load_weights(path: str | os.PathLike[str] | None = None) -> Weights:
             raise ResourceError(
                 f"{p}: {len(data['coef'])} coefficients for {len(FEATURES)} features", str(p)
             )
-        return Weights(
-            version=data["version"],
-            coef=tuple(_number(c) for c in data["coef"]),
-            intercept=_number(data["intercept"]),
-            link_threshold=_number(data["link_threshold"]),
-            extend_threshold=_number(data["extend_threshold"]),
-            merge_tolerance=_number(data["merge_tolerance"]),
-            knn=_count(data.get("knn", 4)),
-            max_merge=_count(data.get("max_merge", 3)),
-            max_gap=_count(data.get("max_gap", 3)),
-            gap_threshold=_number(data.get("gap_threshold", 1.0)),
-            max_fill=_count(data.get("max_fill", 3)),
-            dp_threshold=_number(data.get("dp_threshold", 1.0)),
-            dp_min_coverage=_number(data.get("dp_min_coverage", 0.0)),
-            translation_scale=_number_pair(data.get("translation_scale", (0.0, 1.0))),
-            calibration=_number_pair(data.get("calibration", (1.0, 0.0))),
-            min_score=_number(data.get("min_score", 0.0)),
-            note=str(data.get("note", "")),
-        )
+        values: dict[str, Any] = {}
+        for f in dataclasses.fields(Weights):
+            if f.name not in data:
+                if f.default is dataclasses.MISSING:
+                    raise KeyError(f.name)
+                continue  # the field's default, as the dataclass declares it
+            values[f.name] = _READ_BY_TYPE[str(f.type)](data[f.name])
+        return Weights(**values)
     except ResourceError:
         raise
     except KeyError as exc:

@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, get_args, overload
+from typing import Literal, cast, get_args, overload
 
 import regex
 
@@ -94,7 +94,7 @@ class Segment:
     index: int
     text: str
     lang: str
-    role: str
+    role: Role
     start: int
     end: int
     paragraph: int
@@ -190,7 +190,7 @@ class Article:
                     index=i,
                     text=t,
                     lang=language,
-                    role=roles[i] if roles else "body",
+                    role=cast(Role, roles[i]) if roles else "body",  # checked above
                     start=pos,
                     end=pos + len(t),
                     paragraph=i,
@@ -811,7 +811,7 @@ class _Line:
     end: int
     text: str
     paragraph: int
-    role: str = "body"
+    role: Role = "body"
     inline_dateline: int = 0  # length of a dateline prefix split off the line
     unit: bool = False  # a list item or table row: one segment, never split
     words: int = field(init=False)

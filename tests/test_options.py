@@ -64,3 +64,27 @@ class TestSignature:
     def test_not_a_signature(self) -> None:
         with pytest.raises(ValueError):
             Signature.parse("vecalign|sim:x")
+
+
+class TestWeightsFile:
+    def test_every_field_is_read_by_its_type(self, tmp_path) -> None:  # type: ignore[no-untyped-def]
+        from bialign.aligner import _READ_BY_TYPE
+
+        w = bialign.load_weights()
+        assert all(str(f.type) in _READ_BY_TYPE for f in dataclasses.fields(w))
+        path = tmp_path / "w.json"
+        changed = dataclasses.replace(w, max_fill=7, note="edited", calibration=(1.5, -0.2))
+        path.write_text(changed.to_json(), encoding="utf-8")
+        assert bialign.load_weights(path) == changed
+
+    def test_a_missing_optional_field_takes_the_dataclass_default(self, tmp_path) -> None:  # type: ignore[no-untyped-def]
+        import json
+
+        data = json.loads(bialign.load_weights().to_json())
+        del data["max_fill"]
+        path = tmp_path / "w.json"
+        path.write_text(json.dumps(data), encoding="utf-8")
+        default = next(
+            f.default for f in dataclasses.fields(bialign.Weights) if f.name == "max_fill"
+        )
+        assert bialign.load_weights(path).max_fill == default
