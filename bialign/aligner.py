@@ -56,7 +56,7 @@ from .errors import InputTypeError, LanguageError, OptionError, ResourceError
 from .features import FEATURE_TABLE, FEATURES, Candidates, SentenceStats
 from .result import AlignedPair, Alignment, Evidence, NameEvidence
 from .scorers.anchors import shared_anchors
-from .scorers.base import Scorer
+from .scorers.base import Scorer, SentenceEncoder, SpanScorer
 from .segmentation import ROLES, Article, Segment, check_language, read_article
 
 if TYPE_CHECKING:
@@ -583,9 +583,10 @@ class _Context:
                 ve = self.span_vectors(e_groups, "en")
                 parts[name] = np.clip(va @ ve.T, 0.0, 1.0)
                 continue
-            spans = getattr(scorer, "score_spans", None)
-            if spans is not None and getattr(scorer, "spans_exact", False):
-                parts[name] = spans(self.spans(a_groups, "ar"), self.spans(e_groups, "en"))
+            if isinstance(scorer, SpanScorer) and scorer.spans_exact:
+                parts[name] = scorer.score_spans(
+                    self.spans(a_groups, "ar"), self.spans(e_groups, "en")
+                )
             else:
                 parts[name] = scorer.score(self.texts(a_groups, "ar"), self.texts(e_groups, "en"))
         on_scale = [
@@ -1285,10 +1286,8 @@ def prepare(
     if use_embedding:
         from .scorers.lexical import LexicalScorer
 
-        embedder: Any = _Signals.embedding()
-        if callable(getattr(embedder, "encode", None)) and callable(
-            getattr(embedder, "compose", None)
-        ):
+        embedder = _Signals.embedding()
+        if isinstance(embedder, SentenceEncoder):
             # Each sentence through the encoder once: spans and words come from this.
             lexical = LexicalScorer(embedder)
             # Both sides in one call: fewer, fuller batches.

@@ -64,3 +64,15 @@ def test_align_uses_the_registered_scorers(monkeypatch) -> None:  # type: ignore
     monkeypatch.undo()
     res = bialign.align(["قال الوزير إن الاقتصاد ينمو."], ["The minister said the economy grows."])
     assert res.pairs[0].evidence.signals["anchors"] == 0.5  # the shipped scorer: no anchors
+
+
+def test_scorer_protocols() -> None:
+    """The aligner tells its scorers' abilities by protocol, not by attribute lookups."""
+    from bialign.scorers import SentenceEncoder, SpanScorer
+    from bialign.scorers.embedding import EmbeddingScorer
+    from bialign.scorers.translation import TranslationScorer
+
+    assert isinstance(EmbeddingScorer(), SentenceEncoder)
+    assert not isinstance(bialign.FunctionScorer(lambda a, e: 0.0), SentenceEncoder)
+    translation = TranslationScorer(bialign.FunctionTranslator(lambda t: t, name="same"))
+    assert isinstance(translation, SpanScorer) and translation.spans_exact

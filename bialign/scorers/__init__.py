@@ -8,6 +8,22 @@ heavy dependencies are imported only when first used.
 
 from __future__ import annotations
 
-from .base import FunctionScorer, Scorer, available_scorers, get_scorer, register_scorer
+from .base import (
+    FunctionScorer,
+    Scorer,
+    SentenceEncoder,
+    SpanScorer,
+    available_scorers,
+    get_scorer,
+    register_scorer,
+)
 
-__all__ = ["FunctionScorer", "Scorer", "available_scorers", "get_scorer", "register_scorer"]
+__all__ = [
+    "FunctionScorer",
+    "Scorer",
+    "SentenceEncoder",
+    "SpanScorer",
+    "available_scorers",
+    "get_scorer",
+    "register_scorer",
+]

@@ -13,6 +13,8 @@ from ..errors import InputError, UnknownNameError
 __all__ = [
     "FunctionScorer",
     "Scorer",
+    "SentenceEncoder",
+    "SpanScorer",
     "available_scorers",
     "check_matrix",
     "get_scorer",
@@ -34,6 +36,40 @@ class Scorer(Protocol):
     name: str
 
     def score(self, arabic: Sequence[str], english: Sequence[str]) -> np.ndarray: ...
+
+
+@runtime_checkable
+class SpanScorer(Scorer, Protocol):
+    """A scorer that scores merged spans itself (each given as its list of sentences).
+
+    With ``spans_exact`` true, the aligner gives it spans as lists instead of
+    joining their sentences with a space (the translation scorer joins the
+    sentences' translations; the embedding scorer composes their encodings).
+    """
+
+    spans_exact: bool
+
+    def score_spans(
+        self, arabic: Sequence[Sequence[str]], english: Sequence[Sequence[str]]
+    ) -> np.ndarray: ...
+
+
+@runtime_checkable
+class SentenceEncoder(Scorer, Protocol):
+    """An embedding scorer that encodes each sentence once (`EmbeddingScorer`).
+
+    ``encode`` gives each text's encoding (vector, word vectors, pooled
+    features); ``compose`` gives the vectors of spans of encoded sentences. The
+    aligner asks such a scorer for every sentence once and builds merged spans
+    and the word-level signal from that; an embedding scorer without these gets
+    spans as joined text and no word-level signal.
+    """
+
+    def encode(self, texts: Sequence[str]) -> list[Any]: ...
+
+    def compose(
+        self, spans: Sequence[Sequence[Any]], texts: Sequence[Sequence[str]]
+    ) -> np.ndarray: ...
 
 
 class FunctionScorer:
