@@ -663,11 +663,14 @@ class _Context:
 
             wa = _group_words(self.encoded["ar"], a_groups)
             we = _group_words(self.encoded["en"], e_groups)
-            cells = _top_cells(sim, LEXICAL_CANDIDATES)
-            out = np.zeros(sim.shape, dtype=np.float32)
-            for i, cols in enumerate(cells):
-                if len(cols):
-                    out[i, cols] = soft_f1([wa[i]], [we[j] for j in cols])[0]
+            n, m = sim.shape
+            if n <= LEXICAL_CANDIDATES and m <= LEXICAL_CANDIDATES:
+                out = soft_f1(wa, we).astype(np.float32)  # every pair: one product
+            else:
+                out = np.zeros(sim.shape, dtype=np.float32)
+                for i, cols in enumerate(_top_cells(sim, LEXICAL_CANDIDATES)):
+                    if len(cols):
+                        out[i, cols] = soft_f1([wa[i]], [we[j] for j in cols])[0]
             self._lexical_cache[key] = out
         return self._lexical_cache[key]
 
