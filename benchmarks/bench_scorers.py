@@ -49,15 +49,12 @@ def combined_hits(ctx, gold_pairs: set[tuple[int, int]]) -> tuple[int, int]:
     """The link model's best candidate of any shape (1-1, 2-1, 1-2) holding Arabic i:
     right when its English side holds a gold counterpart of i."""
     right = total = 0
+    design = ctx.design_matrix()
     for i in sorted({i for i, _ in gold_pairs}):
         best_p, best_en = -1.0, ()
-        for block in ctx.blocks.values():
-            for gi, ga in enumerate(block.a_groups):
-                if i not in ga or not block.p.shape[1]:
-                    continue
-                h = int(np.argmax(block.p[gi]))
-                if block.p[gi, h] > best_p:
-                    best_p, best_en = float(block.p[gi, h]), block.e_groups[h]
+        for p, ga, he in zip(design.probability, design.arabic, design.english, strict=True):
+            if i in ga and p > best_p:
+                best_p, best_en = float(p), he
         total += 1
         right += int(any((i, j) in gold_pairs for j in best_en))
     return right, total

@@ -63,7 +63,15 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import robust  # noqa: E402
 
-from bialign.aligner import FEATURES, AlignOptions, Weights, load_weights, prepare, select  # noqa: E402
+from bialign.aligner import (  # noqa: E402
+    FEATURES,
+    AlignOptions,
+    ScoredPair,
+    Weights,
+    load_weights,
+    prepare,
+    select,
+)
 from bialign.document import (  # noqa: E402
     DOCUMENT_FEATURES,
     DocumentModel,
@@ -147,7 +155,7 @@ def starting_point() -> tuple[Weights, DocumentModel]:
 @dataclass
 class Item:
     case: robust.Case
-    ctx: object  # the aligner's prepared context
+    ctx: ScoredPair
 
 
 def prepared(cases: list[robust.Case], weights: Weights) -> list[Item]:
@@ -199,22 +207,24 @@ def design(items: list[Item]):
     for it in items:
         g = it.case.gold
         sw = SAMPLE_WEIGHTS.get(it.case.slice, 1.0)
-        for block in it.ctx.blocks.values():
-            for gi, hi in np.argwhere(block.mask).tolist():
-                ga, he = set(block.a_groups[gi]), set(block.e_groups[hi])
-                pairs = {(i, j) for i in ga for j in he}
-                outside = {(i, j) for (i, j) in g.sure if (i in ga) != (j in he)}
-                if pairs <= g.sure and not outside:
-                    label = 1.0
-                elif pairs <= g.sure:
-                    label = 0.0
-                elif pairs <= g.possible:
-                    continue
-                else:
-                    label = 0.0
-                xs.append([block.feats[f][gi, hi] for f in FEATURES])
-                ys.append(label)
-                ws.append(sw)
+        design = it.ctx.design_matrix()
+        for row, a_group, e_group in zip(
+            design.features, design.arabic, design.english, strict=True
+        ):
+            ga, he = set(a_group), set(e_group)
+            pairs = {(i, j) for i in ga for j in he}
+            outside = {(i, j) for (i, j) in g.sure if (i in ga) != (j in he)}
+            if pairs <= g.sure and not outside:
+                label = 1.0
+            elif pairs <= g.sure:
+                label = 0.0
+            elif pairs <= g.possible:
+                continue
+            else:
+                label = 0.0
+            xs.append(row)
+            ys.append(label)
+            ws.append(sw)
     return np.array(xs), np.array(ys), np.array(ws)
 
 

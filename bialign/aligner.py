@@ -65,6 +65,8 @@ if TYPE_CHECKING:
 __all__ = [
     "FEATURES",
     "AlignOptions",
+    "DesignMatrix",
+    "ScoredPair",
     "Signature",
     "Weights",
     "align",
@@ -488,7 +490,7 @@ def _top_cells(sim: np.ndarray, k: int) -> list[np.ndarray]:
     return [np.flatnonzero(row) for row in keep]
 
 
-#: Candidate features the search reads after scoring (see `_Context.keep_features`).
+#: Candidate features the search reads after scoring (see `ScoredPair.keep_features`).
 _SEARCH_FEATURES = frozenset({"sim"})
 
 
@@ -504,9 +506,35 @@ class _Block:
     p: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
 
 
+@dataclass(frozen=True)
+class DesignMatrix:
+    """Every candidate link of a scored pair with its features (for fitting a link model).
+
+    Row k is the candidate ``arabic[k]`` ↔ ``english[k]`` (sentence indices; one
+    side may hold two), candidates the role rule forbids left out, in the
+    order 1–1, 2–1, 1–2 and then by Arabic and English index.
+
+    Attributes:
+        features: ``(candidates, len(FEATURES))``, columns in `FEATURES` order.
+        arabic, english: Each candidate's sentences on each side.
+        probability: The link model's probability for each candidate (current weights).
+    """
+
+    features: np.ndarray
+    arabic: tuple[tuple[int, ...], ...]
+    english: tuple[tuple[int, ...], ...]
+    probability: np.ndarray
+
+
 @dataclass
-class _Context:
-    """Everything the search needs about one article pair."""
+class ScoredPair:
+    """An article pair whose candidate links are scored, ready to search (`prepare`).
+
+    Fitting scripts score a pair once and search it under many settings:
+    `reweight` (other weights), `set_document_model` (another document model),
+    `design_matrix` (the candidates' features), then `run` or `select`.
+    Its other attributes are the aligner's working state, not an API.
+    """
 
     ar: Article
     en: Article
@@ -563,6 +591,26 @@ class _Context:
                 "the candidates' features were dropped after scoring: prepare(..., "
                 "keep_features=True) to re-weight",
             )
+
+    def design_matrix(self) -> DesignMatrix:
+        """The features of every allowed candidate link (needs ``keep_features``)."""
+        self._need_features()
+        rows: list[np.ndarray] = []
+        probs: list[np.ndarray] = []
+        arabic: list[tuple[int, ...]] = []
+        english: list[tuple[int, ...]] = []
+        for block in self.blocks.values():
+            cells = np.argwhere(block.mask)
+            if not len(cells):
+                continue
+            gi, hi = cells[:, 0], cells[:, 1]
+            rows.append(np.stack([block.feats[f][gi, hi] for f in FEATURES], axis=1))
+            probs.append(block.p[gi, hi])
+            arabic += [block.a_groups[g] for g in gi.tolist()]
+            english += [block.e_groups[h] for h in hi.tolist()]
+        features = np.concatenate(rows) if rows else np.zeros((0, len(FEATURES)), np.float32)
+        probability = np.concatenate(probs) if probs else np.zeros(0)
+        return DesignMatrix(features, tuple(arabic), tuple(english), probability)
 
     def run(self) -> Alignment:
         """Search and build the result."""
@@ -723,7 +771,7 @@ class _Context:
         return block
 
 
-def _score(ctx: _Context) -> None:
+def _score(ctx: ScoredPair) -> None:
     """Sentence-level statistics, then the 1-1, 2-1 and 1-2 candidate blocks."""
     n, m = len(ctx.ar.segments), len(ctx.en.segments)
     raw, parts = ctx.sim(tuple((i,) for i in range(n)), tuple((j,) for j in range(m)))
@@ -817,7 +865,7 @@ class _Bead:
     p: float
 
 
-def _search(ctx: _Context) -> list[_Bead]:
+def _search(ctx: ScoredPair) -> list[_Bead]:
     w = ctx.weights
     ar_bead: dict[int, _Bead] = {}
     en_bead: dict[int, _Bead] = {}
@@ -903,7 +951,7 @@ _DP_BAND = 40
 
 
 def _monotone_pass(
-    ctx: _Context, beads: list[_Bead], ar_bead: dict[int, _Bead], en_bead: dict[int, _Bead]
+    ctx: ScoredPair, beads: list[_Bead], ar_bead: dict[int, _Bead], en_bead: dict[int, _Bead]
 ) -> None:
     """Add the links of the best monotone path whose sentences are still free.
 
@@ -991,7 +1039,7 @@ def _monotone_pass(
         en_bead.update(dict.fromkeys(e, bead))
 
 
-def _headers(ctx: _Context) -> tuple[set[int], set[int]]:
+def _headers(ctx: ScoredPair) -> tuple[set[int], set[int]]:
     """Indices of the page-furniture segments (headline, byline, caption, ...) of each side.
 
     Empty when the role rule does not apply (``roles=False``, or a side without
@@ -1006,7 +1054,7 @@ def _headers(ctx: _Context) -> tuple[set[int], set[int]]:
 
 
 def _fill_gaps(
-    ctx: _Context, beads: list[_Bead], ar_bead: dict[int, _Bead], en_bead: dict[int, _Bead]
+    ctx: ScoredPair, beads: list[_Bead], ar_bead: dict[int, _Bead], en_bead: dict[int, _Bead]
 ) -> None:
     """Link left-over sentences that share a gap between two consecutive links.
 
@@ -1262,8 +1310,8 @@ def prepare(
     options: AlignOptions | None = None,
     *,
     keep_features: bool = True,
-) -> _Context:
-    """Read both sides and score every sentence pair; `_Context.run` searches.
+) -> ScoredPair:
+    """Read both sides and score every sentence pair; `ScoredPair.run` searches.
 
     Split from `align` so that fitting scripts can score once and search
     with many settings. ``keep_features=False`` drops the candidates' feature
@@ -1296,7 +1344,7 @@ def prepare(
             # Both sides in one call: fewer, fuller batches.
             both = embedder.encode([s.text for s in (*ar.segments, *en.segments)])
             encoded = {"ar": both[: len(ar.segments)], "en": both[len(ar.segments) :]}
-    ctx = _Context(
+    ctx = ScoredPair(
         ar=ar,
         en=en,
         sim_parts=sim_parts,
@@ -1411,7 +1459,7 @@ class Signature:
         )
 
 
-def signature(ctx: _Context) -> Signature:
+def signature(ctx: ScoredPair) -> Signature:
     """The `Signature` of a scored pair's alignment."""
     w = ctx.weights
     o = ctx.options
@@ -1445,7 +1493,7 @@ def signature(ctx: _Context) -> Signature:
     )
 
 
-def _evidence(ctx: _Context, b: _Bead) -> Evidence:
+def _evidence(ctx: ScoredPair, b: _Bead) -> Evidence:
     block = ctx.block((tuple(b.ar),), (tuple(b.en),))
     sig = {
         f.name: float(block.feats[f.name][0, 0]) + f.evidence_offset
@@ -1494,7 +1542,7 @@ def _evidence(ctx: _Context, b: _Bead) -> Evidence:
     )
 
 
-def select(ctx: _Context) -> tuple[list[_Bead], list[_Bead], DocumentJudgment]:
+def select(ctx: ScoredPair) -> tuple[list[_Bead], list[_Bead], DocumentJudgment]:
     """Search, then condition the links on the document judgment and the calibrated score.
 
     Returns the links, the candidates (shown for review; their sentences stay
@@ -1526,7 +1574,7 @@ def select(ctx: _Context) -> tuple[list[_Bead], list[_Bead], DocumentJudgment]:
     return links, candidates, judgment
 
 
-def _pairs(ctx: _Context, beads: list[_Bead]) -> tuple[AlignedPair, ...]:
+def _pairs(ctx: ScoredPair, beads: list[_Bead]) -> tuple[AlignedPair, ...]:
     return tuple(
         AlignedPair(
             arabic=tuple(sorted(b.ar)),
@@ -1541,7 +1589,7 @@ def _pairs(ctx: _Context, beads: list[_Bead]) -> tuple[AlignedPair, ...]:
 
 
 def _build_result(
-    ctx: _Context,
+    ctx: ScoredPair,
     beads: list[_Bead],
     candidates: list[_Bead] | None = None,
     document: DocumentJudgment | None = None,

@@ -88,3 +88,32 @@ class TestWeightsFile:
             f.default for f in dataclasses.fields(bialign.Weights) if f.name == "max_fill"
         )
         assert bialign.load_weights(path).max_fill == default
+
+
+class TestScoredPair:
+    """The public way in for fitting: prepare() → ScoredPair → design_matrix / reweight / run."""
+
+    def test_design_matrix_is_the_models_input(self) -> None:
+        import numpy as np
+
+        from bialign.aligner import FEATURES, ScoredPair
+
+        sp = prepare(AR, EN)
+        assert isinstance(sp, ScoredPair)
+        d = sp.design_matrix()
+        assert d.features.shape == (len(d.arabic), len(FEATURES)) and len(d.english) == len(
+            d.arabic
+        )
+        # 1-1, 2-1 and 1-2 candidates of 2 x 2 sentences: 4 + 2 + 2.
+        assert len(d.arabic) == 8 and ((0, 1), (0,)) in set(zip(d.arabic, d.english, strict=True))
+        w = sp.weights
+        columns = {f: d.features[:, k] for k, f in enumerate(FEATURES)}
+        assert np.allclose(w.predict(columns), d.probability, atol=1e-5)
+        sp.reweight(dataclasses.replace(w, intercept=w.intercept - 5.0))
+        lower = sp.design_matrix().probability
+        assert (lower < d.probability).all()
+
+    def test_align_drops_the_features(self) -> None:
+        sp = prepare(AR, EN, keep_features=False)
+        with pytest.raises(OptionError):
+            sp.design_matrix()
