@@ -31,20 +31,15 @@ on those data (not a guarantee on other text).
 
 from __future__ import annotations
 
-import dataclasses
-import json
-import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from ._numeric import finite_number, knn_mean
-from ._resources import resource_path
+from ._numeric import knn_mean
 from ._version import __version__
 from .document import (
     DocumentJudgment,
@@ -52,12 +47,14 @@ from .document import (
     document_features,
     load_document_model,
 )
-from .errors import InputTypeError, LanguageError, OptionError, ResourceError
+from .errors import InputTypeError, LanguageError, OptionError
 from .features import FEATURE_TABLE, FEATURES, Candidates, SentenceStats
 from .result import AlignedPair, Alignment, Evidence, NameEvidence
 from .scorers.anchors import shared_anchors
 from .scorers.base import Scorer, SentenceEncoder, SpanScorer
-from .segmentation import ROLES, Article, Segment, check_language, read_article
+from .search import HEADER_ROLES, TEXT_ROLES, _Bead, _search
+from .segmentation import Article, Segment, check_language, read_article
+from .weights import Weights, load_weights
 
 if TYPE_CHECKING:
     from .translate import Translator
@@ -81,225 +78,6 @@ __all__ = [
 #: and of each column (every pair when both sides are this short); the other
 #: pairs, which cannot win, score 0. Keeps its cost linear in the sentences.
 LEXICAL_CANDIDATES = 12
-
-#: Roles of running text: a subheading (crosshead) may be taken for body text by one
-#: side's segmentation, so the two may link; every other role is page furniture.
-_TEXT_ROLES = frozenset({"body", "subheading"})
-#: Page furniture: pairs only with the same role, and never joins a link by gap filling.
-_HEADER_ROLES = frozenset(ROLES) - _TEXT_ROLES
-
-
-@dataclass(frozen=True)
-class Weights:
-    """The fitted link model and search thresholds (``resources/weights.json``).
-
-    Attributes:
-        version: Identifier recorded in signatures.
-        coef: One coefficient per feature in `FEATURES`.
-        intercept: The model's intercept.
-        link_threshold: Probability a pair needs to become a core link.
-        extend_threshold: Similarity a left-over sentence needs with its best
-            counterpart to try joining that counterpart's link.
-        merge_tolerance: How much lower a merged span may score than the link it extends.
-        knn: Neighbours averaged in the margin.
-        max_merge: Most sentences on the merged side of a link.
-        max_gap: Farthest apart two sentences of one merged side may be.
-        gap_threshold: Probability a one-to-one pair needs when both sentences
-            lie in the same gap between two consecutive links (1.0: no gap filling).
-        max_fill: The widest gap (sentences on each side) that is filled.
-        dp_threshold: Per-link cost of the monotone pass: links of the best
-            monotone path (maximising the sum of ``p - dp_threshold``) whose
-            sentences the search left free are added (1.0: no monotone pass).
-        dp_min_coverage: The monotone pass runs only when the links found so far
-            hold at least this share of both articles' sentences (a largely
-            parallel pair); a loosely related pair gets no links from it.
-        translation_scale: ``(intercept, slope)`` putting the translation
-            scorer's chrF on the encoder's cosine scale, which the model was fitted on.
-        calibration: ``(slope, intercept)`` of the Platt scaling that turns a
-            link's model probability into its reported score:
-            ``sigmoid(slope * logit(p) + intercept)``, fitted on the links the
-            search keeps (so the score is the share of such links that are right).
-        min_score: A link whose calibrated score is below this is not a pair but
-            a candidate (`Alignment.candidates`); its sentences stay one-sided.
-    """
-
-    version: str
-    coef: tuple[float, ...]
-    intercept: float
-    link_threshold: float
-    extend_threshold: float
-    merge_tolerance: float
-    knn: int = 4
-    max_merge: int = 3
-    max_gap: int = 3
-    gap_threshold: float = 1.0
-    max_fill: int = 3
-    dp_threshold: float = 1.0
-    dp_min_coverage: float = 0.0
-    translation_scale: tuple[float, float] = (0.0, 1.0)
-    calibration: tuple[float, float] = (1.0, 0.0)
-    min_score: float = 0.0
-    note: str = ""
-
-    def __post_init__(self) -> None:
-        _check_weights(self)
-
-    def calibrate(self, p: float) -> float:
-        """The reported score of a link whose model probability is ``p``."""
-        p = min(max(float(p), 1e-6), 1 - 1e-6)
-        z = self.calibration[0] * math.log(p / (1 - p)) + self.calibration[1]
-        return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
-
-    def predict(self, feats: dict[str, np.ndarray]) -> np.ndarray:
-        z = np.full(next(iter(feats.values())).shape, self.intercept, dtype=np.float32)
-        for name, c in zip(FEATURES, self.coef, strict=True):
-            z += np.float32(c) * feats[name]
-        return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
-
-    def to_json(self) -> str:
-        """The weights as ``resources/weights.json`` holds them (`load_weights` reads it back)."""
-        data: dict[str, Any] = {}
-        for f in dataclasses.fields(self):
-            value = getattr(self, f.name)
-            if f.name == "coef":
-                data["features"] = list(FEATURES)
-                value = [round(c, 6) for c in value]
-            elif f.name == "intercept":
-                value = round(value, 6)
-            elif isinstance(value, tuple):
-                value = list(value)
-            data[f.name] = value
-        return json.dumps(data, ensure_ascii=False, indent=2)
-
-
-#: The probabilities and similarities of a `Weights` (each must lie in [0, 1]).
-_UNIT_FIELDS = (
-    "min_score",
-    "link_threshold",
-    "extend_threshold",
-    "gap_threshold",
-    "dp_threshold",
-    "dp_min_coverage",
-)
-#: The counts of a `Weights` and their smallest value.
-_COUNT_FIELDS = (("knn", 1), ("max_merge", 1), ("max_gap", 1), ("max_fill", 0))
-
-
-def _check_weights(w: Weights) -> None:
-    """Refuse a link model that cannot work, naming the field (an `OptionError`)."""
-    if not isinstance(w.coef, tuple) or len(w.coef) != len(FEATURES):
-        n = f"{len(w.coef)} numbers" if isinstance(w.coef, Sequence) else type(w.coef).__name__
-        accepted = f"a tuple of {len(FEATURES)} finite numbers, one per feature"
-        raise OptionError(
-            "weights.coef", w.coef, accepted, f"weights.coef has {n}; expected {accepted}"
-        )
-    for name, c in zip(FEATURES, w.coef, strict=True):
-        if not finite_number(c):
-            raise OptionError(f"weights.coef[{name}]", c, "a finite number")
-    if not finite_number(w.intercept):
-        raise OptionError("weights.intercept", w.intercept, "a finite number")
-    for name in _UNIT_FIELDS:
-        value = getattr(w, name)
-        if not finite_number(value) or not 0.0 <= float(value) <= 1.0:
-            raise OptionError(f"weights.{name}", value, "a number between 0 and 1")
-    if not finite_number(w.merge_tolerance) or not 0.0 <= float(w.merge_tolerance) <= 1.0:
-        raise OptionError("weights.merge_tolerance", w.merge_tolerance, "a number between 0 and 1")
-    for name, low in _COUNT_FIELDS:
-        value = getattr(w, name)
-        if not isinstance(value, int) or isinstance(value, bool) or value < low:
-            raise OptionError(f"weights.{name}", value, f"a whole number >= {low}")
-    scale = w.translation_scale
-    if (
-        not (isinstance(scale, tuple) and len(scale) == 2 and all(finite_number(x) for x in scale))
-        or not float(scale[1]) > 0
-    ):
-        raise OptionError(
-            "weights.translation_scale",
-            scale,
-            "a pair (intercept, slope) of finite numbers, slope > 0",
-        )
-    cal = w.calibration
-    if (
-        not (isinstance(cal, tuple) and len(cal) == 2 and all(finite_number(x) for x in cal))
-        or not float(cal[0]) > 0
-    ):
-        raise OptionError(
-            "weights.calibration", cal, "a pair (slope, intercept) of finite numbers, slope > 0"
-        )
-    if not isinstance(w.version, str) or not w.version or "|" in w.version:
-        raise OptionError("weights.version", w.version, "a non-empty string without '|'")
-
-
-def _number(value: Any) -> float:
-    """A JSON number as a float; booleans and strings are refused (a `ValueError`)."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"expected a number, got {value!r}")
-    return float(value)
-
-
-def _count(value: Any) -> int:
-    """A JSON whole number; 4.7, booleans and strings are refused (a `ValueError`)."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"expected a whole number, got {value!r}")
-    return value
-
-
-def _number_pair(value: Any) -> tuple[float, float]:
-    """Two numbers from a JSON list (a `ValueError` otherwise, reported as a `ResourceError`)."""
-    if not isinstance(value, list | tuple):
-        raise ValueError(f"expected a list of two numbers, got {value!r}")
-    items = [_number(x) for x in value]
-    if len(items) != 2:
-        raise ValueError(f"expected two numbers, got {len(items)}")
-    return items[0], items[1]
-
-
-def _coef(value: Any) -> tuple[float, ...]:
-    return tuple(_number(c) for c in value)
-
-
-#: How a field of ``weights.json`` is read, by its type in `Weights` (the one list of fields).
-_READ_BY_TYPE: dict[str, Any] = {
-    "str": str,
-    "float": _number,
-    "int": _count,
-    "tuple[float, float]": _number_pair,
-    "tuple[float, ...]": _coef,
-}
-
-
-def load_weights(path: str | os.PathLike[str] | None = None) -> Weights:
-    """Read the link model and thresholds (the shipped ``resources/weights.json`` by default).
-
-    Raises:
-        ResourceError: The file is missing, is not JSON, lists other features
-            than `FEATURES`, or holds a value a `Weights` does not accept.
-    """
-    p = resource_path("weights.json") if path is None else Path(path)
-    try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-        if not isinstance(data, dict):
-            raise ResourceError(f"{p}: expected a JSON object", str(p))
-        if list(data["features"]) != list(FEATURES):
-            raise ResourceError(f"{p}: features {data['features']} differ from {FEATURES}", str(p))
-        if len(data["coef"]) != len(FEATURES):
-            raise ResourceError(
-                f"{p}: {len(data['coef'])} coefficients for {len(FEATURES)} features", str(p)
-            )
-        values: dict[str, Any] = {}
-        for f in dataclasses.fields(Weights):
-            if f.name not in data:
-                if f.default is dataclasses.MISSING:
-                    raise KeyError(f.name)
-                continue  # the field's default, as the dataclass declares it
-            values[f.name] = _READ_BY_TYPE[str(f.type)](data[f.name])
-        return Weights(**values)
-    except ResourceError:
-        raise
-    except KeyError as exc:
-        raise ResourceError(f"cannot read weights {p}: no field {exc}", str(p)) from exc
-    except (OSError, ValueError, TypeError) as exc:
-        raise ResourceError(f"cannot read weights {p}: {exc}", str(p)) from exc
 
 
 # --------------------------------------------------------------------------- scoring
@@ -344,6 +122,19 @@ def _translation_scorer(translator: Any) -> Scorer:
     return TranslationScorer(translator)
 
 
+#: The anchor path looks this many mutual-best pairs back for a predecessor.
+ANCHOR_LOOKBACK = 200
+#: Nearby confident links predict where a sentence's counterpart is when they lie
+#: within this many sentences of it (on either side): a moved paragraph keeps
+#: its internal order, so its own links place its other sentences.
+LOCAL_WINDOW = 4
+#: Farthest distance the position features distinguish, in sentences.
+DISTANCE_CAP = 20.0
+#: A mutual-best pair is a confident link for the local path when its similarity
+#: is at least this many times the mean of both sentences' nearest neighbours.
+ANCHOR_MARGIN = 1.1
+
+
 def _anchor_path(sim: np.ndarray, mutual: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Monotone anchors: the heaviest increasing chain of mutual-best pairs.
 
@@ -356,7 +147,7 @@ def _anchor_path(sim: np.ndarray, mutual: np.ndarray) -> tuple[np.ndarray, np.nd
     prev: list[int] = []
     for k, (i, j) in enumerate(pts):
         b, pk = float(sim[i, j]), -1
-        for q in range(max(0, k - 200), k):  # bounded look-back keeps long texts fast
+        for q in range(max(0, k - ANCHOR_LOOKBACK), k):  # bounded: long texts stay fast
             if pts[q][0] < i and pts[q][1] < j and best[q] + sim[i, j] > b:
                 b, pk = best[q] + float(sim[i, j]), q
         best.append(b)
@@ -379,18 +170,7 @@ def _path_feature(n: int, m: int, ai: np.ndarray, aj: np.ndarray) -> np.ndarray:
     exp_j = np.interp(a_idx, ai, aj)
     exp_i = np.interp(e_idx, aj, ai)
     d = np.minimum(np.abs(e_idx[None, :] - exp_j[:, None]), np.abs(a_idx[:, None] - exp_i[None, :]))
-    return np.log1p(np.minimum(d, 20.0))
-
-
-#: Nearby confident links predict where a sentence's counterpart is when they lie
-#: within this many sentences of it (on either side): a moved paragraph keeps
-#: its internal order, so its own links place its other sentences.
-LOCAL_WINDOW = 4
-#: Farthest distance the position features distinguish, in sentences.
-DISTANCE_CAP = 20.0
-#: A mutual-best pair is a confident link for the local path when its similarity
-#: is at least this many times the mean of both sentences' nearest neighbours.
-ANCHOR_MARGIN = 1.1
+    return np.log1p(np.minimum(d, DISTANCE_CAP))
 
 
 def _local_path(sim: np.ndarray, row_norm: np.ndarray, col_norm: np.ndarray) -> np.ndarray:
@@ -779,7 +559,7 @@ def _score(ctx: ScoredPair) -> None:
     k = ctx.weights.knn
     row_best = (sim >= sim.max(axis=1, keepdims=True)) & ctx.mask
     col_best = (sim >= sim.max(axis=0, keepdims=True)) & ctx.mask
-    head = np.array([s.role in _HEADER_ROLES for s in ctx.ar.segments], dtype=np.float64)
+    head = np.array([s.role in HEADER_ROLES for s in ctx.ar.segments], dtype=np.float64)
     best = np.concatenate([sim.max(axis=1), sim.max(axis=0)]) if sim.size else np.zeros(1)
     anchors = _anchor_path(sim, row_best & col_best)
     # The margin's neighbours are taken over all sentences, roles ignored: a
@@ -850,258 +630,9 @@ def _role_mask(ar: Article, en: Article, use_roles: bool) -> np.ndarray:
     structured = any(r != "body" for r in ar_roles) and any(r != "body" for r in en_roles)
     if not (use_roles and structured):
         return np.ones((n, m), dtype=bool)
-    ar_kind = np.array([r if r not in _TEXT_ROLES else "text" for r in ar_roles])
-    en_kind = np.array([r if r not in _TEXT_ROLES else "text" for r in en_roles])
+    ar_kind = np.array([r if r not in TEXT_ROLES else "text" for r in ar_roles])
+    en_kind = np.array([r if r not in TEXT_ROLES else "text" for r in en_roles])
     return (ar_kind[:, None] == en_kind[None, :]).reshape(n, m)
-
-
-# --------------------------------------------------------------------------- search
-
-
-@dataclass
-class _Bead:
-    ar: list[int]
-    en: list[int]
-    p: float
-
-
-def _search(ctx: ScoredPair) -> list[_Bead]:
-    w = ctx.weights
-    ar_bead: dict[int, _Bead] = {}
-    en_bead: dict[int, _Bead] = {}
-    beads: list[_Bead] = []
-    # 1. Links of shape 1-1, 2-1 and 1-2, most probable first; a sentence joins one link.
-    cands: list[tuple[float, int, int, int]] = []
-    for order, name in enumerate(("1-1", "2-1", "1-2")):
-        b = ctx.blocks[name]
-        for g, h in np.argwhere(b.p >= w.link_threshold).tolist():
-            cands.append((-float(b.p[g, h]), order, g, h))
-    cands.sort()
-    blocks = [ctx.blocks[n] for n in ("1-1", "2-1", "1-2")]
-    # Datelines are one block per side however many lines show them
-    # ("Istanbul" + "إسطنبول / الأناضول" ↔ "ISTANBUL"): they align as a whole.
-    p11 = ctx.blocks["1-1"].p
-    ar_dl = [s.index for s in ctx.ar.segments if s.role == "dateline"]
-    en_dl = [s.index for s in ctx.en.segments if s.role == "dateline"]
-    if ar_dl and en_dl and ctx.mask[ar_dl[0], en_dl[0]] and not ctx.mask.all():
-        best = float(p11[np.ix_(ar_dl, en_dl)].max())
-        if best >= w.link_threshold:
-            bead = _Bead(ar_dl, en_dl, best)
-            beads.append(bead)
-            ar_bead.update(dict.fromkeys(ar_dl, bead))
-            en_bead.update(dict.fromkeys(en_dl, bead))
-    for neg_p, order, g, h in cands:
-        b = blocks[order]
-        ga, he = b.a_groups[g], b.e_groups[h]
-        if any(i in ar_bead for i in ga) or any(j in en_bead for j in he):
-            continue
-        bead = _Bead(list(ga), list(he), -neg_p)
-        beads.append(bead)
-        ar_bead.update(dict.fromkeys(ga, bead))
-        en_bead.update(dict.fromkeys(he, bead))
-    # 2. Merges: a left-over sentence joins the link of its best counterpart, also
-    #    when not adjacent, when the merged span scores about as well.
-    sim = ctx.blocks["1-1"].feats["sim"]
-    n, m = sim.shape
-    changed = True
-    while changed:
-        changed = False
-        options: list[tuple[float, str, int, int]] = []
-        for i in range(n):
-            if i not in ar_bead and m:
-                j = int(np.argmax(sim[i]))
-                if sim[i, j] >= w.extend_threshold and j in en_bead:
-                    options.append((float(sim[i, j]), "ar", i, j))
-        for j in range(m):
-            if j not in en_bead and n:
-                i = int(np.argmax(sim[:, j]))
-                if sim[i, j] >= w.extend_threshold and i in ar_bead:
-                    options.append((float(sim[i, j]), "en", j, i))
-        options.sort(key=lambda o: (-o[0], o[1], o[2]))
-        for _, side, k, other in options:
-            taken = ar_bead if side == "ar" else en_bead
-            if k in taken:
-                continue
-            bead = en_bead[other] if side == "ar" else ar_bead[other]
-            grow, fixed = (bead.ar, bead.en) if side == "ar" else (bead.en, bead.ar)
-            if len(grow) >= w.max_merge or len(fixed) > 1:
-                continue  # merges grow one side only: n-1 or 1-n
-            if min(abs(k - x) for x in grow) > w.max_gap:
-                continue
-            new = tuple(sorted([*grow, k]))
-            if side == "ar":
-                trial = ctx.block((new,), (tuple(bead.en),))
-            else:
-                trial = ctx.block((tuple(bead.ar),), (new,))
-            pm = float(trial.p[0, 0])
-            if pm >= bead.p - w.merge_tolerance:
-                grow[:] = list(new)
-                taken[k] = bead
-                bead.p = pm
-                changed = True
-    _fill_gaps(ctx, beads, ar_bead, en_bead)
-    _monotone_pass(ctx, beads, ar_bead, en_bead)
-    return beads
-
-
-#: Above this many cells, the monotone pass only looks within this many
-#: sentences of the anchor path, which keeps long documents linear.
-_DP_FULL_CELLS = 250_000
-_DP_BAND = 40
-
-
-def _monotone_pass(
-    ctx: ScoredPair, beads: list[_Bead], ar_bead: dict[int, _Bead], en_bead: dict[int, _Bead]
-) -> None:
-    """Add the links of the best monotone path whose sentences are still free.
-
-    A dynamic programme over the candidate probabilities (1-1, 2-1, 1-2 links and
-    one-sided sentences) finds the monotone path that maximises the sum of
-    ``p - dp_threshold`` over its links, as a monotone aligner would; its links
-    that do not clash with the links already made are added. This brings back
-    the global consistency of a monotone path without giving up crossing links.
-    """
-    w = ctx.weights
-    if w.dp_threshold >= 1.0:
-        return
-    total = len(ctx.ar.segments) + len(ctx.en.segments)
-    if total == 0 or (len(ar_bead) + len(en_bead)) / total < w.dp_min_coverage:
-        return
-    p11, p21, p12 = (ctx.blocks[k].p for k in ("1-1", "2-1", "1-2"))
-    n, m = p11.shape
-    if n == 0 or m == 0:
-        return
-    theta = w.dp_threshold
-    if n * m <= _DP_FULL_CELLS:
-        lo = np.zeros(n + 1, dtype=np.int64)
-        hi = np.full(n + 1, m, dtype=np.int64)
-    else:
-        assert ctx.stats is not None
-        centre = np.interp(np.arange(n + 1) - 0.5, *ctx.stats.anchors)
-        lo = np.clip(np.floor(centre) - _DP_BAND, 0, m).astype(np.int64)
-        hi = np.clip(np.ceil(centre) + _DP_BAND, 0, m).astype(np.int64)
-    neg = -1e18
-    score = np.full((n + 1, m + 1), neg)
-    back = np.zeros((n + 1, m + 1), dtype=np.int8)  # 1 skip-ar, 2 skip-en, 3 1-1, 4 2-1, 5 1-2
-    score[0, 0] = 0.0
-    for i in range(n + 1):
-        for j in range(max(0, int(lo[i]) - 2), min(m, int(hi[i]) + 2) + 1):
-            if i == 0 and j == 0:
-                continue
-            best, move = neg, 0
-            if i > 0 and score[i - 1, j] > best:
-                best, move = score[i - 1, j], 1
-            if j > 0 and score[i, j - 1] > best:
-                best, move = score[i, j - 1], 2
-            if i > 0 and j > 0:
-                v = score[i - 1, j - 1] + p11[i - 1, j - 1] - theta
-                if v > best:
-                    best, move = v, 3
-            if i > 1 and j > 0:
-                v = score[i - 2, j - 1] + p21[i - 2, j - 1] - theta
-                if v > best:
-                    best, move = v, 4
-            if i > 0 and j > 1:
-                v = score[i - 1, j - 2] + p12[i - 1, j - 2] - theta
-                if v > best:
-                    best, move = v, 5
-            score[i, j] = best
-            back[i, j] = move
-    i, j = n, m
-    path: list[tuple[list[int], list[int], float]] = []
-    while i > 0 or j > 0:
-        move = int(back[i, j])
-        if move == 1:
-            i -= 1
-        elif move == 2:
-            j -= 1
-        elif move == 3:
-            path.append(([i - 1], [j - 1], float(p11[i - 1, j - 1])))
-            i, j = i - 1, j - 1
-        elif move == 4:
-            path.append(([i - 2, i - 1], [j - 1], float(p21[i - 2, j - 1])))
-            i, j = i - 2, j - 1
-        elif move == 5:
-            path.append(([i - 1], [j - 2, j - 1], float(p12[i - 1, j - 2])))
-            i, j = i - 1, j - 2
-        else:  # unreachable cell outside the band: stop
-            break
-    # Headers are placed by their role, not by the path (see _fill_gaps).
-    header_a, header_e = _headers(ctx)
-    for a, e, pb in reversed(path):
-        if any(x in ar_bead for x in a) or any(y in en_bead for y in e):
-            continue
-        if any(x in header_a for x in a) or any(y in header_e for y in e):
-            continue
-        bead = _Bead(a, e, pb)
-        beads.append(bead)
-        ar_bead.update(dict.fromkeys(a, bead))
-        en_bead.update(dict.fromkeys(e, bead))
-
-
-def _headers(ctx: ScoredPair) -> tuple[set[int], set[int]]:
-    """Indices of the page-furniture segments (headline, byline, caption, ...) of each side.
-
-    Empty when the role rule does not apply (``roles=False``, or a side without
-    page roles): then a header may pair with anything, like a body sentence.
-    """
-    if ctx.mask.all():
-        return set(), set()
-    return (
-        {s.index for s in ctx.ar.segments if s.role in _HEADER_ROLES},
-        {s.index for s in ctx.en.segments if s.role in _HEADER_ROLES},
-    )
-
-
-def _fill_gaps(
-    ctx: ScoredPair, beads: list[_Bead], ar_bead: dict[int, _Bead], en_bead: dict[int, _Bead]
-) -> None:
-    """Link left-over sentences that share a gap between two consecutive links.
-
-    Walking the links in Arabic order, a gap is the run of unlinked Arabic
-    sentences between two links that also follow each other in English, and
-    the unlinked English sentences between them (also before the first and
-    after the last link). Inside a gap of at most ``max_fill`` sentences on each
-    side, a one-to-one pair needs only the gap threshold: its position is
-    already supported by the links around it.
-    """
-    w = ctx.weights
-    if w.gap_threshold >= 1.0:
-        return
-    p = ctx.blocks["1-1"].p
-    n, m = p.shape
-    # Page furniture is placed by its role, not by its neighbours: a header's
-    # only candidates are the other side's headers of that role, so the links
-    # around it add no evidence, and it pairs only on its own probability.
-    header_a, header_e = _headers(ctx)
-    order = sorted(beads, key=lambda b: (min(b.ar), min(b.en)))
-    bounds = [(-1, -1), *((max(b.ar), max(b.en)) for b in order), (n, m)]
-    starts = [(-1, -1), *((min(b.ar), min(b.en)) for b in order), (n, m)]
-    for k in range(len(bounds) - 1):
-        a0, e0 = bounds[k]
-        a1, e1 = starts[k + 1]
-        if e1 <= e0:
-            continue  # the links cross: no gap between them
-        gap_a = [i for i in range(a0 + 1, a1) if i not in ar_bead and i not in header_a]
-        gap_e = [j for j in range(e0 + 1, e1) if j not in en_bead and j not in header_e]
-        if len(gap_a) > w.max_fill or len(gap_e) > w.max_fill:
-            continue  # a wide gap between sparse links says nothing about position
-        cands = sorted(
-            (
-                (float(p[i, j]), i, j)
-                for i in gap_a
-                for j in gap_e
-                if ctx.mask[i, j] and p[i, j] >= w.gap_threshold
-            ),
-            key=lambda c: (-c[0], c[1], c[2]),
-        )
-        for pij, i, j in cands:
-            if i in ar_bead or j in en_bead:
-                continue
-            bead = _Bead([i], [j], pij)
-            beads.append(bead)
-            ar_bead[i] = bead
-            en_bead[j] = bead
 
 
 # --------------------------------------------------------------------------- public

@@ -125,6 +125,10 @@ class Feature:
     evidence_offset: float = 0.0
 
 
+#: Characters added to both lengths in the length mismatch (short texts vary most).
+LENGTH_SMOOTHING = 10.0
+
+
 def _margin(c: Candidates, x: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     rn = np.array([rows[list(g)].mean() for g in c.a_groups])
     cn = np.array([cols[list(g)].mean() for g in c.e_groups])
@@ -141,7 +145,8 @@ def _position(c: Candidates) -> np.ndarray:
 def _length(c: Candidates) -> np.ndarray:
     a_len = np.array([len(t) for t in c.a_texts], dtype=np.float64)
     e_len = np.array([len(t) for t in c.e_texts], dtype=np.float64)
-    return np.abs(np.log((a_len[:, None] + 10.0) / (e_len[None, :] + 10.0)))
+    smooth = LENGTH_SMOOTHING
+    return np.abs(np.log((a_len[:, None] + smooth) / (e_len[None, :] + smooth)))
 
 
 def _names(c: Candidates) -> np.ndarray:

@@ -68,7 +68,7 @@ class TestSignature:
 
 class TestWeightsFile:
     def test_every_field_is_read_by_its_type(self, tmp_path) -> None:  # type: ignore[no-untyped-def]
-        from bialign.aligner import _READ_BY_TYPE
+        from bialign.weights import _READ_BY_TYPE
 
         w = bialign.load_weights()
         assert all(str(f.type) in _READ_BY_TYPE for f in dataclasses.fields(w))

@@ -130,7 +130,7 @@ class TestBandedMonotonePass:
     def test_band_follows_the_anchor_path(
         self, offset_pair: tuple[list[str], list[str]], monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        from bialign import aligner
+        from bialign import search
 
         weights = load_weights()
         full = links(align(*offset_pair, weights=weights))
@@ -142,8 +142,8 @@ class TestBandedMonotonePass:
         for ar, en in added:
             assert abs((min(en) - min(ar)) - 12) <= 2, (ar, en)
 
-        monkeypatch.setattr(aligner, "_DP_FULL_CELLS", 100)
-        monkeypatch.setattr(aligner, "_DP_BAND", 2)
+        monkeypatch.setattr(search, "_DP_FULL_CELLS", 100)
+        monkeypatch.setattr(search, "_DP_BAND", 2)
         n, m = len(offset_pair[0]), len(offset_pair[1])
-        assert n * m > aligner._DP_FULL_CELLS  # so the banded pass runs
+        assert n * m > search._DP_FULL_CELLS  # so the banded pass runs
         assert links(align(*offset_pair, weights=weights)) == full
