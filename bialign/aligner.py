@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
+from ._checks import flag
 from ._numeric import knn_mean
 from ._version import __version__
 from .document import (
@@ -659,10 +660,7 @@ def _as_article(value: Any, expected: str, side: str) -> Article:
 
 
 def _check_flag(name: str, value: object, *, allow_none: bool = False) -> None:
-    if isinstance(value, bool) or (allow_none and value is None):
-        return
-    accepted = "True, False or None" if allow_none else "True or False"
-    raise OptionError(name, value, accepted)
+    flag(name, value, allow_none=allow_none)
 
 
 def _check_options(

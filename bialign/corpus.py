@@ -40,6 +40,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from ._checks import whole_number
 from ._version import __version__
 from .errors import BialignError, InputTypeError, OptionError, OutputError, SchedulerError
 from .pairing import DocumentMatch, Pairing
@@ -351,10 +352,7 @@ def _results(
 
 
 def _check_run_options(workers: Any, scheduler: Any, client: Any, batch_size: Any) -> None:
-    if workers is not None and (
-        isinstance(workers, bool) or not isinstance(workers, int) or workers < 1
-    ):
-        raise OptionError("workers", workers, "None or a whole number of at least 1")
+    whole_number("workers", workers, allow_none=True)
     if scheduler is not None and (not isinstance(scheduler, str) or "://" not in scheduler):
         raise OptionError(
             "scheduler", scheduler, "None or a scheduler address like tcp://host:8786"
@@ -366,8 +364,7 @@ def _check_run_options(workers: Any, scheduler: Any, client: Any, batch_size: An
     ]
     if len(given) > 1:
         raise OptionError(given[1], "given", f"only one of {' and '.join(given)}")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise OptionError("batch_size", batch_size, "a whole number of at least 1")
+    whole_number("batch_size", batch_size)
 
 
 def align_corpus(

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ._checks import flag, unit_number, whole_number
 from .errors import BialignError, InputTypeError, OptionError
 
 if TYPE_CHECKING:
@@ -262,16 +263,9 @@ def document_vector(vectors: np.ndarray, art: Article) -> np.ndarray:
 
 
 def _check_options(top_k: Any, threshold: Any, progress: Any) -> None:
-    if isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1:
-        raise OptionError("top_k", top_k, "a whole number of at least 1")
-    if threshold is not None and (
-        isinstance(threshold, bool)
-        or not isinstance(threshold, int | float)
-        or not (0.0 <= threshold <= 1.0)
-    ):
-        raise OptionError("threshold", threshold, "None or a number from 0 to 1")
-    if not isinstance(progress, bool):
-        raise OptionError("progress", progress, "True or False")
+    whole_number("top_k", top_k)
+    unit_number("threshold", threshold, allow_none=True)
+    flag("progress", progress)
 
 
 def _assign(probs: dict[tuple[int, int], float], threshold: float) -> list[tuple[int, int]]:

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from ._checks import unit_number, whole_number
 from ._numeric import finite_number
 from ._resources import resource_path
 from .errors import OptionError, ResourceError
@@ -135,16 +136,10 @@ def _check_weights(w: Weights) -> None:
             raise OptionError(f"weights.coef[{name}]", c, "a finite number")
     if not finite_number(w.intercept):
         raise OptionError("weights.intercept", w.intercept, "a finite number")
-    for name in _UNIT_FIELDS:
-        value = getattr(w, name)
-        if not finite_number(value) or not 0.0 <= float(value) <= 1.0:
-            raise OptionError(f"weights.{name}", value, "a number between 0 and 1")
-    if not finite_number(w.merge_tolerance) or not 0.0 <= float(w.merge_tolerance) <= 1.0:
-        raise OptionError("weights.merge_tolerance", w.merge_tolerance, "a number between 0 and 1")
+    for name in (*_UNIT_FIELDS, "merge_tolerance"):
+        unit_number(f"weights.{name}", getattr(w, name))
     for name, low in _COUNT_FIELDS:
-        value = getattr(w, name)
-        if not isinstance(value, int) or isinstance(value, bool) or value < low:
-            raise OptionError(f"weights.{name}", value, f"a whole number >= {low}")
+        whole_number(f"weights.{name}", getattr(w, name), low)
     scale = w.translation_scale
     if (
         not (isinstance(scale, tuple) and len(scale) == 2 and all(finite_number(x) for x in scale))

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import bisect
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from .._checks import flag, unit_number
 from ..errors import InputError, OptionError, UnknownNameError
 from ..result import AlignedPair, Alignment
 from ..segmentation import ROLES, Article, Segment
@@ -25,12 +25,7 @@ class _Row:
 
 def _check_min_score(min_score: Any) -> float:
     """``min_score`` as a float in [0, 1], or `OptionError`."""
-    accepted = "a number from 0 to 1"
-    if isinstance(min_score, bool) or not isinstance(min_score, int | float):
-        raise OptionError("min_score", min_score, f"{accepted}, not {type(min_score).__name__}")
-    if math.isnan(min_score) or not 0.0 <= min_score <= 1.0:
-        raise OptionError("min_score", min_score, accepted)
-    return float(min_score)
+    return float(unit_number("min_score", min_score))  # type: ignore[arg-type]
 
 
 def _check_roles(roles: Any) -> frozenset[str] | None:
@@ -55,9 +50,7 @@ def _check_roles(roles: Any) -> frozenset[str] | None:
 
 
 def _check_bool(option: str, value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise OptionError(option, value, "True or False")
-    return value
+    return bool(flag(option, value))
 
 
 @dataclass(frozen=True, slots=True)
