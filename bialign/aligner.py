@@ -49,7 +49,15 @@ from .document import (
     load_document_model,
 )
 from .errors import InputTypeError, LanguageError, OptionError
-from .features import FEATURE_TABLE, FEATURES, Candidates, SentenceStats
+from .features import (
+    FEATURE_TABLE,
+    FEATURES,
+    Candidates,
+    SentenceStats,
+    anchor_path,
+    local_path_distance,
+    path_distance,
+)
 from .result import AlignedPair, Alignment, Evidence, NameEvidence
 from .scorers.anchors import shared_anchors
 from .scorers.base import Scorer, SentenceEncoder, SpanScorer
@@ -121,96 +129,6 @@ def _translation_scorer(translator: Any) -> Scorer:
             _TRANSLATION_SCORERS[translator] = TranslationScorer(translator)
         return _TRANSLATION_SCORERS[translator]
     return TranslationScorer(translator)
-
-
-#: The anchor path looks this many mutual-best pairs back for a predecessor.
-ANCHOR_LOOKBACK = 200
-#: Nearby confident links predict where a sentence's counterpart is when they lie
-#: within this many sentences of it (on either side): a moved paragraph keeps
-#: its internal order, so its own links place its other sentences.
-LOCAL_WINDOW = 4
-#: Farthest distance the position features distinguish, in sentences.
-DISTANCE_CAP = 20.0
-#: A mutual-best pair is a confident link for the local path when its similarity
-#: is at least this many times the mean of both sentences' nearest neighbours.
-ANCHOR_MARGIN = 1.1
-
-
-def _anchor_path(sim: np.ndarray, mutual: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Monotone anchors: the heaviest increasing chain of mutual-best pairs.
-
-    Returns the anchors' Arabic and English indices, with virtual anchors at
-    both ends, for interpolating where each sentence's counterpart should be.
-    """
-    n, m = sim.shape
-    pts = sorted((int(i), int(j)) for i, j in np.argwhere(mutual))
-    best: list[float] = []
-    prev: list[int] = []
-    for k, (i, j) in enumerate(pts):
-        b, pk = float(sim[i, j]), -1
-        for q in range(max(0, k - ANCHOR_LOOKBACK), k):  # bounded: long texts stay fast
-            if pts[q][0] < i and pts[q][1] < j and best[q] + sim[i, j] > b:
-                b, pk = best[q] + float(sim[i, j]), q
-        best.append(b)
-        prev.append(pk)
-    chain: list[tuple[int, int]] = []
-    k = int(np.argmax(best)) if best else -1
-    while k >= 0:
-        chain.append(pts[k])
-        k = prev[k]
-    chain.reverse()
-    ai = np.array([-1, *(i for i, _ in chain), n], dtype=np.float64)
-    aj = np.array([-1, *(j for _, j in chain), m], dtype=np.float64)
-    return ai, aj
-
-
-def _path_feature(n: int, m: int, ai: np.ndarray, aj: np.ndarray) -> np.ndarray:
-    """log(1 + distance, in sentences, from the monotone path through the anchors)."""
-    a_idx = np.arange(n, dtype=np.float64)
-    e_idx = np.arange(m, dtype=np.float64)
-    exp_j = np.interp(a_idx, ai, aj)
-    exp_i = np.interp(e_idx, aj, ai)
-    d = np.minimum(np.abs(e_idx[None, :] - exp_j[:, None]), np.abs(a_idx[:, None] - exp_i[None, :]))
-    return np.log1p(np.minimum(d, DISTANCE_CAP))
-
-
-def _local_path(sim: np.ndarray, row_norm: np.ndarray, col_norm: np.ndarray) -> np.ndarray:
-    """log(1 + distance of each pair from the diagonal of its nearby confident links).
-
-    The confident links are the mutual-best pairs whose similarity stands out
-    (`ANCHOR_MARGIN`). A pair (i, j) near such a link (a, b), within
-    `LOCAL_WINDOW` sentences on either side, is expected at offset b - a; its
-    distance is ``|(j - i) - (b - a)|``, the smallest over the links near it. A
-    link vouches neither for itself nor for the other pairs of its own two
-    sentences (row a, column b). Far from every link: `DISTANCE_CAP`.
-    Unlike a single path through the whole document, this holds when
-    paragraphs are reordered.
-    """
-    n, m = sim.shape
-    out = np.full((n, m), DISTANCE_CAP, dtype=np.float32)
-    if n == 0 or m == 0:
-        return np.log1p(out)
-    row = sim.argmax(axis=1)
-    col = sim.argmax(axis=0)
-    diag = np.arange(m, dtype=np.float32)[None, :] - np.arange(n, dtype=np.float32)[:, None]
-    for i in range(n):
-        j = int(row[i])
-        if col[j] != i:
-            continue
-        if sim[i, j] < ANCHOR_MARGIN * max((row_norm[i] + col_norm[j]) / 2, 1e-3):
-            continue
-        offset = float(j - i)
-        own_row, own_col = out[i].copy(), out[:, j].copy()
-        r0, r1 = max(0, i - LOCAL_WINDOW), min(n, i + LOCAL_WINDOW + 1)
-        c0, c1 = max(0, j - LOCAL_WINDOW), min(m, j + LOCAL_WINDOW + 1)
-        near = np.abs(diag[r0:r1] - offset)
-        np.minimum(out[r0:r1], near, out=out[r0:r1])
-        near = np.abs(diag[:, c0:c1] - offset)
-        np.minimum(out[:, c0:c1], near, out=out[:, c0:c1])
-        # A link vouches for its neighbours, not for itself nor for its competitors
-        # (other counterparts of its own two sentences, and merges holding them).
-        out[i], out[:, j] = own_row, own_col
-    return np.log1p(np.minimum(out, DISTANCE_CAP))
 
 
 def _top2(sim: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -562,7 +480,7 @@ def _score(ctx: ScoredPair) -> None:
     col_best = (sim >= sim.max(axis=0, keepdims=True)) & ctx.mask
     head = np.array([s.role in HEADER_ROLES for s in ctx.ar.segments], dtype=np.float64)
     best = np.concatenate([sim.max(axis=1), sim.max(axis=0)]) if sim.size else np.zeros(1)
-    anchors = _anchor_path(sim, row_best & col_best)
+    anchors = anchor_path(sim, row_best & col_best)
     # The margin's neighbours are taken over all sentences, roles ignored: a
     # header with a single allowed counterpart must still stand out from the rest.
     row_norm, col_norm = knn_mean(raw, k, axis=1), knn_mean(raw, k, axis=0)
@@ -584,8 +502,8 @@ def _score(ctx: ScoredPair) -> None:
         row_best=row_best.astype(np.float64),
         col_best=col_best.astype(np.float64),
         header=np.repeat(head[:, None], m, axis=1),
-        path=_path_feature(n, m, *anchors),
-        local_path=_local_path(np.where(ctx.mask, raw, -1.0), row_norm, col_norm),
+        path=path_distance(n, m, *anchors),
+        local_path=local_path_distance(np.where(ctx.mask, raw, -1.0), row_norm, col_norm),
         anchors=anchors,
         doc_level=float(np.median(best)),
         doc=ctx.document_probability,

@@ -15,7 +15,6 @@ from _benchmarks import load_benchmark
 
 import bialign
 from bialign import Article, FunctionTranslator, OptionError, load_weights
-from bialign.aligner import _local_path  # a link feature, no public equivalent
 from bialign.document import (
     DOCUMENT_FEATURES,
     DocumentJudgment,
@@ -23,6 +22,7 @@ from bialign.document import (
     load_document_model,
 )
 from bialign.evaluate import load_gold, score_alignment, sum_scores
+from bialign.features import local_path_distance
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -106,7 +106,7 @@ class TestLocalPath:
         for k, i in enumerate(order):
             sim[i, k] = 0.9
         norm = np.full(6, 0.25)
-        d = np.expm1(_local_path(sim, norm, norm))
+        d = np.expm1(local_path_distance(sim, norm, norm))
         for k, i in enumerate(order):
             assert d[i, k] == 0.0, (i, k)  # vouched for by its block's other links
         assert d[0, 0] >= 3.0  # the global diagonal is far from every nearby link
@@ -115,7 +115,7 @@ class TestLocalPath:
         sim = np.full((7, 7), 0.1)
         sim[3, 3] = 0.9
         norm = np.full(7, 0.2)
-        d = np.round(np.expm1(_local_path(sim, norm, norm)), 3)
+        d = np.round(np.expm1(local_path_distance(sim, norm, norm)), 3)
         assert d[4, 4] == 0.0 and d[2, 2] == 0.0  # its neighbours on the diagonal
         assert d[3, 3] == 20.0  # not itself
         # Nor the other pairs of its own two sentences: (3, 4) and (4, 3) compete with it.
