@@ -78,13 +78,14 @@ def unique(sentences: list[str], n: int, letters: str) -> list[str]:
 
 
 def _empty_cache() -> None:
-    from bialign.aligner import _Signals
+    import bialign
 
-    scorer = _Signals.embedding()
-    if hasattr(scorer, "clear_cache"):
-        scorer.clear_cache()
-    else:  # bialign before the bounded cache (to measure an older checkout)
-        scorer._cache.clear()  # type: ignore[attr-defined]
+    if hasattr(bialign, "clear_caches"):
+        bialign.clear_caches()
+    else:  # bialign before clear_caches (to measure an older checkout)
+        from bialign.aligner import _Signals
+
+        _Signals.embedding()._cache.clear()  # type: ignore[attr-defined]
 
 
 def _floor(texts: list[str]) -> float:
