@@ -858,6 +858,21 @@ def _is_label(line: _Line, max_words: int = 6) -> bool:
     return line.words <= max_words and not _SENTENCE_FINAL.search(line.text)
 
 
+#: The byline is looked for among the first this many content lines (the page's header).
+BYLINE_WINDOW = 12
+#: Longest first line (in words) taken for a category label above a headline.
+CATEGORY_LABEL_WORDS = 8
+#: Longest line (in words) taken for a dateline when it matches no dateline pattern.
+DATELINE_LABEL_WORDS = 3
+#: Longest headline (in words) without a final stop, and with one.
+HEADLINE_MAX_WORDS = 25
+HEADLINE_MAX_WORDS_WITH_STOP = 20
+#: Longest standfirst block (lines) between a lone byline and a photo caption.
+STANDFIRST_MAX_LINES = 2
+#: A caption line marks its whole block as caption when the block has at most this many lines.
+CAPTION_BLOCK_MAX_LINES = 3
+
+
 def _assign_roles(lines: list[_Line], pat: LayoutPatterns) -> None:
     for ln in lines:
         if _any(pat.boilerplate, ln.text):
@@ -868,12 +883,16 @@ def _assign_roles(lines: list[_Line], pat: LayoutPatterns) -> None:
     if not content:
         return
     # The header is what comes before the byline, when there is one near the top.
-    by = next((i for i, ln in enumerate(content[:12]) if _any(pat.byline, ln.text)), None)
+    by = next(
+        (i for i, ln in enumerate(content[:BYLINE_WINDOW]) if _any(pat.byline, ln.text)), None
+    )
     if by is not None:
         head = content[:by]
         content[by].role = "byline"
         listed = bool(head) and _any(pat.category, head[0].text)
-        if len(head) >= 2 and (listed or (len(head) >= 3 and _is_label(head[0], 8))):
+        if len(head) >= 2 and (
+            listed or (len(head) >= 3 and _is_label(head[0], CATEGORY_LABEL_WORDS))
+        ):
             head[0].role = "category"
             head = head[1:]
         if head:
@@ -898,17 +917,19 @@ def _assign_roles(lines: list[_Line], pat: LayoutPatterns) -> None:
             first_body = 1
         if first_body < len(content) and len(content) > 1:
             cand = content[first_body]
-            # A headline is one sentence: up to 25 words without a final stop,
-            # or up to 20 words with one (scraped pages keep the full stop).
+            # A headline is one sentence: up to HEADLINE_MAX_WORDS words without a final
+            # stop, or fewer with one (scraped pages keep the full stop).
             one_sentence = not _split_points(cand.text)
             no_stop = not _SENTENCE_FINAL.search(cand.text)
-            if one_sentence and cand.words <= (25 if no_stop else 20):
+            limit = HEADLINE_MAX_WORDS if no_stop else HEADLINE_MAX_WORDS_WITH_STOP
+            if one_sentence and cand.words <= limit:
                 cand.role = "headline"
                 first_body += 1
     # Datelines: short place lines between the header and the body.
     i = first_body
     while i < len(content) and (
-        _any(pat.dateline, content[i].text) or (by is not None and _is_label(content[i], 3))
+        _any(pat.dateline, content[i].text)
+        or (by is not None and _is_label(content[i], DATELINE_LABEL_WORDS))
     ):
         if any(ch.isdigit() for ch in content[i].text):
             break
@@ -919,7 +940,11 @@ def _assign_roles(lines: list[_Line], pat: LayoutPatterns) -> None:
     if by is not None and i == first_body and first_body == by + 1 and i < len(content):
         block = [x for x in content[i:] if x.paragraph == content[i].paragraph]
         after = [x for x in content[i + len(block) :] if x.paragraph == block[-1].paragraph + 1]
-        if after and len(block) <= 2 and any(_any(pat.caption, x.text) for x in after):
+        if (
+            after
+            and len(block) <= STANDFIRST_MAX_LINES
+            and any(_any(pat.caption, x.text) for x in after)
+        ):
             for x in block:
                 x.role = "standfirst"
             i += len(block)
@@ -934,7 +959,7 @@ def _assign_roles(lines: list[_Line], pat: LayoutPatterns) -> None:
     for ln in content:
         if ln.role == "body" and _any(pat.caption, ln.text):
             block = [x for x in content if x.paragraph == ln.paragraph]
-            if len(block) <= 3:
+            if len(block) <= CAPTION_BLOCK_MAX_LINES:
                 for x in block:
                     x.role = "caption"
             else:
