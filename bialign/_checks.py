@@ -22,7 +22,7 @@ def _is_number(value: Any) -> bool:
 def flag(option: str, value: Any, *, allow_none: bool = False) -> bool | None:
     """``value`` when it is True or False (or None, with ``allow_none``); else `OptionError`."""
     if isinstance(value, bool) or (allow_none and value is None):
-        return value  # type: ignore[no-any-return]
+        return value
     raise OptionError(option, value, "True, False or None" if allow_none else "True or False")
 
 

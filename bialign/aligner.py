@@ -315,7 +315,7 @@ class ScoredPair:
         """Search and build the result."""
         return _build_result(self, *select(self))
 
-    def sim(self, a_groups: Groups, e_groups: Groups) -> tuple[np.ndarray, dict]:
+    def sim(self, a_groups: Groups, e_groups: Groups) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """Cross-lingual similarity of spans: the mean of the similarity scorers.
 
         The embedding scorer composes a span's vector from its sentences' encoding

@@ -180,7 +180,7 @@ def _content(doc: Any) -> str:
     if isinstance(doc, str):
         return doc
     if isinstance(doc, os.PathLike):
-        return os.fspath(doc)  # type: ignore[return-value]
+        return os.fspath(doc)
     return "\n".join(map(str, doc))
 
 
@@ -193,7 +193,7 @@ def _side_id(doc: Any, index: int) -> str | int:
     from .segmentation import Article
 
     if isinstance(doc, os.PathLike):
-        return os.fspath(doc)  # type: ignore[return-value]
+        return os.fspath(doc)
     if isinstance(doc, Article) and doc.source:
         return doc.source
     return index

@@ -93,7 +93,7 @@ class Candidates:
 
     @property
     def stats(self) -> SentenceStats:
-        return self.ctx.stats  # type: ignore[no-any-return]
+        return self.ctx.stats
 
     def reduce(self, x: np.ndarray, fn: Any) -> np.ndarray:
         """``fn``-reduce a sentence-level matrix over the members of each pair of spans."""

@@ -153,7 +153,7 @@ class Pairing:
 def doc_id(doc: Any, index: int) -> DocId:
     """The id of a document given in a list: its path as a string, else its index."""
     if isinstance(doc, os.PathLike):
-        return os.fspath(doc)  # type: ignore[return-value]
+        return os.fspath(doc)
     return index
 
 

@@ -173,7 +173,9 @@ def _transliteration_candidates(
             continue
         reading = units[p0].readings[r]
 
-        def pair(p: int, dp: int, q: int, dq: int, _r: int = r, _p: int = p0, _q: int = q0):
+        def pair(
+            p: int, dp: int, q: int, dq: int, _r: int = r, _p: int = p0, _q: int = q0
+        ) -> tuple[float, str]:
             return span_pair(_p + p, dp, _r if p == 0 else 0, _q + q, dq)
 
         for a_len in range(1, min(_MAX_SPAN, len(a_run) - a_i) + 1):

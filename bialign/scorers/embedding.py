@@ -387,4 +387,4 @@ def _blas_threads(enc: object) -> contextlib.AbstractContextManager[object]:
     limit = getattr(backend, "_threadpool", None)
     if limit is None:
         return contextlib.nullcontext()
-    return limit(limits=getattr(backend, "threads", None), user_api="blas")  # type: ignore[no-any-return]
+    return limit(limits=getattr(backend, "threads", None), user_api="blas")

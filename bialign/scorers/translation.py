@@ -218,7 +218,9 @@ class TranslationScorer:
         return check_matrix(unique_scores[np.ix_(rows, cols)], self.name)
 
     @staticmethod
-    def _features(texts: list[str], memo: dict[str, Any], extract: Callable[[str], Any]) -> list:
+    def _features(
+        texts: list[str], memo: dict[str, Any], extract: Callable[[str], Any]
+    ) -> list[Any]:
         if len(memo) > _FEATURE_MEMO_LIMIT:
             memo.clear()
         out = []
