@@ -385,10 +385,10 @@ def test_dask_local_cluster_gives_the_same_bytes(
 ) -> None:
     """Two one-thread workers of a real `LocalCluster` (in this process: processes=False),
     with the encoder's cache emptied first so that the workers embed every sentence again."""
-    from bialign.aligner import _Signals
+    import bialign
 
     out, _, ar, en = serial_run
-    _Signals.embedding().clear_cache()  # type: ignore[attr-defined]
+    bialign.clear_caches()
     m = run_corpus(pairs_of(ar, en), tmp_path / "d", workers=2, progress=False, created=WHEN)
     assert m.counts["done"] == 3
     assert snapshot(tmp_path / "d") == snapshot(out)

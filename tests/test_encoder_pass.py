@@ -142,7 +142,6 @@ class TestFallback:
 class TestAlignerAsksOnce:
     def test_each_sentence_is_encoded_once(self, monkeypatch: pytest.MonkeyPatch) -> None:
         import bialign
-        from bialign.aligner import _Signals
 
         seen: list[str] = []
         original = _use_forward.Forward.tokens
@@ -154,7 +153,7 @@ class TestAlignerAsksOnce:
         monkeypatch.setattr(_use_forward.Forward, "tokens", counting)
         ar = [f"قال الوزير {k} إن الاقتصاد ينمو بسرعة." for k in ("أ", "ب", "ج", "د")]
         en = [f"Minister {k} said the economy grows fast." for k in "ABCD"]
-        _Signals.embedding().clear_cache()  # type: ignore[attr-defined]
+        bialign.clear_caches()
         bialign.align(ar, en)
         assert sorted(seen) == sorted(normalize_for_encoder(t) for t in ar + en)
 
