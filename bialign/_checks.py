@@ -8,7 +8,10 @@ corpus runs refuse the same bad values with the same message.
 from __future__ import annotations
 
 import math
+import numbers
 from typing import Any
+
+import numpy as np
 
 from .errors import OptionError
 
@@ -16,7 +19,8 @@ __all__ = ["flag", "unit_number", "whole_number"]
 
 
 def _is_number(value: Any) -> bool:
-    return not isinstance(value, bool) and isinstance(value, int | float)
+    # numbers.Real: Python and numpy numbers alike (np.float32 from a grid search); not bools.
+    return not isinstance(value, bool | np.bool_) and isinstance(value, numbers.Real)
 
 
 def flag(option: str, value: Any, *, allow_none: bool = False) -> bool | None:
@@ -42,7 +46,7 @@ def whole_number(option: str, value: Any, low: int = 1, *, allow_none: bool = Fa
     """``value`` when it is a whole number >= ``low`` (or None, with ``allow_none``)."""
     if allow_none and value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral) or value < low:
         accepted = ("None or " if allow_none else "") + f"a whole number of at least {low}"
         raise OptionError(option, value, accepted)
-    return value
+    return int(value)

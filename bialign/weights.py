@@ -136,10 +136,11 @@ def _check_weights(w: Weights) -> None:
             raise OptionError(f"weights.coef[{name}]", c, "a finite number")
     if not finite_number(w.intercept):
         raise OptionError("weights.intercept", w.intercept, "a finite number")
+    # Checked, then stored as Python numbers (a numpy scalar from a grid search is accepted).
     for name in (*_UNIT_FIELDS, "merge_tolerance"):
-        unit_number(f"weights.{name}", getattr(w, name))
+        object.__setattr__(w, name, unit_number(f"weights.{name}", getattr(w, name)))
     for name, low in _COUNT_FIELDS:
-        whole_number(f"weights.{name}", getattr(w, name), low)
+        object.__setattr__(w, name, whole_number(f"weights.{name}", getattr(w, name), low))
     scale = w.translation_scale
     if (
         not (isinstance(scale, tuple) and len(scale) == 2 and all(finite_number(x) for x in scale))
@@ -191,8 +192,15 @@ def _coef(value: Any) -> tuple[float, ...]:
 
 
 #: How a field of ``weights.json`` is read, by its type in `Weights` (the one list of fields).
+def _text(value: Any) -> str:
+    """A JSON string; null, numbers and lists are refused (a `ValueError`)."""
+    if not isinstance(value, str):
+        raise ValueError(f"expected a string, got {value!r}")
+    return value
+
+
 _READ_BY_TYPE: dict[str, Any] = {
-    "str": str,
+    "str": _text,
     "float": _number,
     "int": _count,
     "tuple[float, float]": _number_pair,
@@ -224,7 +232,10 @@ def load_weights(path: str | os.PathLike[str] | None = None) -> Weights:
                 if f.default is dataclasses.MISSING:
                     raise KeyError(f.name)
                 continue  # the field's default, as the dataclass declares it
-            values[f.name] = _READ_BY_TYPE[str(f.type)](data[f.name])
+            reader = _READ_BY_TYPE.get(str(f.type))
+            if reader is None:  # a field added to Weights with a type no reader knows
+                raise TypeError(f"Weights.{f.name} is a {f.type}, which load_weights cannot read")
+            values[f.name] = reader(data[f.name])
         return Weights(**values)
     except ResourceError:
         raise

@@ -59,3 +59,30 @@ def test_entry_points_use_the_same_wording() -> None:
             call()
         unit.append(err.value.accepted)
     assert all(a.endswith("a number from 0 to 1") for a in unit), unit
+
+
+def test_numpy_numbers_are_numbers() -> None:
+    import dataclasses
+
+    import numpy as np
+
+    assert unit_number("min_score", np.float32(0.5)) == 0.5
+    assert whole_number("top_k", np.int64(3)) == 3
+    with pytest.raises(OptionError):
+        whole_number("top_k", np.bool_(True))
+    w = dataclasses.replace(
+        bialign.load_weights(), link_threshold=np.float32(0.25), max_fill=np.int64(4)
+    )  # type: ignore[arg-type]
+    assert type(w.link_threshold) is float and type(w.max_fill) is int
+    assert '"max_fill": 4' in w.to_json()
+
+
+def test_weights_file_strings_must_be_strings(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    data = json.loads(bialign.load_weights().to_json())
+    data["version"] = None
+    path = tmp_path / "w.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(bialign.ResourceError, match="expected a string"):
+        bialign.load_weights(path)

@@ -186,3 +186,52 @@ def test_clear_caches_empties_the_encoder_and_names_caches() -> None:
     assert bialign.normalize_arabic.cache_info().currsize == 0
     assert cleared  # the names caches were cleared through bialign.names.clear_caches
     assert names.match_names.__module__.startswith("bialign.names")  # the names package is loaded
+
+
+class TestEdgeCases:
+    """Found in review: empty members, unknown characters, threads, long leading space."""
+
+    def test_an_empty_member_is_left_out_of_a_span(self) -> None:
+        scorer = EmbeddingScorer()
+        a, b = "Syria and China agreed on Monday.", "The ministers met in Beijing."
+        both = scorer.span_vectors([[a, b]])
+        with_empty = scorer.span_vectors([[a, "ـــــ", b], [a, b]])  # a tatweel-only line
+        assert np.allclose(with_empty[0], both[0], atol=1e-6)
+        assert np.allclose(scorer.span_vectors([[a, "  "]])[0], scorer.embed([a])[0])
+
+    def test_unknown_characters_are_no_content(self) -> None:
+        scorer = EmbeddingScorer()
+        (only_emoji, other) = scorer.encode(["😀 🎉", "\u2066\u2069"])
+        assert not only_emoji.vector.any() and not other.vector.any()
+        (e,) = scorer.encode(["I love 😀 cats"])
+        assert e.words.shape[0] == 2  # love, cats: the emoji is no word
+        lex = LexicalScorer(scorer)
+        ar, en = ["الطقس بارد اليوم"], ["Stock prices rose"]
+        plain = lex.score(ar, en)[0, 0]
+        # A shared emoji is no shared word (it raised an unrelated pair from 0.14 to 0.35);
+        # only the neighbouring words' context moves a little.
+        assert lex.score([ar[0] + " 😀"], [en[0] + " 😀"])[0, 0] == pytest.approx(plain, abs=0.02)
+
+    def test_leading_space_does_not_cut_the_text_away(self) -> None:
+        scorer = EmbeddingScorer()
+        padded, plain = scorer.embed([" " * 2001 + "Syria", "Syria"])
+        assert float(padded @ plain) > 0.999
+
+    def test_one_model_and_the_blas_threads_kept_under_concurrency(self) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        from threadpoolctl import threadpool_info
+
+        def blas() -> list[int]:
+            return [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+
+        before = blas()
+        with ThreadPoolExecutor(4) as pool:
+            models = list(pool.map(lambda _: load_encoder(), range(4)))
+        assert all(m is models[0] for m in models)
+        scorers = [EmbeddingScorer(cache_bytes=0) for _ in range(4)]
+        texts = [f"Sentence {k} about the talks in Damascus." for k in range(12)]
+        with ThreadPoolExecutor(4) as pool:
+            results = list(pool.map(lambda s: s.embed(texts), scorers))
+        assert all(np.allclose(r, results[0], atol=1e-5) for r in results)
+        assert blas() == before

