@@ -188,7 +188,8 @@ def clear_caches() -> None:
     """Empty bialign's caches of text results, to free memory between large jobs.
 
     Clears the sentence encoder's vectors (its model stays loaded), the name
-    matcher's caches (`bialign.names.clear_caches`) and the normalisation caches.
+    matcher's cached results (`bialign.names.clear_caches`; its data files stay
+    loaded) and the normalisation caches.
     Every cache is bounded anyway; results do not change, only the time to
     compute them again.
     """
@@ -201,7 +202,7 @@ def clear_caches() -> None:
     normalize.normalize_for_encoder.cache_clear()
     names = sys.modules.get(f"{__name__}.names")
     if names is not None:
-        names.clear_caches()
+        names.clear_caches(data=False)  # cached results; the data files stay loaded
     aligner = sys.modules.get(f"{__name__}.aligner")
     if aligner is not None:
         for scorer in (aligner._Signals._built.get("embedding") or (None, None))[1:]:

@@ -19,8 +19,10 @@ __all__ = ["clear_caches", "lru", "on_clear", "once"]
 
 T = TypeVar("T")
 
-# The `cache_clear` of every cache made with `lru` or `once`, and other clearers.
+# The `cache_clear` of every cache made with `lru`, and other clearers of results.
 _CLEARERS: list[Callable[[], None]] = []
+# The `cache_clear` of every data file loaded with `once`.
+_DATA_CLEARERS: list[Callable[[], None]] = []
 
 
 def lru(maxsize: int) -> Callable[[Callable[..., T]], functools._lru_cache_wrapper[T]]:
@@ -44,7 +46,7 @@ def once(fn: Callable[[], T]) -> functools._lru_cache_wrapper[T]:
     if fn.__code__.co_argcount:
         raise TypeError(f"{fn.__name__} takes arguments: use lru(maxsize)")
     cached = functools.cache(fn)  # one entry at most, without an LRU list to keep up
-    _CLEARERS.append(cached.cache_clear)
+    _DATA_CLEARERS.append(cached.cache_clear)
     return cached
 
 
@@ -53,12 +55,13 @@ def on_clear(clear: Callable[[], None]) -> None:
     _CLEARERS.append(clear)
 
 
-def clear_caches() -> None:
+def clear_caches(*, data: bool = True) -> None:
     """Empty every cache of `bialign.names` and of the ``"names"`` scorer.
 
-    Results do not change: the caches fill again as names are matched, and the data
-    files (gazetteer, transliteration tables, stop-words) are read again on next use,
-    so edits to them take effect.
+    Results do not change: the caches fill again as names are matched. With
+    ``data=True`` the data files (gazetteer, transliteration tables, stop-words)
+    are also read again on next use, so edits to them take effect; ``data=False``
+    keeps them loaded and frees only the cached results.
 
     Examples:
         >>> from bialign.names import clear_caches, name_similarity
@@ -68,5 +71,5 @@ def clear_caches() -> None:
         >>> round(name_similarity("الشيباني", "Shaibani"), 2)
         0.97
     """
-    for clear in _CLEARERS:
+    for clear in (*_CLEARERS, *(_DATA_CLEARERS if data else ())):
         clear()
