@@ -158,10 +158,11 @@ class Forward:
         n = len(table)
         return [table[i] if i < n else "" for i in ids]
 
-    def _word_groups(self, ids: list[int], content: Callable[[str], bool]) -> list[list[int]]:
+    def _word_groups(
+        self, ids: list[int], pieces: list[str], content: Callable[[str], bool]
+    ) -> list[list[int]]:
         """Token positions of each content word: the pieces of one whitespace-delimited
         word that hold a letter or digit (markers and punctuation left out)."""
-        pieces = self._pieces(ids)
         groups: list[list[int]] = []
         current: list[int] = []
         for k in range(1, len(ids) - 1):
@@ -180,9 +181,10 @@ class Forward:
                 out.append(keep or real)
         return out
 
-    def _has_text(self, ids: list[int]) -> bool:
-        """Whether a text's tokens hold anything but markers, unknown tokens and spaces."""
-        return any(p not in _SPECIAL and p != "\u2581" for p in self._pieces(ids[1:-1]))
+    @staticmethod
+    def _has_text(pieces: list[str]) -> bool:
+        """Whether a text's pieces hold anything but markers, unknown tokens and spaces."""
+        return any(p not in _SPECIAL and p != "\u2581" for p in pieces[1:-1])
 
     def encode_sentences(
         self, texts: Sequence[str], content: Callable[[str], bool]
@@ -208,25 +210,29 @@ class Forward:
                 group.append(token_lists[k + len(group)])
             feats, starts = self._features(group)
             lens = np.array([len(g) for g in group], dtype=np.int64)
-            words = [self._word_groups(ids, content) for ids in group]
+            pieces = [self._pieces(ids) for ids in group]
+            words = [
+                self._word_groups(ids, p, content) for ids, p in zip(group, pieces, strict=True)
+            ]
             # One projection for the sums, the markers and every word of the batch.
             rows = [np.add.reduceat(feats, starts, axis=0), feats[starts], feats[starts + lens - 1]]
-            word_rows = [
-                feats[[int(s) + p for p in w]].sum(axis=0)
-                for s, ws in zip(starts, words, strict=True)
-                for w in ws
-            ]
+            # Every word's tokens gathered in one index, summed per word by one reduceat.
+            flat = [int(s) + p for s, ws in zip(starts, words, strict=True) for w in ws for p in w]
+            word_starts = np.cumsum([0, *(len(w) for ws in words for w in ws)])[:-1]
+            word_rows = np.add.reduceat(feats[flat], word_starts, axis=0) if flat else None
             m = len(group)
-            proj = np.concatenate([*rows, *([np.stack(word_rows)] if word_rows else [])]) @ b.cnn_W
+            proj = (
+                np.concatenate([*rows, *([word_rows] if word_rows is not None else [])]) @ b.cnn_W
+            )
             total, first, last = proj[:m], proj[m : 2 * m], proj[2 * m : 3 * m]
             vectors = self.head(total, lens.astype(np.float32))
             word_counts = np.array([len(w) for ws in words for w in ws], dtype=np.float32)
-            word_vecs = self.head(proj[3 * m :], word_counts) if word_rows else proj[:0]
+            word_vecs = self.head(proj[3 * m :], word_counts) if flat else proj[:0]
             at = 0
             for x in range(m):
                 kx = len(words[x])
                 # Only unknown characters (emoji, controls): no meaning, like an empty text.
-                vector = vectors[x] if self._has_text(group[x]) else np.zeros_like(vectors[x])
+                vector = vectors[x] if self._has_text(pieces[x]) else np.zeros_like(vectors[x])
                 out.append(
                     Encoded(
                         vector=vector,

@@ -155,6 +155,7 @@ def _load(threads: int) -> object:
 CACHE_BYTES = 256 * 2**20
 
 
+@functools.lru_cache(maxsize=65536)
 def _content_group(text: str) -> bool:
     """Whether a whitespace-delimited word (with its punctuation) holds a content word."""
     from .lexical import is_content_word
