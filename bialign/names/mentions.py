@@ -19,6 +19,7 @@ Examples:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ..normalize import normalize_arabic
 from .sentences import _maximal, _parse_arabic, _parse_english
@@ -85,6 +86,15 @@ class SentenceNames:
     runs: tuple[tuple[tuple[int, int], ...], ...]
 
 
+def _sentence_names(parsed: Any, gazetteer: list[tuple[int, int, frozenset[int]]]) -> SentenceNames:
+    """A parsed sentence's longest gazetteer finds and its runs of name units, as offsets."""
+    hits = _maximal(gazetteer)
+    runs = tuple(
+        tuple((parsed.units[k].start, parsed.units[k].end) for k in run) for run in parsed.runs
+    )
+    return SentenceNames(tuple(GazetteerHit(s, e, ids) for s, e, ids in hits), runs)
+
+
 def arabic_names(sentence: str) -> SentenceNames:
     """The gazetteer forms and runs of name words of an Arabic sentence.
 
@@ -95,11 +105,7 @@ def arabic_names(sentence: str) -> SentenceNames:
         The finds, with offsets into ``sentence``.
     """
     parsed = _parse_arabic(sentence)
-    hits = _maximal([(s, e, ids) for _, _, s, e, ids in parsed.gazetteer])
-    runs = tuple(
-        tuple((parsed.units[k].start, parsed.units[k].end) for k in run) for run in parsed.runs
-    )
-    return SentenceNames(tuple(GazetteerHit(s, e, ids) for s, e, ids in hits), runs)
+    return _sentence_names(parsed, [(s, e, ids) for _, _, s, e, ids in parsed.gazetteer])
 
 
 def english_names(sentence: str) -> SentenceNames:
@@ -112,11 +118,7 @@ def english_names(sentence: str) -> SentenceNames:
         The finds, with offsets into ``sentence``.
     """
     parsed = _parse_english(sentence)
-    hits = _maximal(list(parsed.gazetteer))
-    runs = tuple(
-        tuple((parsed.units[k].start, parsed.units[k].end) for k in run) for run in parsed.runs
-    )
-    return SentenceNames(tuple(GazetteerHit(s, e, ids) for s, e, ids in hits), runs)
+    return _sentence_names(parsed, list(parsed.gazetteer))
 
 
 def gazetteer_entry(row_id: int) -> GazetteerEntry:
