@@ -175,8 +175,6 @@ def _group_words(encoded: Sequence[Any], groups: Groups) -> list[np.ndarray]:
 def _top_cells(sim: np.ndarray, k: int) -> list[np.ndarray]:
     """Per row: the columns among its ``k`` best or having it among their ``k`` best."""
     n, m = sim.shape
-    if n <= k and m <= k:
-        return [np.arange(m)] * n
     keep = np.zeros((n, m), dtype=bool)
     if m > k:
         np.put_along_axis(keep, np.argpartition(-sim, k - 1, axis=1)[:, :k], True, axis=1)
@@ -577,10 +575,6 @@ def _as_article(value: Any, expected: str, side: str) -> Article:
     )
 
 
-def _check_flag(name: str, value: object, *, allow_none: bool = False) -> None:
-    flag(name, value, allow_none=allow_none)
-
-
 def _check_options(
     translator: object,
     embedding: object,
@@ -590,10 +584,10 @@ def _check_options(
     weights: object,
 ) -> None:
     """Refuse option values that would be silently taken as truthy or falsy."""
-    _check_flag("embedding", embedding, allow_none=True)
-    _check_flag("names", names)
-    _check_flag("anchors", anchors)
-    _check_flag("roles", roles)
+    flag("embedding", embedding, allow_none=True)
+    flag("names", names)
+    flag("anchors", anchors)
+    flag("roles", roles)
     if embedding is False and translator is None:
         raise OptionError(
             "embedding",
