@@ -32,7 +32,7 @@ import regex
 
 from ..errors import InputTypeError, MissingDependencyError, ModelError, TruncationWarning
 from ..normalize import normalize_for_encoder
-from ._use_forward import Encoded, Pooled, forward_for
+from ._use_forward import Encoded, Forward, Pooled, forward_for
 from .base import check_matrix
 
 __all__ = ["CACHE_BYTES", "EmbeddingScorer", "Encoded", "default_threads", "load_encoder"]
@@ -205,6 +205,7 @@ class EmbeddingScorer:
         self.threads = threads
         self.batch_size = batch_size
         self.cache_bytes = cache_bytes
+        self._loaded: tuple[object, Forward | None] | None = None
         self._cache: OrderedDict[str, Encoded] = OrderedDict()
         self._cache_size = 0
         self._lock = threading.RLock()
@@ -272,9 +273,15 @@ class EmbeddingScorer:
                     self._remember(k, v)
         return [found[k] for k in keys]
 
+    def _model(self) -> tuple[object, Forward | None]:
+        """The loaded encoder and its split pass (None: another backend), looked up once."""
+        if self._loaded is None:
+            enc = load_encoder(self.threads)
+            self._loaded = (enc, forward_for(enc))
+        return self._loaded
+
     def _run(self, texts: list[str]) -> dict[str, Encoded]:
-        enc = load_encoder(self.threads)
-        fw = forward_for(enc)
+        enc, fw = self._model()
         out: dict[str, Encoded] = {}
         for i in range(0, len(texts), self.batch_size):
             chunk = texts[i : i + self.batch_size]
@@ -365,14 +372,14 @@ class EmbeddingScorer:
                 joined.append(k)
             elif members:
                 multi.setdefault(len(members), []).append((k, members))
+        fw = self._model()[1] if multi else None
+        if fw is None:  # pooled features without the split pass: encode the joined text
+            joined += [k for items in multi.values() for k, _ in items]
+            multi = {}
         if joined:
             out[joined] = self.embed([" ".join(texts[k]) for k in joined])
-        fw = forward_for(load_encoder(self.threads)) if multi else None
         for size, items in multi.items():
-            if fw is None:  # pragma: no cover - pooled features come from the split pass
-                rows = [k for k, _ in items]
-                out[rows] = self.embed([" ".join(texts[k]) for k in rows])
-                continue
+            assert fw is not None  # multi is emptied above without the split pass
             cols = [[members[x] for _, members in items] for x in range(size)]
             parts = [
                 Pooled(
