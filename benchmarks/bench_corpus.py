@@ -170,21 +170,16 @@ def _empty_embedding_cache() -> None:
 def bench_corpus(cases: list[tuple[str, Article, Article]], n: int) -> dict[str, object]:
     import resource
 
+    from bench_speed import _floor as encoder_floor
+
     from bialign.corpus import run_corpus
-    from bialign.normalize import normalize_for_encoder
-    from bialign.scorers.embedding import load_encoder
 
     pairs = distinct_pairs(cases, n)
     sentences = sum(len(a) + len(e) for a, e in pairs)
     out: dict[str, object] = {"pairs": n, "sentences": sentences}
     texts = [s for a, e in pairs for s in (*a.sentences, *e.sentences)]
     # The floor: the loaded encoder embedding every sentence once, in batches, nothing else.
-    encoder = load_encoder()
-    clean = [normalize_for_encoder(t) for t in texts]
-    t0 = time.perf_counter()
-    for i in range(0, len(clean), 256):
-        encoder.encode(clean[i : i + 256])  # type: ignore[attr-defined]
-    floor = time.perf_counter() - t0
+    floor = encoder_floor(texts)
     out["encoder_floor_seconds"] = round(floor, 2)
     with tempfile.TemporaryDirectory() as tmp:
         for label, workers in (("serial", None), ("dask-2", 2)):
