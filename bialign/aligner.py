@@ -47,6 +47,7 @@ from .document import (
     DocumentModel,
     document_features,
     load_document_model,
+    shared_people,
 )
 from .errors import InputTypeError, LanguageError, OptionError
 from .features import (
@@ -989,9 +990,11 @@ def select(ctx: ScoredPair) -> tuple[list[_Bead], list[_Bead], DocumentJudgment]
     Returns the links, the candidates (shown for review; their sentences stay
     one-sided) and the document judgment. When the two articles are not
     counterparts, only links whose probability reaches the document model's
-    ``related_link_threshold`` survive: a same-event pair keeps those, an
-    unrelated pair has none; the others become candidates, as do links whose
-    calibrated score is below ``min_score``.
+    ``related_link_threshold`` survive; the others become candidates, as do
+    links whose calibrated score is below ``min_score``. Such a pair is the
+    ``"same event"`` when the two name at least the model's ``same_event_names``
+    people in common (`bialign.document.shared_people`) or a link survives, else
+    ``"unrelated"`` (and then it has no links).
     """
     w = ctx.weights
     beads = _search(ctx)
@@ -999,19 +1002,22 @@ def select(ctx: ScoredPair) -> tuple[list[_Bead], list[_Bead], DocumentJudgment]
     model = ctx.document_model
     verdict = "counterpart"
     gated: list[_Bead] = []
+    people: tuple[str, ...] = ()
     if model is not None and p_doc < model.threshold:
         gated = [b for b in beads if b.p < model.related_link_threshold]
         beads = [b for b in beads if b.p >= model.related_link_threshold]
-        verdict = "same event" if beads else "unrelated"
+        people = shared_people(ctx.ar, ctx.en)
+        verdict = "same event" if len(people) >= model.same_event_names else "unrelated"
     for b in beads + gated:
         b.p = w.calibrate(b.p)
     links = [b for b in beads if b.p >= w.min_score]
     # Links the document judgment or the score threshold held back stay reviewable.
     candidates = [b for b in beads if b.p < w.min_score] + gated
-    if verdict == "same event" and not links:
-        verdict = "unrelated"
+    if verdict == "unrelated" and links:
+        # A link that survives the stricter threshold is itself evidence of one event.
+        verdict = "same event"
     features = {k: round(float(v), 4) for k, v in ctx.document_features.items()}
-    judgment = DocumentJudgment(round(p_doc, 4), verdict, MappingProxyType(features))
+    judgment = DocumentJudgment(round(p_doc, 4), verdict, MappingProxyType(features), people)
     return links, candidates, judgment
 
 

@@ -20,9 +20,14 @@ similarity matrix and of the whole texts:
 * ``length``: absolute log of the ratio of the sentence counts, capped at log 2.
 
 The verdict: ``"counterpart"`` when the probability reaches the model's
-threshold; otherwise ``"same event"`` when at least one link survives the
-stricter link threshold for such pairs, else ``"unrelated"`` (the aligner
-decides the last two, since it knows the links).
+threshold. Otherwise ``"same event"`` when the two articles name at least
+``same_event_names`` of the same people (`shared_people`: full names, or people
+the gazetteer knows; not countries, cities, agencies or nationalities), or when
+at least one link survives the stricter link threshold for such pairs; else
+``"unrelated"``. The encoder's similarity cannot tell another outlet's report of
+the same meeting from a report of another meeting between the same two
+countries (seed 002 gets the same probability against both); the people named
+can: the ministers who met are named in both reports of that meeting.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal
 
+from ._checks import whole_number
 from ._numeric import finite_number, knn_mean
 from ._resources import resource_path
 from .errors import OptionError, ResourceError
@@ -47,11 +53,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DOCUMENT_FEATURES",
+    "SHARED_PEOPLE_SKIPPED_ROLES",
     "VERDICTS",
     "DocumentJudgment",
     "DocumentModel",
     "document_features",
     "load_document_model",
+    "shared_people",
 ]
 
 #: The features of the document model, in the order of its coefficients.
@@ -69,6 +77,9 @@ MARGIN_NEIGHBOURS = 4
 #: The ``length`` feature stops growing at a ratio of 2: one side much longer than the
 #: other (one sentence looked up in a whole article) is no proof that they are unrelated.
 LENGTH_CAP = math.log(2.0)
+#: Segments whose names `shared_people` does not read: a byline names the
+#: reporter, not the story (one reporter writes about many events).
+SHARED_PEOPLE_SKIPPED_ROLES = frozenset({"category", "byline", "boilerplate"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,18 +93,25 @@ class DocumentJudgment:
             differently: only well-supported links are kept) or ``"unrelated"``
             (no links).
         features: The evidence: each feature of `DOCUMENT_FEATURES` and its value.
+        shared_people: When the two are not counterparts, the people both name
+            (`shared_people`: one English spelling each), the evidence for
+            ``"same event"``; empty for counterparts.
     """
 
     probability: float
     verdict: str
     features: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+    shared_people: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "probability": round(self.probability, 4),
             "verdict": self.verdict,
             "features": {k: round(float(v), 4) for k, v in self.features.items()},
         }
+        if self.shared_people:
+            out["shared_people"] = list(self.shared_people)
+        return out
 
 
 @dataclass(frozen=True)
@@ -107,6 +125,8 @@ class DocumentModel:
         threshold: Probability from which two articles are counterparts.
         related_link_threshold: The link probability a pair needs when the two
             articles are not counterparts (a same-event pair keeps only these).
+        same_event_names: How many people (`shared_people`) two articles that are
+            not counterparts must both name to be the same event.
     """
 
     version: str
@@ -115,6 +135,7 @@ class DocumentModel:
     threshold: float = 0.5
     related_link_threshold: float = 0.9
     note: str = ""
+    same_event_names: int = 2
 
     def __post_init__(self) -> None:
         if (
@@ -133,6 +154,7 @@ class DocumentModel:
             value = getattr(self, name)
             if not (finite_number(value) and 0.0 <= value <= 1.0):
                 raise OptionError(f"document_model.{name}", value, "a number between 0 and 1")
+        whole_number("document_model.same_event_names", self.same_event_names)
         if not isinstance(self.version, str) or not self.version or "|" in self.version:
             raise OptionError(
                 "document_model.version", self.version, "a non-empty string without '|'"
@@ -153,6 +175,7 @@ class DocumentModel:
                 "intercept": round(self.intercept, 6),
                 "threshold": self.threshold,
                 "related_link_threshold": self.related_link_threshold,
+                "same_event_names": self.same_event_names,
                 "note": self.note,
             },
             ensure_ascii=False,
@@ -180,6 +203,7 @@ def load_document_model(path: str | os.PathLike[str] | None = None) -> DocumentM
             threshold=data.get("threshold", 0.5),
             related_link_threshold=data.get("related_link_threshold", 0.9),
             note=str(data.get("note", "")),
+            same_event_names=data.get("same_event_names", 2),
         )
     except ResourceError:
         raise
@@ -236,6 +260,69 @@ def document_features(
         np.median(np.concatenate([s.max(axis=1), s.max(axis=0)]).clip(0.0, 1.0))
     )
     return out
+
+
+def _name_key(word: str) -> str:
+    """An Arabic name word as `shared_people` groups it: normalised, without the article."""
+    from .normalize import normalize_arabic
+
+    w = normalize_arabic(word)
+    return w[2:] if w.startswith("ال") and len(w) > 4 else w
+
+
+def shared_people(arabic: Article, english: Article) -> tuple[str, ...]:
+    """The people both articles name, one English spelling each, in order of first match.
+
+    The name matcher (`bialign.names.match_names`) runs on the whole texts, minus
+    the segments of `SHARED_PEOPLE_SKIPPED_ROLES`. A match counts as a person
+    when the gazetteer lists it as one (Wang Yi), or when it is a full name of
+    at least two words on both sides (Asaad al-Shaibani, أسعد الشيباني): single
+    words (Patrick, الشيباني) and the gazetteer's countries, cities, regions,
+    organisations, agencies and nationalities are not evidence of one event.
+    The matches of one person (al-Shaibani, Asaad al-Shaibani, al-Shaybani) are
+    grouped by the Arabic words they share, and a person counts when any of
+    its matches does.
+    """
+    from .names import match_names
+    from .names.mentions import arabic_names, gazetteer_entry, is_nationality
+
+    def text(art: Article) -> str:
+        return "\n".join(s.text for s in art.segments if s.role not in SHARED_PEOPLE_SKIPPED_ROLES)
+
+    parent: dict[str, str] = {}
+
+    def root(key: str) -> str:
+        while parent.setdefault(key, key) != key:
+            key = parent[key]
+        return key
+
+    matched: list[tuple[str, str, bool]] = []  # (first Arabic key, English form, is a person)
+    for m in match_names(text(arabic), text(english)):
+        if is_nationality(m.arabic, m.english):
+            continue
+        keys = [_name_key(w) for w in m.arabic.split()]
+        if not keys:
+            continue
+        if m.source == "gazetteer":
+            kinds = {
+                gazetteer_entry(i).kind for hit in arabic_names(m.arabic).gazetteer for i in hit.ids
+            }
+            if "person" not in kinds:
+                continue
+            full = True
+        else:
+            full = len(keys) >= 2 and len(m.english.replace("-", " ").split()) >= 2
+        for k in keys[1:]:
+            parent[root(k)] = root(keys[0])
+        matched.append((keys[0], m.english, full))
+    people = {root(k) for k, _, full in matched if full}
+    # Each person once, by its longest spelling (Asaad al-Shaibani, not al-Shaibani).
+    best: dict[str, str] = {}
+    for k, english_form, _ in matched:
+        r = root(k)
+        if r in people and len(english_form) > len(best.get(r, "")):
+            best[r] = english_form
+    return tuple(best.values())
 
 
 def judge_features(features: Mapping[str, float], model: DocumentModel) -> DocumentJudgment:

@@ -69,11 +69,14 @@ class DocumentMatch:
         english: The English article's id, likewise.
         probability: The document model's calibrated probability that the two
             are counterparts.
-        verdict: ``"counterpart"`` when the probability reaches the threshold,
-            else ``"unrelated"`` (only an alignment can tell a ``"same event"``
-            pair: `bialign.align` and `bialign.corpus.align_corpus` do).
+        verdict: ``"counterpart"`` when the probability reaches the threshold;
+            else ``"same event"`` when the two name at least the document model's
+            ``same_event_names`` people in common (`shared_people`), as
+            `bialign.align` judges it; else ``"unrelated"``.
         similarity: Cosine of the two document vectors (the retrieval score).
         features: The document model's features (see `bialign.document`).
+        shared_people: For a pair below the threshold, the people both articles
+            name (`bialign.document.shared_people`).
     """
 
     arabic: DocId
@@ -82,9 +85,10 @@ class DocumentMatch:
     verdict: str
     similarity: float = 0.0
     features: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+    shared_people: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "arabic": self.arabic,
             "english": self.english,
             "probability": round(self.probability, 4),
@@ -92,6 +96,9 @@ class DocumentMatch:
             "similarity": round(self.similarity, 4),
             "features": {k: round(float(v), 4) for k, v in self.features.items()},
         }
+        if self.shared_people:
+            out["shared_people"] = list(self.shared_people)
+        return out
 
 
 @dataclass(frozen=True)
@@ -337,7 +344,7 @@ def pair(
     """
     _check_options(top_k, threshold, progress)
     from .aligner import _role_mask, _Signals
-    from .document import document_features, load_document_model
+    from .document import document_features, load_document_model, shared_people
 
     t0 = time.perf_counter()
     ar_entries, ar_arts, ar_failed = read_docs(arabic_docs, "arabic")
@@ -405,15 +412,24 @@ def pair(
         feats[(i, j)] = {k: round(float(v), 4) for k, v in f.items()}
         probs[(i, j)] = round(model.probability(f), 4)
 
+    people: dict[tuple[int, int], tuple[str, ...]] = {}
+
     def match(i: int, j: int) -> DocumentMatch:
         p = probs[(i, j)]
+        verdict = "counterpart"
+        if p < thr:
+            if (i, j) not in people:
+                people[(i, j)] = shared_people(ar_arts[ar_ids[i]], en_arts[en_ids[j]])
+            enough = len(people[(i, j)]) >= model.same_event_names
+            verdict = "same event" if enough else "unrelated"
         return DocumentMatch(
             arabic=ar_ids[i],
             english=en_ids[j],
             probability=p,
-            verdict="counterpart" if p >= thr else "unrelated",
+            verdict=verdict,
             similarity=round(float(cos[i, j]), 4),
             features=MappingProxyType(feats[(i, j)]),
+            shared_people=people.get((i, j), ()),
         )
 
     cands = [match(i, j) for i, j in sorted(cand, key=lambda ij: (ij[0], -probs[ij], ij[1]))]

@@ -443,8 +443,14 @@ def _document_from_dict(d: Any) -> DocumentJudgment | None:
     feats = _get(d, "features", (dict,), "document")
     if verdict not in VERDICTS:
         raise _Malformed(f"document verdict {verdict!r} is not one of {', '.join(VERDICTS)}")
+    people = d.get("shared_people", [])
+    if not isinstance(people, list) or not all(isinstance(x, str) for x in people):
+        raise _Malformed("document shared_people must be a list of strings")
     return DocumentJudgment(
-        float(prob), verdict, MappingProxyType({str(k): float(v) for k, v in feats.items()})
+        float(prob),
+        verdict,
+        MappingProxyType({str(k): float(v) for k, v in feats.items()}),
+        tuple(people),
     )
 
 

@@ -20,6 +20,7 @@ from bialign.document import (
     DocumentJudgment,
     document_features,
     load_document_model,
+    shared_people,
 )
 from bialign.evaluate import load_gold, score_alignment, sum_scores
 from bialign.features import local_path_distance
@@ -83,9 +84,12 @@ class TestDocumentFeatures:
             replace(m, threshold=math.nan)
         with pytest.raises(OptionError):
             replace(m, related_link_threshold=2.0)
+        for bad in (0, 1.5, True, "2"):
+            with pytest.raises(OptionError):
+                replace(m, same_event_names=bad)  # type: ignore[arg-type]
 
     def test_model_round_trip(self, tmp_path: Path) -> None:
-        m = load_document_model()
+        m = replace(load_document_model(), same_event_names=3)
         path = tmp_path / "doc.json"
         path.write_text(m.to_json(), encoding="utf-8")
         assert bialign.document.load_document_model(path) == m
@@ -184,6 +188,75 @@ class TestJudgmentOnTheSeeds:
         back = bialign.load_json(res.to_json())
         assert back.document == res.document
         assert "document: unrelated" in res.summary()
+
+
+class TestSharedPeople:
+    """`shared_people`: the people two articles both name, the evidence for "same event"."""
+
+    def test_the_seeds(self, arabic: Article) -> None:
+        def people(name: str) -> tuple[str, ...]:
+            return shared_people(arabic, seed(name))
+
+        aljazeera = people("001_99910efe81c56d20.txt")
+        # One entry per person, however often and however spelled (al-Shaibani,
+        # Assad al-Shaibani, al-Shaybani), by its longest spelling.
+        assert "Assad al-Shaibani" in aljazeera and "Wang Yi" in aljazeera
+        assert not any(p in ("al-Shaibani", "al-Shaybani", "Al-Shaibani") for p in aljazeera)
+        assert len(aljazeera) == len(set(aljazeera)) >= 3
+        # Another meeting between the same countries: one person in common.
+        assert people("004_6764a29bb713b2ea.txt") == ("Bashar Assad",)
+        # Another story: countries and cities in common (Syria, China, Beijing), no one.
+        assert people("003_360714d64b266035.txt") == ()
+
+    def test_what_does_not_count(self) -> None:
+        ar = Article.from_sentences(
+            ["أسعد الشيباني زار بكين.", "قال باتريك إن سوريا والصين وقعتا اتفاقا."]
+        )
+        en = Article.from_sentences(
+            ["Asaad al-Shaibani visited Beijing.", "Patrick said Syria and China signed a deal."]
+        )
+        # A full name counts; a single first name, countries and cities do not.
+        assert shared_people(ar, en) == ("Asaad al-Shaibani",)
+
+    def test_bylines_are_not_read(self) -> None:
+        """One reporter writes about many events: a byline's name is not evidence."""
+        ar = bialign.read_article("كتب: أسعد الشيباني | 17.11.2025\n\nاتفقت سوريا والصين.\n")
+        en = bialign.read_article("By Asaad al-Shaibani | 17.11.2025\n\nSyria and China agreed.\n")
+        bylines = [s for s in (*ar.segments, *en.segments) if s.role == "byline"]
+        assert len(bylines) == 2, [(s.role, s.text) for s in (*ar.segments, *en.segments)]
+        assert shared_people(ar, en) == ()
+
+
+class TestSameEvent:
+    def test_another_outlets_report_is_the_same_event(self, arabic: Article) -> None:
+        """Seed 002 against Al Jazeera 001 (the same meeting, another outlet): not
+        counterparts, but the same event, with the people both name as evidence."""
+        res = bialign.align(arabic, seed("001_99910efe81c56d20.txt"))
+        assert res.document is not None
+        assert res.document.verdict == "same event"
+        assert res.document.probability < load_document_model().threshold
+        assert "Wang Yi" in res.document.shared_people
+        back = bialign.load_json(res.to_json())
+        assert back.document == res.document
+        assert "same event" in res.summary()
+
+    def test_another_meeting_is_unrelated(self, arabic: Article) -> None:
+        res = bialign.align(arabic, seed("004_6764a29bb713b2ea.txt"))
+        assert res.document is not None and res.document.verdict == "unrelated"
+        assert res.document.shared_people == ("Bashar Assad",)
+
+    def test_the_model_sets_how_many_people_it_takes(self, arabic: Article) -> None:
+        strict = replace(load_document_model(), version="strict", same_event_names=10)
+        res = bialign.align(arabic, seed("001_99910efe81c56d20.txt"), document_model=strict)
+        assert res.document is not None and res.document.verdict == "unrelated"
+        lax = replace(load_document_model(), version="lax", same_event_names=1)
+        res = bialign.align(arabic, seed("004_6764a29bb713b2ea.txt"), document_model=lax)
+        assert res.document is not None and res.document.verdict == "same event"
+
+    def test_counterparts_do_not_look_for_people(self, arabic: Article) -> None:
+        res = bialign.align(arabic, seed("000_9b6c93be4bbc7b4e.txt"))
+        assert res.document is not None and res.document.shared_people == ()
+        assert "shared_people" not in res.document.to_dict()
 
 
 def test_oracle_translator_finds_the_seed_lead_and_dateline() -> None:

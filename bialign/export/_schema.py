@@ -95,6 +95,11 @@ JSON_SCHEMA: dict[str, Any] = {
                 "probability": {"type": "number", "minimum": 0, "maximum": 1},
                 "verdict": {"enum": ["counterpart", "same event", "unrelated"]},
                 "features": {"type": "object", "additionalProperties": {"type": "number"}},
+                "shared_people": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "description": "People both articles name (evidence for 'same event').",
+                },
             },
         },
         "article": {
