@@ -239,6 +239,10 @@ class TestSameEvent:
         back = bialign.load_json(res.to_json())
         assert back.document == res.document
         assert "same event" in res.summary()
+        html = res.to_html()
+        row = html[html.index('<td class="document">') :]
+        row = row[: row.index("</td>")]
+        assert "the same event" in row and "people both name:" in row and "Wang Yi" in row
 
     def test_another_meeting_is_unrelated(self, arabic: Article) -> None:
         res = bialign.align(arabic, seed("004_6764a29bb713b2ea.txt"))
