@@ -746,6 +746,13 @@ def _closing_quotes(text: str) -> list[int]:
     return out
 
 
+def _check_text(text: object, lang: object) -> None:
+    if not isinstance(text, str):
+        raise InputTypeError(f"text must be a str, got {type(text).__name__}", text, "str")
+    if lang not in ("ar", "en"):
+        raise OptionError("lang", lang, '"ar" or "en"')
+
+
 def is_attribution(text: str, lang: str) -> bool:
     """Whether ``text`` only says who said something ("وفق المصدر", "he said").
 
@@ -754,6 +761,7 @@ def is_attribution(text: str, lang: str) -> bool:
     or normalised (Arabic).
 
     Raises:
+        InputTypeError: ``text`` is not a string.
         OptionError: ``lang`` is not ``"ar"`` or ``"en"``.
 
     Examples:
@@ -762,8 +770,7 @@ def is_attribution(text: str, lang: str) -> bool:
         >>> is_attribution("Syria will not allow it", "en")
         False
     """
-    if lang not in ("ar", "en"):
-        raise OptionError("lang", lang, '"ar" or "en"')
+    _check_text(text, lang)
     s, e = _trim(text, 0, len(text))
     probe = " ".join(text[s:e].split())
     probe = normalize_arabic(probe) if lang == "ar" else probe.casefold()
@@ -789,6 +796,7 @@ def split_clauses(text: str, lang: str) -> list[tuple[int, int]]:
         The clauses' spans, in order; ``[]`` for a text with no words.
 
     Raises:
+        InputTypeError: ``text`` is not a string.
         OptionError: ``lang`` is not ``"ar"`` or ``"en"``.
 
     Examples:
@@ -796,8 +804,7 @@ def split_clauses(text: str, lang: str) -> list[tuple[int, int]]:
         >>> [text[s:e] for s, e in split_clauses(text, "en")]
         ['Syria and China agreed to deepen ties', 'adding that talks went well']
     """
-    if lang not in ("ar", "en"):
-        raise OptionError("lang", lang, '"ar" or "en"')
+    _check_text(text, lang)
     cues = _clause_cues()[lang]
     cuts = {0, len(text)}
     for m in _CLAUSE_PUNCT.finditer(text):
