@@ -1,4 +1,5 @@
-"""Tests of `bialign.differences` and its exports, on the Anadolu seed pair."""
+"""Tests of `bialign.differences` and its exports, on the Anadolu seed pair and the
+Al Jazeera pair (the second through oracle links built from its hand alignment)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,25 @@ from pathlib import Path
 import pytest
 
 import bialign
-from bialign.differences import KINDS, Differences, differences, split_clauses
+from bialign.differences import (
+    KINDS,
+    Differences,
+    differences,
+    is_attribution,
+    split_clauses,
+)
 from bialign.errors import BialignError, InputTypeError, OptionError
 from bialign.export import JSON_SCHEMA, to_differences_csv
+from tests._benchmarks import load_benchmark
 
 ROOT = Path(__file__).resolve().parents[1]
-GOLD = json.loads((ROOT / "tests" / "data" / "seed_differences_gold.json").read_text("utf-8"))
+DATA = ROOT / "tests" / "data"
+GOLD = json.loads((DATA / "seed_differences_gold.json").read_text("utf-8"))
+# Each differences gold file, with the hand sentence alignment its clauses are inside.
+GOLD_FILES = {
+    "seed_differences_gold.json": "anadolu_seed_gold.json",
+    "aljazeera_differences_gold.json": "aljazeera_seed_gold.json",
+}
 
 
 @pytest.fixture(scope="module")
@@ -30,8 +44,143 @@ def diff(res: bialign.Alignment) -> Differences:
     return res.differences
 
 
+@pytest.fixture(scope="module")
+def bench():  # type: ignore[no-untyped-def]
+    return load_benchmark("bench_differences")
+
+
+@pytest.fixture(scope="module")
+def aj_res() -> bialign.Alignment:
+    ar = (ROOT / "seeds" / "002_f2c150e3c700ff1f.txt").read_text(encoding="utf-8")
+    en = (ROOT / "seeds" / "001_99910efe81c56d20.txt").read_text(encoding="utf-8")
+    return bialign.align(ar, en)
+
+
+@pytest.fixture(scope="module", params=["seed aligner", "seed oracle", "aljazeera oracle"])
+def case(request, res, aj_res, bench):  # type: ignore[no-untyped-def]
+    """An alignment and its differences: the aligner's links, or the hand links."""
+    if request.param == "seed aligner":
+        return res, res.differences
+    if request.param == "seed oracle":
+        al = bench.oracle_alignment(res, DATA / "anadolu_seed_gold.json")
+    else:
+        al = bench.oracle_alignment(aj_res, DATA / "aljazeera_seed_gold.json")
+    return al, differences(al)
+
+
 def _texts(items, kind):  # type: ignore[no-untyped-def]
     return {i.text for i in items if i.kind == kind}
+
+
+class TestPropertiesEveryCase:
+    """Properties that hold whatever the links: on the aligner's and on hand links."""
+
+    def test_offsets_slice_back(self, case):
+        al, diff = case
+        for item in diff.items():
+            art = al.arabic if item.lang == "ar" else al.english
+            assert art.text[item.start : item.end] == item.text
+            for s, e in item.spans:
+                assert art.text[s:e].strip()
+        for sh in diff.shared:
+            assert al.arabic.text[sh.arabic_start : sh.arabic_end] == sh.arabic
+            assert al.english.text[sh.english_start : sh.english_end] == sh.english
+
+    def test_nothing_shared_is_one_sided(self, case):
+        _, diff = case
+        ar = [(s.arabic_start, s.arabic_end) for s in diff.shared]
+        en = [(s.english_start, s.english_end) for s in diff.shared]
+        for items, spans in ((diff.arabic_only, ar), (diff.english_only, en)):
+            for i in items:
+                if i.kind in ("name", "number", "date"):
+                    for a, b in i.spans:
+                        assert not any(a < e and s < b for s, e in spans), i
+
+    def test_clauses_inside_a_linked_segment_of_their_link(self, case):
+        al, diff = case
+        clauses = diff.items("clause")
+        assert clauses
+        for c in clauses:
+            pair = al.pairs[c.pair]
+            art = al.arabic if c.lang == "ar" else al.english
+            assert c.segment in (pair.arabic if c.lang == "ar" else pair.english)
+            seg = art.segments[c.segment]
+            assert seg.start <= c.start < c.end <= seg.end
+            assert c.score is not None and 0.0 <= c.score < diff.clause_threshold
+            assert not is_attribution(c.text, c.lang)
+
+
+class TestGoldFiles:
+    @pytest.mark.parametrize("name", sorted(GOLD_FILES))
+    def test_spans_slice_back(self, name):
+        gold = json.loads((DATA / name).read_text("utf-8"))
+        ar = (ROOT / gold["arabic_file"]).read_text(encoding="utf-8")
+        en = (ROOT / gold["english_file"]).read_text(encoding="utf-8")
+        for side, text in (("arabic_only", ar), ("english_only", en)):
+            assert gold[side]
+            for item in gold[side]:
+                assert item["kind"] in KINDS
+                assert text[slice(*item["span"])] == item["text"], item
+                for s, e in item.get("mentions", []):
+                    assert text[s:e].strip() and not text[s - 1 : s].isalpha(), item
+        for sh in gold["shared"]:
+            assert ar[slice(*sh["arabic_span"])] == sh["arabic"], sh
+            assert en[slice(*sh["english_span"])] == sh["english"], sh
+
+    @pytest.mark.parametrize("name", sorted(GOLD_FILES))
+    def test_gold_clauses_inside_hand_links(self, name):
+        gold = json.loads((DATA / name).read_text("utf-8"))
+        links = json.loads((DATA / GOLD_FILES[name]).read_text("utf-8"))
+        for side, lang, key in (("arabic_only", "ar", "arabic"), ("english_only", "en", "english")):
+            text = (ROOT / gold[f"{key}_file"]).read_text(encoding="utf-8")
+            linked = {int(x[lang]) for x in links["links"]}
+            # the hand file's sentences are the text's lines split further: find each one
+            where, pos = [], 0
+            for sent in links[key]:
+                k = text.index(sent["text"], pos)
+                where.append((k, k + len(sent["text"])))
+                pos = k + len(sent["text"])
+            for item in gold[side]:
+                if item["kind"] != "clause":
+                    continue
+                s, e = item["span"]
+                inside = [i for i, (a, b) in enumerate(where) if a <= s and e <= b]
+                assert inside and inside[0] in linked, item
+
+    @pytest.mark.parametrize("name", sorted(GOLD_FILES))
+    def test_no_item_both_shared_and_one_sided(self, name):
+        gold = json.loads((DATA / name).read_text("utf-8"))
+        for side, key in (("arabic_only", "arabic_span"), ("english_only", "english_span")):
+            shared = [tuple(sh[key]) for sh in gold["shared"]]
+            for item in gold[side]:
+                if item["kind"] not in ("name", "number", "date"):
+                    continue
+                s, e = item["span"]
+                assert not any(s < b and a < e for a, b in shared), item
+
+
+class TestOracleAndBench:
+    def test_oracle_links_are_the_hand_components(self, res, bench):
+        al = bench.oracle_alignment(res, DATA / "anadolu_seed_gold.json")
+        assert ((7, 8, 10, 11, 12), (6, 7, 9)) in [(p.arabic, p.english) for p in al.pairs]
+        linked = {i for p in al.pairs for i in p.arabic}
+        assert linked.isdisjoint(s.index for s in al.arabic_only)
+        assert {s.index for s in al.arabic_only} == {2, 18, 19, 22, 23}
+
+    def test_seed_oracle_clause_f1(self, res, bench):
+        """The clause step on the hand links of the tuning pair (regression floor)."""
+        gold = GOLD
+        al = bench.oracle_alignment(res, DATA / "anadolu_seed_gold.json")
+        p, r, f = bench.clause_prf(al, differences(al), gold, differences(al).clause_threshold)
+        assert f >= 0.7, (p, r, f)
+
+    def test_entity_scoring_reads_mentions(self, bench):
+        from bialign.differences import DifferenceItem
+
+        pred = [DifferenceItem("name", "Moscow", "en", 50, 56, 3, spans=((50, 56),))]
+        gold = [{"kind": "name", "span": [10, 16], "mentions": [[50, 56]]}]
+        got = bench.entity_scores(pred, gold)
+        assert got == {"tp_pred": 1, "pred": 1, "tp_gold": 1, "gold": 1}
 
 
 class TestProperties:
@@ -135,6 +284,94 @@ class TestSplitClauses:
     def test_bad_lang(self):
         with pytest.raises(OptionError):
             split_clauses("x", "fr")
+        with pytest.raises(OptionError):
+            is_attribution("he said", "fr")
+
+    def test_not_a_string(self):
+        with pytest.raises(InputTypeError):
+            split_clauses(b"text", "en")  # type: ignore[arg-type]
+        with pytest.raises(InputTypeError):
+            is_attribution(None, "ar")  # type: ignore[arg-type]
+
+    def test_opening_quote_stays_with_its_introduction(self):
+        text = "He voiced Syria’s “categorical opposition to any forces meddling in China”"
+        assert [text[s:e] for s, e in split_clauses(text, "en")] == [
+            "He voiced Syria’s “categorical opposition to any forces meddling in China"
+        ]
+        text = 'وأكد الشيباني "التزامه الثابت بمبدأ الصين الواحدة في كل الظروف"'
+        assert len(split_clauses(text, "ar")) == 1
+
+    def test_closing_quote_splits(self):
+        text = (
+            "Syria “will not be a source of threat to anyone in the region” "
+            "and it will keep talking to its partners in the region"
+        )
+        assert [text[s:e] for s, e in split_clauses(text, "en")] == [
+            "Syria “will not be a source of threat to anyone in the region",
+            "and it will keep talking to its partners in the region",
+        ]
+        # straight quotes alternate: the second one closes
+        text = (
+            'وشدد الجانبان على "أهمية علاقات الصداقة التاريخية بين البلدين" '
+            "ثم بحثا التعاون في مجالات الاقتصاد"
+        )
+        got = [text[s:e] for s, e in split_clauses(text, "ar")]
+        assert got == [
+            'وشدد الجانبان على "أهمية علاقات الصداقة التاريخية بين البلدين',
+            "ثم بحثا التعاون في مجالات الاقتصاد",
+        ]
+
+    def test_attributions_are_not_clauses(self):
+        text = "Syria will not allow any entities to use its territory against China, he said"
+        assert [text[s:e] for s, e in split_clauses(text, "en")] == [
+            "Syria will not allow any entities to use its territory against China"
+        ]
+        text = "According to the statement, the two ministers held constructive bilateral talks"
+        assert [text[s:e] for s, e in split_clauses(text, "en")] == [
+            "the two ministers held constructive bilateral talks"
+        ]
+        text = 'كما أعربا عن "حرصهما على البحث في التعاون في مجالات الاقتصاد والتنمية"، وفق المصدر.'
+        got = [text[s:e] for s, e in split_clauses(text, "ar")]
+        assert got == ['كما أعربا عن "حرصهما على البحث في التعاون في مجالات الاقتصاد والتنمية']
+
+    @pytest.mark.parametrize(
+        ("text", "lang", "expected"),
+        [
+            ("he said", "en", True),
+            ("SANA reported", "en", True),
+            ("according to Syrian state news agency SANA", "en", True),
+            ("according to the statement, China reaffirmed its full respect", "en", False),
+            ("Syria said it would not allow attacks", "en", False),
+            ("وفق المصدر", "ar", True),
+            ("وفق ذات المصدر", "ar", True),
+            ("بحسب البيان", "ar", True),
+            ("وتعهد الشيباني بأن سوريا لن تكون مصدر تهديد", "ar", False),
+        ],
+    )
+    def test_is_attribution(self, text, lang, expected):
+        assert is_attribution(text, lang) is expected
+
+
+class TestClauseScore:
+    """The score says how well the other side of a link renders a clause."""
+
+    def test_rendered_clause_scores_above_added_one(self):
+        from bialign.aligner import _Signals
+        from bialign.differences import CLAUSE_THRESHOLD, _rendered
+
+        ar = [
+            "اتفقت سوريا والصين على تعزيز التعاون في مجالات الأمن ومكافحة الإرهاب",
+            "ومواصلة التشاور في المحافل الدولية",
+        ]
+        en = ["Syria and China agreed to deepen cooperation on security and counter-terrorism"]
+        texts = [*ar, *en, " ".join(ar)]
+        scorer = _Signals.embedding()
+        encoded = dict(zip(texts, scorer.encode(texts), strict=True))  # type: ignore[attr-defined]
+        rendered, added = _rendered(ar, en, en[0], encoded)
+        assert rendered >= CLAUSE_THRESHOLD > added
+        # and the other way round: the English clause is rendered by the Arabic text
+        (back,) = _rendered(en, ar, " ".join(ar), encoded)
+        assert back >= CLAUSE_THRESHOLD
 
 
 class TestNamesWayIn:
