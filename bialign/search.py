@@ -105,9 +105,73 @@ def _search(ctx: ScoredPair) -> list[_Bead]:
                 taken[k] = bead
                 bead.p = pm
                 changed = True
+    _split_links(ctx, beads, ar_bead, en_bead)
     _fill_gaps(ctx, beads, ar_bead, en_bead)
     _monotone_pass(ctx, beads, ar_bead, en_bead)
     return beads
+
+
+#: How many of a left-over sentence's most similar left-over counterparts
+#: `_split_links` tries as the two halves of one link.
+SPLIT_CANDIDATES = 3
+
+
+def _split_links(
+    ctx: ScoredPair, beads: list[_Bead], ar_bead: dict[int, _Bead], en_bead: dict[int, _Bead]
+) -> None:
+    """Link a left-over sentence to two left-over sentences of the other side that are apart.
+
+    A sentence rendered by two sentences that are not neighbours (a paragraph
+    moved between the halves of a translation) has no 1-2 candidate, and
+    neither half alone scores as a link. For each sentence no link holds, the
+    pairs among its `SPLIT_CANDIDATES` most similar left-over counterparts that
+    are not adjacent are scored as one span; the best becomes a link when it
+    reaches the link threshold and beats each half alone.
+    """
+    w = ctx.weights
+    sim = ctx.blocks["1-1"].feats["sim"]
+    p11 = ctx.blocks["1-1"].p
+    n, m = sim.shape
+    header_a, header_e = _headers(ctx)
+    found: list[tuple[float, str, int, tuple[int, int]]] = []
+    for side, count in (("ar", n), ("en", m)):
+        taken, other_taken = (ar_bead, en_bead) if side == "ar" else (en_bead, ar_bead)
+        headers, other_headers = (header_a, header_e) if side == "ar" else (header_e, header_a)
+        rows = sim if side == "ar" else sim.T
+        singles = p11 if side == "ar" else p11.T
+        for i in range(count):
+            if i in taken or i in headers:
+                continue
+            free = [
+                j
+                for j in np.argsort(-rows[i], kind="stable")[: SPLIT_CANDIDATES + 4].tolist()
+                if j not in other_taken and j not in other_headers and rows[i, j] > 0
+            ][:SPLIT_CANDIDATES]
+            pairs = [(a, b) for x, a in enumerate(free) for b in free[x + 1 :] if abs(a - b) > 1]
+            if not pairs:
+                continue
+            spans = tuple(tuple(sorted(ab)) for ab in pairs)
+            if side == "ar":
+                trial = ctx.block(((i,),), spans)
+                probs = trial.p[0]
+            else:
+                trial = ctx.block(spans, ((i,),))
+                probs = trial.p[:, 0]
+            k = int(np.argmax(probs))
+            pk = float(probs[k])
+            a, b = spans[k]
+            if pk >= w.link_threshold and pk > max(singles[i, a], singles[i, b]):
+                found.append((pk, side, i, (a, b)))
+    found.sort(key=lambda f: (-f[0], f[1], f[2]))
+    for pk, side, i, (a, b) in found:
+        taken, other_taken = (ar_bead, en_bead) if side == "ar" else (en_bead, ar_bead)
+        if i in taken or a in other_taken or b in other_taken:
+            continue
+        bead = _Bead([i], [a, b], pk) if side == "ar" else _Bead([a, b], [i], pk)
+        beads.append(bead)
+        taken[i] = bead
+        other_taken[a] = bead
+        other_taken[b] = bead
 
 
 #: Above this many cells, the monotone pass only looks within this many

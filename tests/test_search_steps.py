@@ -1,9 +1,11 @@
 """The search steps that only some inputs reach, each on a small case through `bialign.align`.
 
 * Merges: a sentence left over after the core links joins the link of its best
-  counterpart, also when it is not next to the link's sentence. This is the only
-  source of links with non-adjacent members (the 2-1 and 1-2 candidates are
-  neighbouring sentences).
+  counterpart, also when it is not next to the link's sentence (the 2-1 and 1-2
+  candidates are neighbouring sentences).
+* Split links: a left-over sentence whose translation is two sentences that are
+  not neighbours, neither linking alone (a block of sentences moved between the
+  halves), is linked to both.
 * The monotone pass on a long pair: above a size, the dynamic programme only
   looks within a band around the path through the confident anchors.
 
@@ -107,6 +109,40 @@ class TestMerges:
         assert ((0,), (0,)) in links(res) or ((2,), (0,)) in links(res)
         assert all(len(p.arabic) == 1 for p in res.pairs)
         assert {s.index for s in res.arabic_only} & {0, 2}
+
+
+NTREX = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ntrex-comparable-dev"
+
+
+@pytest.mark.skipif(not NTREX.is_dir(), reason=f"no NTREX data at {NTREX}")
+@pytest.mark.parametrize(
+    ("name", "arabic", "english"),
+    [
+        # English blocks of three permuted (robust.py's moved3): Arabic 3 is rendered by
+        # English 2 and 3 of the original, now 6 and 11, at the ends of two blocks.
+        ("ntrex-109-abcnews.306776 moved3", (3,), (6, 11)),
+        # Arabic 7 by English 6 and 8 of the original, now 0 and 2, with a link between.
+        ("ntrex-065-upi.176275 moved3", (7,), (0, 2)),
+    ],
+)
+def test_split_link_joins_halves_that_were_moved_apart(
+    monkeypatch: pytest.MonkeyPatch, name: str, arabic: tuple[int], english: tuple[int, int]
+) -> None:
+    from _benchmarks import load_benchmark
+
+    import bialign.search
+
+    robust = load_benchmark("robust")
+    case = next(c for c in robust.ntrex_cases(NTREX, 0)["moved3"] if c.name == name)
+    assert {(arabic[0], j) for j in english} <= case.gold.sure
+    res = align(case.arabic, case.english)
+    pair = next(p for p in res.pairs if p.arabic == arabic)
+    assert pair.english == english and pair.link_type == "1-2"
+    assert pair.english_text == " ".join(res.english.segments[j].text for j in english)
+    # Without the step, neither half links to the Arabic sentence: it is left one-sided.
+    monkeypatch.setattr(bialign.search, "SPLIT_CANDIDATES", 0)
+    res = align(case.arabic, case.english)
+    assert all(p.arabic != arabic for p in res.pairs)
 
 
 @pytest.fixture(scope="module")
