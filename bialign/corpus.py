@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import math
 import os
 import re
 import secrets
@@ -65,6 +66,8 @@ MOSES_ROLES: tuple[str, ...] = ("headline", "body")
 DEFAULT_BATCH_SIZE = 8
 #: Seconds between two plain progress lines (when standard error is not a terminal).
 PROGRESS_EVERY = 10.0
+#: Seconds to reach a running Dask scheduler (``scheduler=``) and hear it answer, by default.
+SCHEDULER_TIMEOUT = 10.0
 #: Format identifier of the ``.digest`` file next to each per-pair JSON.
 DIGEST_FORMAT = "bialign-corpus-digest/1"
 
@@ -279,11 +282,67 @@ def _encoder_plugin() -> Any:
     return EncoderPlugin()
 
 
+def _probe_scheduler(address: str, timeout: float) -> None:
+    """Check that a Dask scheduler answers at ``address`` within ``timeout`` seconds.
+
+    Dask bounds the TCP connection by its timeout but not the handshake that
+    follows, so a server that answers without being a scheduler (a dashboard's
+    HTTP port, a proxy) would hang `distributed.Client` for good. This asks the
+    server who it is under one deadline, on an event loop of its own in a
+    thread of its own (so it also works under a running loop, as in Jupyter).
+
+    Raises:
+        SchedulerError: Nothing answers in time, the answer is not Dask's, or
+            the server is a Dask worker or nanny rather than the scheduler.
+    """
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from distributed.comm import connect
+
+    async def ask() -> Any:
+        comm = await connect(address, timeout=timeout)
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await comm.read()
+        finally:
+            comm.abort()
+
+    async def bounded() -> Any:
+        return await asyncio.wait_for(ask(), timeout)
+
+    def fail(reason: str) -> SchedulerError:
+        return SchedulerError(f"cannot reach the Dask scheduler at {address}: {reason}", address)
+
+    with ThreadPoolExecutor(1, thread_name_prefix="bialign-probe") as pool:
+        try:
+            answer = pool.submit(lambda: asyncio.run(bounded())).result()
+        except TimeoutError as exc:  # asyncio's and Dask's own (an OSError) alike
+            raise fail(f"no answer from a Dask scheduler within {timeout:g} s") from exc
+        except Exception as exc:
+            reason = _one_line(str(exc))[:200]
+            reason = f"{type(exc).__name__}: {reason}" if reason else type(exc).__name__
+            if not isinstance(exc, OSError):  # bytes that are not Dask's: a garbled frame …
+                reason = f"the server there does not speak Dask's protocol ({reason})"
+            raise fail(reason) from exc
+    kind = answer.get("type") if isinstance(answer, dict) else None
+    if kind != "Scheduler":
+        what = f"a Dask {kind}" if isinstance(kind, str) else "not a Dask server"
+        raise fail(f"the server there is {what}, not a scheduler")
+
+
 @contextlib.contextmanager
 def _client(
-    client: Any, workers: int | None, scheduler: str | None, processes: bool
+    client: Any,
+    workers: int | None,
+    scheduler: str | None,
+    processes: bool,
+    timeout: float,
 ) -> Iterator[Any]:
-    """The Dask client to use: the one given, a new `LocalCluster`, one connected to an address."""
+    """The Dask client to use: the one given, a new `LocalCluster`, one connected to an address.
+
+    ``timeout``: seconds to reach the ``scheduler`` and hear it answer.
+    """
     if client is not None:
         yield client
         return
@@ -297,9 +356,10 @@ def _client(
 
         raise MissingDependencyError("running on a Dask cluster", "dask[distributed]") from exc
     if scheduler is not None:
+        _probe_scheduler(scheduler, timeout)
         try:
-            connected = Client(scheduler)
-        except OSError as exc:  # refused, unknown host, or no answer within the timeout
+            connected = Client(scheduler, timeout=timeout)
+        except Exception as exc:  # lost between the probe and now
             reason = _one_line(str(exc)) or type(exc).__name__
             raise SchedulerError(
                 f"cannot reach the Dask scheduler at {scheduler}: {reason}", scheduler
@@ -351,7 +411,10 @@ def _results(
             fut.cancel()
 
 
-def _check_run_options(workers: Any, scheduler: Any, client: Any, batch_size: Any) -> None:
+def _check_run_options(
+    workers: Any, scheduler: Any, client: Any, batch_size: Any, scheduler_timeout: Any = None
+) -> float:
+    """Check the run options; returns the seconds to reach a scheduler."""
     whole_number("workers", workers, allow_none=True)
     if scheduler is not None and (not isinstance(scheduler, str) or "://" not in scheduler):
         raise OptionError(
@@ -365,6 +428,17 @@ def _check_run_options(workers: Any, scheduler: Any, client: Any, batch_size: An
     if len(given) > 1:
         raise OptionError(given[1], "given", f"only one of {' and '.join(given)}")
     whole_number("batch_size", batch_size)
+    if scheduler_timeout is None:
+        return SCHEDULER_TIMEOUT
+    if (
+        isinstance(scheduler_timeout, bool)
+        or not isinstance(scheduler_timeout, int | float)
+        or not 0 < scheduler_timeout < math.inf
+    ):
+        raise OptionError(
+            "scheduler_timeout", scheduler_timeout, "None or a number of seconds above 0"
+        )
+    return float(scheduler_timeout)
 
 
 def align_corpus(
@@ -373,6 +447,8 @@ def align_corpus(
     progress: bool = False,
     client: Any = None,
     workers: int | None = None,
+    scheduler: str | None = None,
+    scheduler_timeout: float | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
     on_error: str = "raise",
 ) -> Iterator[tuple[DocumentMatch | tuple[str | int, str | int], Alignment]]:
@@ -386,6 +462,10 @@ def align_corpus(
         client: A `distributed.Client` to run on.
         workers: Start a Dask `LocalCluster` of this many one-thread workers
             (in this process: they share its encoder) for the run.
+        scheduler: The address of a running Dask scheduler (``tcp://host:8786``)
+            to connect to for the run; each of its workers loads the encoder once.
+        scheduler_timeout: Seconds to reach the ``scheduler`` and hear it answer;
+            ``None``: `SCHEDULER_TIMEOUT` (10 s).
         batch_size: Tasks kept in flight per worker.
         on_error: ``"raise"``: a pair that fails raises `bialign.BialignError`
             with the pair and the cause; ``"skip"``: it is left out.
@@ -398,17 +478,19 @@ def align_corpus(
     Raises:
         OptionError: An option has a value it does not take; before any work.
         InputTypeError: ``pairs`` is not a pairing or an iterable of pairs.
+        SchedulerError: The ``scheduler`` does not answer within
+            ``scheduler_timeout``, or what answers is not a Dask scheduler.
     """
     from .export import load_json
 
-    _check_run_options(workers, None, client, batch_size)
+    timeout = _check_run_options(workers, scheduler, client, batch_size, scheduler_timeout)
     if on_error not in ("raise", "skip"):
         raise OptionError("on_error", on_error, '"raise" or "skip"')
     if not isinstance(progress, bool):
         raise OptionError("progress", progress, "True or False")
     jobs = _jobs(pairs)
     bar = _Progress(len(jobs), progress)
-    with _client(client, workers, None, processes=False) as c:
+    with _client(client, workers, scheduler, False, timeout) as c:
         try:
             for job, text, n, error in _results(jobs, c, batch_size):
                 bar.update(n)
@@ -598,6 +680,7 @@ def run_corpus(
     resume: bool = True,
     workers: int | None = None,
     scheduler: str | None = None,
+    scheduler_timeout: float | None = None,
     progress: bool = True,
     processes: bool = False,
     created: datetime | None = None,
@@ -625,6 +708,8 @@ def run_corpus(
             is aligned again and its files are replaced.
         workers: Start a Dask `LocalCluster` of this many one-thread workers.
         scheduler: The address of a running Dask scheduler (``tcp://host:8786``).
+        scheduler_timeout: Seconds to reach the ``scheduler`` and hear it answer;
+            ``None``: `SCHEDULER_TIMEOUT` (10 s).
         progress: A progress bar on standard error (plain lines when it is not a terminal).
         processes: With ``workers``: start each worker in its own process (each
             loads the encoder once) rather than as threads of this process.
@@ -637,12 +722,12 @@ def run_corpus(
         OptionError: An option has a value it does not take; before any work.
         UnknownNameError: A name in ``roles`` is not a role.
         OutputError: ``out_dir`` is a file or cannot be created or written.
-        SchedulerError: The Dask ``scheduler`` cannot be reached (within Dask's
-            ``distributed.comm.timeouts.connect``).
+        SchedulerError: The Dask ``scheduler`` does not answer within
+            ``scheduler_timeout``, or what answers is not a Dask scheduler.
     """
     from .export import TMX_MIN_SCORE, TMX_ROLES, _check_min_score, _check_roles
 
-    _check_run_options(workers, scheduler, None, DEFAULT_BATCH_SIZE)
+    timeout = _check_run_options(workers, scheduler, None, DEFAULT_BATCH_SIZE, scheduler_timeout)
     for name, value in (("dedupe", dedupe), ("resume", resume), ("progress", progress)):
         if not isinstance(value, bool):
             raise OptionError(name, value, "True or False")
@@ -674,7 +759,7 @@ def run_corpus(
             (adir / j.digest_name()).unlink()
     bar = _Progress(len(todo), progress)
     try:
-        with _client(None, workers, scheduler, processes) as c:
+        with _client(None, workers, scheduler, processes, timeout) as c:
             for job, text, n, error in _results(todo, c, DEFAULT_BATCH_SIZE):
                 bar.update(n)
                 if error is not None:
