@@ -301,7 +301,9 @@ def _probe_scheduler(address: str, timeout: float) -> None:
     from distributed.comm import connect
 
     async def ask() -> Any:
-        comm = await connect(address, timeout=timeout)
+        # Dask retries a refused connection until its own deadline: a later one than
+        # ours, so that every timeout is reported the same way.
+        comm = await connect(address, timeout=2 * timeout + 1)
         try:
             await comm.write({"op": "identity", "reply": True})
             return await comm.read()
