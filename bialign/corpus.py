@@ -32,7 +32,9 @@ import math
 import os
 import re
 import secrets
+import shutil
 import sys
+import tempfile
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator, Sequence
@@ -793,6 +795,31 @@ def run_corpus(
     return manifest
 
 
+#: The depth of a ``<tu>`` in a TMX document (``<tmx>`` 0, ``<body>`` 1), for its indentation.
+_TU_LEVEL = 2
+
+
+def _tu_text(tu: ET.Element) -> str:
+    """One ``<tu>`` as `bialign.export._tmx_text` writes it inside the whole document."""
+    ET.indent(tu, space="  ", level=_TU_LEVEL)
+    return ET.tostring(tu, encoding="unicode").replace("\r", "&#13;")
+
+
+def _write_tmx(fh: IO[str], skeleton: str, units: IO[str] | None) -> None:
+    """The TMX document: ``skeleton`` (header, empty body) with the ``units`` written into
+    its body; the same bytes as `bialign.export._tmx_text` of the whole tree."""
+    if units is None:
+        fh.write(skeleton)
+        return
+    empty = "\n  <body />\n"
+    before, found, after = skeleton.rpartition(empty)
+    assert found, "the TMX skeleton has an empty <body />"
+    fh.write(before + "\n  <body>")
+    units.seek(0)
+    shutil.copyfileobj(units, fh)
+    fh.write("\n  </body>\n" + after)
+
+
 def _assemble(
     out: Path,
     jobs: Sequence[_Job],
@@ -811,13 +838,17 @@ def _assemble(
     adir = out / "alignments"
     counts = dict.fromkeys(("links", "moses_lines", "tmx_units", "duplicates"), 0)
     done: list[dict[str, Any]] = []
-    seen_moses: set[tuple[str, str]] = set()
-    seen_tmx: set[tuple[str, str]] = set()
+    # Digests of the sentence pairs written (for dedupe): 16 bytes a pair, not its texts.
+    seen_moses: set[bytes] = set()
+    seen_tmx: set[bytes] = set()
     signatures: dict[str, int] = {}
     seen_files: set[str] = set()
     duplicate_pairs = 0
-    root, header, body = _tmx_skeleton(_tmx_date(created), "ar")
+    root, header, _ = _tmx_skeleton(_tmx_date(created), "ar")
     with (
+        # The TMX units, written as they come: the header, written first, ends up
+        # holding the signature, known only once every pair has been read.
+        tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n", dir=out) as tmx_units,
         _atomic(out / "pairs.tsv") as pairs_tsv,
         _atomic(out / "corpus.ar") as moses_ar,
         _atomic(out / "corpus.en") as moses_en,
@@ -888,7 +919,9 @@ def _assemble(
                     "roles": roles,
                 }
                 links.write(json.dumps(record, ensure_ascii=False) + "\n")
-                key = (ar_text, en_text)
+                key = hashlib.blake2b(
+                    f"{ar_text}\n{en_text}".encode("utf-8", "surrogatepass"), digest_size=16
+                ).digest()
                 if _keeps(res, p, moses_min, moses_roles):
                     if dedupe and key in seen_moses:
                         counts["duplicates"] += 1
@@ -913,7 +946,7 @@ def _assemble(
                 if _keeps(res, p, tmx_min, tmx_roles) and not (dedupe and key in seen_tmx):
                     seen_tmx.add(key)
                     counts["tmx_units"] += 1
-                    tu = ET.SubElement(body, "tu", {"tuid": str(counts["tmx_units"])})
+                    tu = ET.Element("tu", {"tuid": str(counts["tmx_units"])})
                     for kind, value in (
                         ("x-score", f"{p.score:.4f}"),
                         ("x-link-type", p.link_type),
@@ -926,11 +959,12 @@ def _assemble(
                     for lang, text in (("ar", p.arabic_text), ("en", p.english_text)):
                         tuv = ET.SubElement(tu, "tuv", {_XML_LANG: lang})
                         ET.SubElement(tuv, "seg").text = _xml_text(text)
-    signature = next(iter(signatures)) if len(signatures) == 1 else None
-    if signature is not None:
-        _prop(header, "x-signature", signature)
-    with _atomic(out / "corpus.tmx") as fh:
-        fh.write(_tmx_text(root))
+                    tmx_units.write("\n" + "  " * _TU_LEVEL + _tu_text(tu))
+        signature = next(iter(signatures)) if len(signatures) == 1 else None
+        if signature is not None:
+            _prop(header, "x-signature", signature)
+        with _atomic(out / "corpus.tmx") as fh:
+            _write_tmx(fh, _tmx_text(root), tmx_units if counts["tmx_units"] else None)
     counts = {
         "pairs": len(jobs),
         "done": len(done),
