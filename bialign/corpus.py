@@ -26,6 +26,7 @@ same bytes. Every file is written to a temporary file and renamed.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import math
@@ -91,6 +92,10 @@ class _Job:
 
     def file_name(self) -> str:
         """A stable file name for the pair's JSON: readable stems and a hash of both ids."""
+        return self._file_name
+
+    @functools.cached_property
+    def _file_name(self) -> str:  # asked for about ten times a pair; hashes its texts once
         h = hashlib.sha1()
         for side_id, doc in ((self.arabic_id, self.arabic), (self.english_id, self.english)):
             h.update(str(side_id).encode("utf-8") + b"\0")
@@ -321,7 +326,7 @@ def _probe_scheduler(address: str, timeout: float) -> None:
     with ThreadPoolExecutor(1, thread_name_prefix="bialign-probe") as pool:
         try:
             answer = pool.submit(lambda: asyncio.run(bounded())).result()
-        except TimeoutError as exc:  # asyncio's and Dask's own (an OSError) alike
+        except TimeoutError as exc:  # our deadline (asyncio.wait_for)
             raise fail(f"no answer from a Dask scheduler within {timeout:g} s") from exc
         except Exception as exc:
             reason = _one_line(str(exc))[:200]
