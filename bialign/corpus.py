@@ -382,7 +382,9 @@ def _client(
             n_workers=workers,
             threads_per_worker=1,
             processes=processes,
-            dashboard_address=None,
+            # A free port: None does not turn the dashboard off, it takes 8787 (a warning when
+            # another cluster holds it).
+            dashboard_address=":0",
         ) as cluster,
         Client(cluster) as c,
     ):
