@@ -16,15 +16,18 @@ Corpus (``--corpus N``): `bialign.corpus.run_corpus` on N distinct document pair
 made from the NTREX cases (cycled; every sentence of the k-th copy gets a tag
 word unique to k, so that no text repeats and no cache flatters the figures),
 serially and on a Dask `LocalCluster` of two workers (threads); the embedding
-cache is emptied before each run. Reported: wall time, documents per minute,
-sentences/s, the encoder's own time for the same sentences (the floor: every
-sentence embedded once, in batches, nothing else) and the ratio to it, and the
-peak resident memory of the process.
+cache is emptied before each run (``--modes`` picks the runs). Reported: wall
+time, documents per minute, sentences/s, the encoder's own time for the same
+sentences (the floor: every sentence embedded once, in batches, nothing else)
+and the ratio to it, the peak resident memory of the process before the runs
+and after each, and, with both runs, whether their output folders hold the same
+bytes.
 
 Usage::
 
     python benchmarks/bench_corpus.py                 # pairing figures
     python benchmarks/bench_corpus.py --corpus 12     # and a corpus run of 12 pairs
+    python benchmarks/bench_corpus.py --no-pairing --corpus 2000 --modes serial
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ import random
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,6 +48,8 @@ if str(ROOT) not in sys.path:
 from bialign.pairing import pair  # noqa: E402
 from bialign.segmentation import Article  # noqa: E402
 
+#: The TMX date of every corpus run, so that runs can be compared byte for byte.
+CREATED = datetime(2026, 1, 1, tzinfo=UTC)
 NTREX = ROOT.parent / "shared" / "data" / "ntrex-comparable-dev"
 SEEDS = ROOT / "seeds"
 SEED_AR = "002_f2c150e3c700ff1f.txt"
@@ -167,9 +173,60 @@ def _empty_embedding_cache() -> None:
     bialign.clear_caches()
 
 
-def bench_corpus(cases: list[tuple[str, Article, Article]], n: int) -> dict[str, object]:
+def _peak_rss_mb() -> int:
     import resource
 
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+class _RssSampler:
+    """The process's resident memory every second during a run, with the pairs done by then
+    (the ``.digest`` files written), to tell memory that grows with the corpus from memory
+    that stays bounded."""
+
+    def __init__(self, folder: Path, every: float = 1.0) -> None:
+        import threading
+
+        self.folder, self.every = folder, every
+        self.samples: list[tuple[int, int]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _rss_mb(self) -> int:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024)
+        return 0
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            done = sum(1 for _ in self.folder.glob("*.digest")) if self.folder.is_dir() else 0
+            self.samples.append((done, self._rss_mb()))
+
+    def __enter__(self) -> _RssSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def curve(self, points: int = 10) -> list[tuple[int, int]]:
+        """About ``points`` samples, evenly spread, the last one (the file assembly) included."""
+        if not self.samples:
+            return []
+        step = max(1, len(self.samples) // points)
+        picked = self.samples[::step]
+        return picked if picked[-1] == self.samples[-1] else [*picked, self.samples[-1]]
+
+
+def bench_corpus(
+    cases: list[tuple[str, Article, Article]],
+    n: int,
+    modes: tuple[str, ...] = ("serial", "dask-2"),
+    keep: Path | None = None,
+    floor_run: bool = True,
+) -> dict[str, object]:
     from bench_speed import _floor as encoder_floor
 
     from bialign.corpus import run_corpus
@@ -179,13 +236,21 @@ def bench_corpus(cases: list[tuple[str, Article, Article]], n: int) -> dict[str,
     out: dict[str, object] = {"pairs": n, "sentences": sentences}
     texts = [s for a, e in pairs for s in (*a.sentences, *e.sentences)]
     # The floor: the loaded encoder embedding every sentence once, in batches, nothing else.
-    floor = encoder_floor(texts)
+    floor = encoder_floor(texts) if floor_run else 0.0
+    del texts
     out["encoder_floor_seconds"] = round(floor, 2)
-    with tempfile.TemporaryDirectory() as tmp:
-        for label, workers in (("serial", None), ("dask-2", 2)):
+    # The process's peak so far: the inputs, the loaded encoder, the floor's batches.
+    out["peak_rss_mb_before_runs"] = _peak_rss_mb()
+    with tempfile.TemporaryDirectory() as tmp_dir:
+        tmp = keep or Path(tmp_dir)
+        for label in modes:
+            workers = {"serial": None, "dask-2": 2}[label]
             _empty_embedding_cache()
             t0 = time.perf_counter()
-            man = run_corpus(pairs, Path(tmp) / label, workers=workers, progress=False)
+            with _RssSampler(Path(tmp) / label / "alignments") as rss:
+                man = run_corpus(
+                    pairs, Path(tmp) / label, workers=workers, progress=False, created=CREATED
+                )
             secs = time.perf_counter() - t0
             out[label] = {
                 "seconds": round(secs, 2),
@@ -193,30 +258,55 @@ def bench_corpus(cases: list[tuple[str, Article, Article]], n: int) -> dict[str,
                 "sentences_per_s": round(sentences / secs, 1),
                 "ratio_to_encoder_floor": round(secs / floor, 2) if floor else None,
                 "links": man.counts.get("links"),
+                "failed": man.counts.get("failed"),
+                "peak_rss_mb_after": _peak_rss_mb(),
+                "rss_mb_by_pairs_done": rss.curve(),
             }
-        out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
-        a = (Path(tmp) / "serial" / "corpus.ar").read_bytes()
-        b = (Path(tmp) / "dask-2" / "corpus.ar").read_bytes()
-        out["identical_corpus_ar"] = a == b
+        out["peak_rss_mb"] = _peak_rss_mb()
+        if len(modes) == 2:
+            files = [sorted(p for p in (Path(tmp) / m).rglob("*") if p.is_file()) for m in modes]
+            names = [
+                [p.relative_to(Path(tmp) / m) for p in f] for m, f in zip(modes, files, strict=True)
+            ]
+            out["identical_output"] = names[0] == names[1] and all(
+                a.read_bytes() == b.read_bytes() for a, b in zip(*files, strict=True)
+            )
     return out
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=int, default=0, metavar="N", help="also run a corpus of N")
+    ap.add_argument(
+        "--modes",
+        default="serial,dask-2",
+        help="the corpus runs: serial, dask-2 (a two-worker LocalCluster) or both "
+        "(default; then also whether their output folders hold the same bytes)",
+    )
+    ap.add_argument("--no-pairing", action="store_true", help="skip the pairing figures")
+    ap.add_argument(
+        "--no-floor", action="store_true", help="skip the encoder floor (and the ratio to it)"
+    )
+    ap.add_argument("--keep", type=Path, metavar="DIR", help="write the corpus runs here")
     ap.add_argument("--json", help="write the figures to this file")
     args = ap.parse_args(argv)
+    modes = tuple(m.strip() for m in args.modes.split(",") if m.strip())
+    if not modes or set(modes) - {"serial", "dask-2"}:
+        ap.error("--modes takes serial, dask-2 or serial,dask-2")
     figures: dict[str, object] = {}
     cases = load_ntrex() if NTREX.is_dir() else []
-    if cases:
+    if cases and not args.no_pairing:
         figures["all"] = bench_all(cases)
         print("all-vs-all:", figures["all"], flush=True)
         figures["orphans"] = bench_orphans(cases)
         print("orphans:", figures["orphans"], flush=True)
-    figures["seeds"] = bench_seeds()
-    print("seeds:", figures["seeds"], flush=True)
+    if not args.no_pairing:
+        figures["seeds"] = bench_seeds()
+        print("seeds:", figures["seeds"], flush=True)
     if args.corpus and cases:
-        figures["corpus"] = bench_corpus(cases, args.corpus)
+        figures["corpus"] = bench_corpus(
+            cases, args.corpus, modes, args.keep, floor_run=not args.no_floor
+        )
         print("corpus:", figures["corpus"], flush=True)
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2, default=str), encoding="utf-8")

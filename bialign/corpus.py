@@ -26,12 +26,16 @@ same bytes. Every file is written to a temporary file and renamed.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
+import math
 import os
 import re
 import secrets
+import shutil
 import sys
+import tempfile
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator, Sequence
@@ -65,6 +69,8 @@ MOSES_ROLES: tuple[str, ...] = ("headline", "body")
 DEFAULT_BATCH_SIZE = 8
 #: Seconds between two plain progress lines (when standard error is not a terminal).
 PROGRESS_EVERY = 10.0
+#: Seconds to reach a running Dask scheduler (``scheduler=``) and hear it answer, by default.
+SCHEDULER_TIMEOUT = 10.0
 #: Format identifier of the ``.digest`` file next to each per-pair JSON.
 DIGEST_FORMAT = "bialign-corpus-digest/1"
 
@@ -86,6 +92,10 @@ class _Job:
 
     def file_name(self) -> str:
         """A stable file name for the pair's JSON: readable stems and a hash of both ids."""
+        return self._file_name
+
+    @functools.cached_property
+    def _file_name(self) -> str:  # asked for about ten times a pair; hashes its texts once
         h = hashlib.sha1()
         for side_id, doc in ((self.arabic_id, self.arabic), (self.english_id, self.english)):
             h.update(str(side_id).encode("utf-8") + b"\0")
@@ -279,11 +289,69 @@ def _encoder_plugin() -> Any:
     return EncoderPlugin()
 
 
+def _probe_scheduler(address: str, timeout: float) -> None:
+    """Check that a Dask scheduler answers at ``address`` within ``timeout`` seconds.
+
+    Dask bounds the TCP connection by its timeout but not the handshake that
+    follows, so a server that answers without being a scheduler (a dashboard's
+    HTTP port, a proxy) would hang `distributed.Client` for good. This asks the
+    server who it is under one deadline, on an event loop of its own in a
+    thread of its own (so it also works under a running loop, as in Jupyter).
+
+    Raises:
+        SchedulerError: Nothing answers in time, the answer is not Dask's, or
+            the server is a Dask worker or nanny rather than the scheduler.
+    """
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from distributed.comm import connect
+
+    async def ask() -> Any:
+        # Dask retries a refused connection until its own deadline: a later one than
+        # ours, so that every timeout is reported the same way.
+        comm = await connect(address, timeout=2 * timeout + 1)
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await comm.read()
+        finally:
+            comm.abort()
+
+    async def bounded() -> Any:
+        return await asyncio.wait_for(ask(), timeout)
+
+    def fail(reason: str) -> SchedulerError:
+        return SchedulerError(f"cannot reach the Dask scheduler at {address}: {reason}", address)
+
+    with ThreadPoolExecutor(1, thread_name_prefix="bialign-probe") as pool:
+        try:
+            answer = pool.submit(lambda: asyncio.run(bounded())).result()
+        except TimeoutError as exc:  # our deadline (asyncio.wait_for)
+            raise fail(f"no answer from a Dask scheduler within {timeout:g} s") from exc
+        except Exception as exc:
+            reason = _one_line(str(exc))[:200]
+            reason = f"{type(exc).__name__}: {reason}" if reason else type(exc).__name__
+            if not isinstance(exc, OSError):  # bytes that are not Dask's: a garbled frame …
+                reason = f"the server there does not speak Dask's protocol ({reason})"
+            raise fail(reason) from exc
+    kind = answer.get("type") if isinstance(answer, dict) else None
+    if kind != "Scheduler":
+        what = f"a Dask {kind}" if isinstance(kind, str) else "not a Dask server"
+        raise fail(f"the server there is {what}, not a scheduler")
+
+
 @contextlib.contextmanager
 def _client(
-    client: Any, workers: int | None, scheduler: str | None, processes: bool
+    client: Any,
+    workers: int | None,
+    scheduler: str | None,
+    processes: bool,
+    timeout: float,
 ) -> Iterator[Any]:
-    """The Dask client to use: the one given, a new `LocalCluster`, one connected to an address."""
+    """The Dask client to use: the one given, a new `LocalCluster`, one connected to an address.
+
+    ``timeout``: seconds to reach the ``scheduler`` and hear it answer.
+    """
     if client is not None:
         yield client
         return
@@ -297,9 +365,10 @@ def _client(
 
         raise MissingDependencyError("running on a Dask cluster", "dask[distributed]") from exc
     if scheduler is not None:
+        _probe_scheduler(scheduler, timeout)
         try:
-            connected = Client(scheduler)
-        except OSError as exc:  # refused, unknown host, or no answer within the timeout
+            connected = Client(scheduler, timeout=timeout)
+        except Exception as exc:  # lost between the probe and now
             reason = _one_line(str(exc)) or type(exc).__name__
             raise SchedulerError(
                 f"cannot reach the Dask scheduler at {scheduler}: {reason}", scheduler
@@ -313,7 +382,9 @@ def _client(
             n_workers=workers,
             threads_per_worker=1,
             processes=processes,
-            dashboard_address=None,
+            # A free port: None does not turn the dashboard off, it takes 8787 (a warning when
+            # another cluster holds it).
+            dashboard_address=":0",
         ) as cluster,
         Client(cluster) as c,
     ):
@@ -351,7 +422,10 @@ def _results(
             fut.cancel()
 
 
-def _check_run_options(workers: Any, scheduler: Any, client: Any, batch_size: Any) -> None:
+def _check_run_options(
+    workers: Any, scheduler: Any, client: Any, batch_size: Any, scheduler_timeout: Any = None
+) -> float:
+    """Check the run options; returns the seconds to reach a scheduler."""
     whole_number("workers", workers, allow_none=True)
     if scheduler is not None and (not isinstance(scheduler, str) or "://" not in scheduler):
         raise OptionError(
@@ -365,6 +439,17 @@ def _check_run_options(workers: Any, scheduler: Any, client: Any, batch_size: An
     if len(given) > 1:
         raise OptionError(given[1], "given", f"only one of {' and '.join(given)}")
     whole_number("batch_size", batch_size)
+    if scheduler_timeout is None:
+        return SCHEDULER_TIMEOUT
+    if (
+        isinstance(scheduler_timeout, bool)
+        or not isinstance(scheduler_timeout, int | float)
+        or not 0 < scheduler_timeout < math.inf
+    ):
+        raise OptionError(
+            "scheduler_timeout", scheduler_timeout, "None or a number of seconds above 0"
+        )
+    return float(scheduler_timeout)
 
 
 def align_corpus(
@@ -373,6 +458,8 @@ def align_corpus(
     progress: bool = False,
     client: Any = None,
     workers: int | None = None,
+    scheduler: str | None = None,
+    scheduler_timeout: float | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
     on_error: str = "raise",
 ) -> Iterator[tuple[DocumentMatch | tuple[str | int, str | int], Alignment]]:
@@ -386,6 +473,10 @@ def align_corpus(
         client: A `distributed.Client` to run on.
         workers: Start a Dask `LocalCluster` of this many one-thread workers
             (in this process: they share its encoder) for the run.
+        scheduler: The address of a running Dask scheduler (``tcp://host:8786``)
+            to connect to for the run; each of its workers loads the encoder once.
+        scheduler_timeout: Seconds to reach the ``scheduler`` and hear it answer;
+            ``None``: `SCHEDULER_TIMEOUT` (10 s).
         batch_size: Tasks kept in flight per worker.
         on_error: ``"raise"``: a pair that fails raises `bialign.BialignError`
             with the pair and the cause; ``"skip"``: it is left out.
@@ -398,17 +489,19 @@ def align_corpus(
     Raises:
         OptionError: An option has a value it does not take; before any work.
         InputTypeError: ``pairs`` is not a pairing or an iterable of pairs.
+        SchedulerError: The ``scheduler`` does not answer within
+            ``scheduler_timeout``, or what answers is not a Dask scheduler.
     """
     from .export import load_json
 
-    _check_run_options(workers, None, client, batch_size)
+    timeout = _check_run_options(workers, scheduler, client, batch_size, scheduler_timeout)
     if on_error not in ("raise", "skip"):
         raise OptionError("on_error", on_error, '"raise" or "skip"')
     if not isinstance(progress, bool):
         raise OptionError("progress", progress, "True or False")
     jobs = _jobs(pairs)
     bar = _Progress(len(jobs), progress)
-    with _client(client, workers, None, processes=False) as c:
+    with _client(client, workers, scheduler, False, timeout) as c:
         try:
             for job, text, n, error in _results(jobs, c, batch_size):
                 bar.update(n)
@@ -598,6 +691,7 @@ def run_corpus(
     resume: bool = True,
     workers: int | None = None,
     scheduler: str | None = None,
+    scheduler_timeout: float | None = None,
     progress: bool = True,
     processes: bool = False,
     created: datetime | None = None,
@@ -625,6 +719,8 @@ def run_corpus(
             is aligned again and its files are replaced.
         workers: Start a Dask `LocalCluster` of this many one-thread workers.
         scheduler: The address of a running Dask scheduler (``tcp://host:8786``).
+        scheduler_timeout: Seconds to reach the ``scheduler`` and hear it answer;
+            ``None``: `SCHEDULER_TIMEOUT` (10 s).
         progress: A progress bar on standard error (plain lines when it is not a terminal).
         processes: With ``workers``: start each worker in its own process (each
             loads the encoder once) rather than as threads of this process.
@@ -637,12 +733,12 @@ def run_corpus(
         OptionError: An option has a value it does not take; before any work.
         UnknownNameError: A name in ``roles`` is not a role.
         OutputError: ``out_dir`` is a file or cannot be created or written.
-        SchedulerError: The Dask ``scheduler`` cannot be reached (within Dask's
-            ``distributed.comm.timeouts.connect``).
+        SchedulerError: The Dask ``scheduler`` does not answer within
+            ``scheduler_timeout``, or what answers is not a Dask scheduler.
     """
     from .export import TMX_MIN_SCORE, TMX_ROLES, _check_min_score, _check_roles
 
-    _check_run_options(workers, scheduler, None, DEFAULT_BATCH_SIZE)
+    timeout = _check_run_options(workers, scheduler, None, DEFAULT_BATCH_SIZE, scheduler_timeout)
     for name, value in (("dedupe", dedupe), ("resume", resume), ("progress", progress)):
         if not isinstance(value, bool):
             raise OptionError(name, value, "True or False")
@@ -674,7 +770,7 @@ def run_corpus(
             (adir / j.digest_name()).unlink()
     bar = _Progress(len(todo), progress)
     try:
-        with _client(None, workers, scheduler, processes) as c:
+        with _client(None, workers, scheduler, processes, timeout) as c:
             for job, text, n, error in _results(todo, c, DEFAULT_BATCH_SIZE):
                 bar.update(n)
                 if error is not None:
@@ -706,6 +802,31 @@ def run_corpus(
     return manifest
 
 
+#: The depth of a ``<tu>`` in a TMX document (``<tmx>`` 0, ``<body>`` 1), for its indentation.
+_TU_LEVEL = 2
+
+
+def _tu_text(tu: ET.Element) -> str:
+    """One ``<tu>`` as `bialign.export._tmx_text` writes it inside the whole document."""
+    ET.indent(tu, space="  ", level=_TU_LEVEL)
+    return ET.tostring(tu, encoding="unicode").replace("\r", "&#13;")
+
+
+def _write_tmx(fh: IO[str], skeleton: str, units: IO[str] | None) -> None:
+    """The TMX document: ``skeleton`` (header, empty body) with the ``units`` written into
+    its body; the same bytes as `bialign.export._tmx_text` of the whole tree."""
+    if units is None:
+        fh.write(skeleton)
+        return
+    empty = "\n  <body />\n"
+    before, found, after = skeleton.rpartition(empty)
+    assert found, "the TMX skeleton has an empty <body />"
+    fh.write(before + "\n  <body>")
+    units.seek(0)
+    shutil.copyfileobj(units, fh)
+    fh.write("\n  </body>\n" + after)
+
+
 def _assemble(
     out: Path,
     jobs: Sequence[_Job],
@@ -724,13 +845,17 @@ def _assemble(
     adir = out / "alignments"
     counts = dict.fromkeys(("links", "moses_lines", "tmx_units", "duplicates"), 0)
     done: list[dict[str, Any]] = []
-    seen_moses: set[tuple[str, str]] = set()
-    seen_tmx: set[tuple[str, str]] = set()
+    # Digests of the sentence pairs written (for dedupe): 16 bytes a pair, not its texts.
+    seen_moses: set[bytes] = set()
+    seen_tmx: set[bytes] = set()
     signatures: dict[str, int] = {}
     seen_files: set[str] = set()
     duplicate_pairs = 0
-    root, header, body = _tmx_skeleton(_tmx_date(created), "ar")
+    root, header, _ = _tmx_skeleton(_tmx_date(created), "ar")
     with (
+        # The TMX units, written as they come: the header, written first, ends up
+        # holding the signature, known only once every pair has been read.
+        tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n", dir=out) as tmx_units,
         _atomic(out / "pairs.tsv") as pairs_tsv,
         _atomic(out / "corpus.ar") as moses_ar,
         _atomic(out / "corpus.en") as moses_en,
@@ -801,7 +926,9 @@ def _assemble(
                     "roles": roles,
                 }
                 links.write(json.dumps(record, ensure_ascii=False) + "\n")
-                key = (ar_text, en_text)
+                key = hashlib.blake2b(
+                    f"{ar_text}\n{en_text}".encode("utf-8", "surrogatepass"), digest_size=16
+                ).digest()
                 if _keeps(res, p, moses_min, moses_roles):
                     if dedupe and key in seen_moses:
                         counts["duplicates"] += 1
@@ -826,7 +953,7 @@ def _assemble(
                 if _keeps(res, p, tmx_min, tmx_roles) and not (dedupe and key in seen_tmx):
                     seen_tmx.add(key)
                     counts["tmx_units"] += 1
-                    tu = ET.SubElement(body, "tu", {"tuid": str(counts["tmx_units"])})
+                    tu = ET.Element("tu", {"tuid": str(counts["tmx_units"])})
                     for kind, value in (
                         ("x-score", f"{p.score:.4f}"),
                         ("x-link-type", p.link_type),
@@ -839,11 +966,12 @@ def _assemble(
                     for lang, text in (("ar", p.arabic_text), ("en", p.english_text)):
                         tuv = ET.SubElement(tu, "tuv", {_XML_LANG: lang})
                         ET.SubElement(tuv, "seg").text = _xml_text(text)
-    signature = next(iter(signatures)) if len(signatures) == 1 else None
-    if signature is not None:
-        _prop(header, "x-signature", signature)
-    with _atomic(out / "corpus.tmx") as fh:
-        fh.write(_tmx_text(root))
+                    tmx_units.write("\n" + "  " * _TU_LEVEL + _tu_text(tu))
+        signature = next(iter(signatures)) if len(signatures) == 1 else None
+        if signature is not None:
+            _prop(header, "x-signature", signature)
+        with _atomic(out / "corpus.tmx") as fh:
+            _write_tmx(fh, _tmx_text(root), tmx_units if counts["tmx_units"] else None)
     counts = {
         "pairs": len(jobs),
         "done": len(done),

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import re
+import socket
+import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -307,23 +313,208 @@ def test_mixed_signatures_are_reported(
     assert header is not None and header.find("prop[@type='x-signature']") is None
 
 
-def test_an_unreachable_scheduler_is_a_bialign_error(tmp_path: Path) -> None:
-    import dask
-    import distributed  # noqa: F401  (its config defaults first: `config.set` would drop them)
+@pytest.fixture(scope="module")
+def running_cluster() -> Iterator[Any]:
+    """A real `LocalCluster` started apart from bialign (two worker processes, one thread
+    each), reached only by its scheduler's address, as a user's cluster would be."""
+    from distributed import LocalCluster
 
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+    ) as cluster:
+        yield cluster
+
+
+def test_a_running_scheduler_by_address_gives_the_same_bytes(
+    serial_run: tuple[Path, Manifest, Path, Path],
+    running_cluster: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``scheduler=ADDR`` (API) and ``--scheduler ADDR`` (CLI) connect to the running
+    cluster (no cluster of their own), write the serial run's bytes, and each worker loads
+    the encoder once however many runs reuse it."""
+    import distributed
+
+    from bialign import corpus
+    from bialign.cli import main
+    from bialign.export import to_json
+
+    out, _, ar, en = serial_run
+    address = running_cluster.scheduler_address
+
+    def no_local_cluster(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("started a LocalCluster instead of connecting to the address")
+
+    monkeypatch.setattr(distributed, "LocalCluster", no_local_cluster)
+    m = run_corpus(
+        pairs_of(ar, en), tmp_path / "api", scheduler=address, progress=False, created=WHEN
+    )
+    assert m.counts["done"] == 3 and not m.failed
+    assert snapshot(tmp_path / "api") == snapshot(out)
+
+    streamed = list(align_corpus(pairs_of(ar, en), scheduler=address))
+    serial = list(align_corpus(pairs_of(ar, en)))
+    assert [label for label, _ in streamed] == [label for label, _ in serial]
+    assert [to_json(r) for _, r in streamed] == [to_json(r) for _, r in serial]
+
+    class Frozen(datetime):  # the CLI dates its TMX now; the serial run used WHEN
+        @classmethod
+        def now(cls, tz: Any = None) -> Frozen:  # type: ignore[override]
+            return cls.fromtimestamp(WHEN.timestamp(), tz)
+
+    monkeypatch.setattr(corpus, "datetime", Frozen)
+    known = tmp_path / "known.tsv"
+    known.write_text("".join(f"{a}\t{e}\n" for a, e in pairs_of(ar, en)), encoding="utf-8")
+    argv = ["corpus", str(ar), str(en), "--pairs", str(known), "--scheduler", address]
+    assert main([*argv, "-o", str(tmp_path / "cli"), "-q"]) == 0
+    assert capsys.readouterr().err == ""
+    assert snapshot(tmp_path / "cli") == snapshot(out)
+
+    with distributed.Client(address) as c:
+        loads = c.run(_encoder_loads)
+        plugins = c.run(_plugin_names)
+        cached = c.run(_embedded_texts)
+    assert len(loads) == 2 and set(loads.values()) == {1}, loads
+    assert all("bialign-encoder" in names for names in plugins.values()), plugins
+    assert sum(cached.values()) > 0  # the workers embedded the sentences, not this process
+
+
+def _encoder_loads() -> int:
+    from bialign.scorers.embedding import _load
+
+    return _load.cache_info().misses
+
+
+def _plugin_names(dask_worker: Any) -> list[str]:
+    return sorted(dask_worker.plugins)
+
+
+def _embedded_texts() -> int:
+    from bialign.aligner import _Signals
+
+    return int(_Signals.embedding().cache_info[0])  # type: ignore[attr-defined]
+
+
+@contextlib.contextmanager
+def _listener(reply: bytes | None) -> Iterator[str]:
+    """A TCP server on a free local port that is not Dask: it sends ``reply`` (or nothing)
+    to each connection and keeps it open, as an HTTP port or a proxy might."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    server.settimeout(0.2)
+    stop = threading.Event()
+    kept: list[socket.socket] = []
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                continue
+            if reply is not None:
+                conn.sendall(reply)
+            kept.append(conn)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"tcp://127.0.0.1:{server.getsockname()[1]}"
+    finally:
+        stop.set()
+        thread.join()
+        for conn in kept:
+            conn.close()
+        server.close()
+
+
+def _refused_address() -> str:
+    with socket.socket() as s:  # a port just freed: nothing listens there
+        s.bind(("127.0.0.1", 0))
+        return f"tcp://127.0.0.1:{s.getsockname()[1]}"
+
+
+def _finishes(fn: Any, seconds: float = 60.0) -> BaseException | None:
+    """Run ``fn`` in a thread; the exception it raised. Fails the test if it hangs
+    (the bound is far above the 1 s timeout used: it tells a hang from an answer)."""
+    caught: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            fn()
+        except BaseException as exc:
+            caught.append(exc)
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), "hangs instead of reporting the scheduler"
+    return caught[0] if caught else None
+
+
+@pytest.mark.parametrize(
+    ("server", "reason"),
+    [
+        ("refused", "no answer from a Dask scheduler within 1 s"),
+        ("silent", "no answer from a Dask scheduler within 1 s"),
+        ("http", "no answer from a Dask scheduler within 1 s|does not speak Dask's protocol"),
+        ("worker", "the server there is a Dask Worker, not a scheduler"),
+    ],
+)
+def test_a_bad_scheduler_address_is_a_bialign_error(
+    server: str, reason: str, running_cluster: Any, tmp_path: Path
+) -> None:
+    """Nothing listening, a server that never answers, an HTTP server, a Dask worker: each
+    gives a one-line `SchedulerError`, within ``scheduler_timeout``, never a hang."""
     from bialign.corpus import SchedulerError
     from bialign.errors import BialignError
 
-    with (
-        dask.config.set({"distributed.comm.timeouts.connect": "0.5s"}),
-        pytest.raises(
-            SchedulerError, match=r"cannot reach the Dask scheduler at tcp://127\.0\.0\.1:9: "
-        ) as info,
-    ):
-        run_corpus([("x", "y")], tmp_path / "o", scheduler="tcp://127.0.0.1:9", progress=False)
-    assert isinstance(info.value, BialignError) and isinstance(info.value, OSError)
-    assert info.value.address == "tcp://127.0.0.1:9"
-    assert "\n" not in str(info.value)
+    http = b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"
+    with contextlib.ExitStack() as stack:
+        if server == "refused":
+            address = _refused_address()
+        elif server == "worker":
+            address = next(iter(running_cluster.scheduler_info["workers"]))
+        else:
+            address = stack.enter_context(_listener(http if server == "http" else None))
+
+        def run() -> None:
+            run_corpus([("x", "y")], tmp_path / "o", scheduler=address, scheduler_timeout=1)
+
+        error = _finishes(run)
+    assert isinstance(error, SchedulerError), repr(error)
+    assert isinstance(error, BialignError) and isinstance(error, OSError)
+    assert error.address == address
+    assert re.match(rf"cannot reach the Dask scheduler at {re.escape(address)}: ", str(error))
+    assert re.search(reason, str(error)) and "\n" not in str(error)
+    assert not (tmp_path / "o" / "corpus.ar").exists()
+
+    stream = align_corpus([("x", "y")], scheduler=address, scheduler_timeout=1)
+    assert isinstance(_finishes(lambda: list(stream)), SchedulerError)
+
+
+def test_the_cli_reports_a_bad_scheduler_in_one_line(
+    folders: tuple[Path, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from bialign import corpus
+    from bialign.cli import main
+
+    monkeypatch.setattr(corpus, "SCHEDULER_TIMEOUT", 0.5)  # the default the CLI uses
+    ar, en = folders
+    address = _refused_address()
+    code = main(["corpus", str(ar), str(en), "-o", str(tmp_path / "o"), "--scheduler", address])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 1
+    assert err[-1] == (
+        f"bialign: error: cannot reach the Dask scheduler at {address}: "
+        "no answer from a Dask scheduler within 0.5 s"
+    )
+    assert not any("Traceback" in line for line in err)
 
 
 def test_a_failing_document_is_recorded_and_the_run_goes_on(
@@ -413,6 +604,9 @@ def test_dask_worker_processes_give_the_same_bytes(
         ({"workers": 0}, OptionError),
         ({"workers": 2, "scheduler": "tcp://127.0.0.1:1"}, OptionError),
         ({"scheduler": "localhost"}, OptionError),
+        ({"scheduler": "tcp://127.0.0.1:1", "scheduler_timeout": 0}, OptionError),
+        ({"scheduler": "tcp://127.0.0.1:1", "scheduler_timeout": float("nan")}, OptionError),
+        ({"scheduler": "tcp://127.0.0.1:1", "scheduler_timeout": True}, OptionError),
         ({"min_score": 2}, OptionError),
         ({"roles": "body"}, OptionError),
         ({"roles": ["body", "lede"]}, UnknownNameError),
