@@ -67,6 +67,7 @@ from .segmentation import Article, Segment, check_language, read_article
 from .weights import Weights, load_weights
 
 if TYPE_CHECKING:
+    from .scorers.lexical import WordOverlap
     from .translate import Translator
 
 __all__ = [
@@ -88,6 +89,11 @@ __all__ = [
 #: and of each column (every pair when both sides are this short); the other
 #: pairs, which cannot win, score 0. Keeps its cost linear in the sentences.
 LEXICAL_CANDIDATES = 12
+#: Up to this many (Arabic word, English word) pairs, the word signal multiplies all
+#: words of the two articles once (`bialign.scorers.lexical.WordOverlap`: a passing
+#: product of 4-8 bytes a pair) and reads every span from it; above, each row's
+#: candidates are multiplied on their own.
+WORD_PAIRS_MAX = 16_000_000
 
 
 # --------------------------------------------------------------------------- scoring
@@ -173,8 +179,8 @@ def _group_words(encoded: Sequence[Any], groups: Groups) -> list[np.ndarray]:
     ]
 
 
-def _top_cells(sim: np.ndarray, k: int) -> list[np.ndarray]:
-    """Per row: the columns among its ``k`` best or having it among their ``k`` best."""
+def _top_cells(sim: np.ndarray, k: int) -> np.ndarray:
+    """The cells among their row's ``k`` best or their column's ``k`` best (a boolean mask)."""
     n, m = sim.shape
     keep = np.zeros((n, m), dtype=bool)
     if m > k:
@@ -185,7 +191,7 @@ def _top_cells(sim: np.ndarray, k: int) -> list[np.ndarray]:
         np.put_along_axis(keep, np.argpartition(-sim, k - 1, axis=0)[:k, :], True, axis=0)
     else:
         keep[:] = True
-    return [np.flatnonzero(row) for row in keep]
+    return keep
 
 
 #: Candidate features the search reads after scoring (see `ScoredPair.keep_features`).
@@ -255,6 +261,8 @@ class ScoredPair:
     # `set_document_model`); `align` drops them, which bounds the memory.
     keep_features: bool = True
     _lexical_cache: dict[tuple[Groups, Groups], np.ndarray] = field(default_factory=dict)
+    # The words' best matches (`word_overlap`); False when the documents are too long for it.
+    _word_overlap: WordOverlap | bool | None = None
 
     @property
     def document_probability(self) -> float:
@@ -395,30 +403,56 @@ class ScoredPair:
             out = np.maximum(out, other - inside)
         return np.where(merged, out, 0.0)
 
-    def lexical_sim(self, a_groups: Groups, e_groups: Groups, sim: np.ndarray) -> np.ndarray:
+    def lexical_sim(
+        self, a_groups: Groups, e_groups: Groups, sim: np.ndarray, *, every_pair: bool = False
+    ) -> np.ndarray:
         """Word-level overlap of spans (see `bialign.scorers.lexical`), computed once per shape.
 
         Scored for the candidates that can win: the `LEXICAL_CANDIDATES` most
         similar spans of each row and of each column by ``sim``; every other
-        pair scores 0. (Up to that many spans a side, that is every pair.)
+        pair scores 0. (Up to that many spans a side, that is every pair;
+        ``every_pair``: every pair in any case.)
         """
         assert self.lexical is not None and self.encoded is not None
         key = (a_groups, e_groups)
         if key not in self._lexical_cache:
             from .scorers.lexical import soft_f1
 
-            wa = _group_words(self.encoded["ar"], a_groups)
-            we = _group_words(self.encoded["en"], e_groups)
             n, m = sim.shape
-            if n <= LEXICAL_CANDIDATES and m <= LEXICAL_CANDIDATES:
-                out = soft_f1(wa, we).astype(np.float32)  # every pair: one product
+            small = every_pair or (n <= LEXICAL_CANDIDATES and m <= LEXICAL_CANDIDATES)
+            overlap = self.word_overlap()
+            if overlap is not None:
+                # Every pair from the one product of all words, then the same cells kept.
+                out = overlap.f1(a_groups, e_groups).astype(np.float32)
+                if not small:
+                    out[~_top_cells(sim, LEXICAL_CANDIDATES)] = 0.0
             else:
-                out = np.zeros(sim.shape, dtype=np.float32)
-                for i, cols in enumerate(_top_cells(sim, LEXICAL_CANDIDATES)):
-                    if len(cols):
-                        out[i, cols] = soft_f1([wa[i]], [we[j] for j in cols])[0]
+                wa = _group_words(self.encoded["ar"], a_groups)
+                we = _group_words(self.encoded["en"], e_groups)
+                if small:
+                    out = soft_f1(wa, we).astype(np.float32)  # every pair: one product
+                else:
+                    out = np.zeros(sim.shape, dtype=np.float32)
+                    for i, row in enumerate(_top_cells(sim, LEXICAL_CANDIDATES)):
+                        cols = np.flatnonzero(row)
+                        if len(cols):
+                            out[i, cols] = soft_f1([wa[i]], [we[j] for j in cols])[0]
             self._lexical_cache[key] = out
         return self._lexical_cache[key]
+
+    def word_overlap(self) -> WordOverlap | None:
+        """All words of both articles against each other, once (`None` above `WORD_PAIRS_MAX`)."""
+        assert self.encoded is not None
+        from .scorers.lexical import WordOverlap
+
+        if self._word_overlap is None:
+            wa = [e.words for e in self.encoded["ar"]]
+            we = [e.words for e in self.encoded["en"]]
+            if sum(map(len, wa)) * sum(map(len, we)) > WORD_PAIRS_MAX:
+                self._word_overlap = False
+            else:
+                self._word_overlap = WordOverlap(wa, we)
+        return self._word_overlap if isinstance(self._word_overlap, WordOverlap) else None
 
     def spans(self, groups: Groups, side: str) -> list[list[str]]:
         segs = self.ar.segments if side == "ar" else self.en.segments
@@ -428,8 +462,13 @@ class ScoredPair:
         segs = self.ar.segments if side == "ar" else self.en.segments
         return [" ".join(segs[i].text for i in g) for g in groups]
 
-    def block(self, a_groups: Groups, e_groups: Groups) -> _Block:
-        """Features of every (Arabic group, English group) pair (see `bialign.features`)."""
+    def block(self, a_groups: Groups, e_groups: Groups, *, every_pair: bool = False) -> _Block:
+        """Features of every (Arabic group, English group) pair (see `bialign.features`).
+
+        ``every_pair``: the word signal for every pair, not only for those among
+        their row's or column's most similar (a block of unrelated trials, each
+        row with its own few columns, as the search's split links make).
+        """
         shape = (len(a_groups), len(e_groups))
         if 0 in shape:
             empty = np.zeros(shape)
@@ -439,7 +478,9 @@ class ScoredPair:
         raw, parts = self.sim(a_groups, e_groups)
         lexical = None
         if self.lexical is not None:
-            lexical = np.where(mask, self.lexical_sim(a_groups, e_groups, raw), 0.0)
+            lexical = np.where(
+                mask, self.lexical_sim(a_groups, e_groups, raw, every_pair=every_pair), 0.0
+            )
         cands = Candidates(
             ctx=self,
             a_groups=a_groups,

@@ -139,6 +139,7 @@ def _split_links(
         headers, other_headers = (header_a, header_e) if side == "ar" else (header_e, header_a)
         rows = sim if side == "ar" else sim.T
         singles = p11 if side == "ar" else p11.T
+        tries: dict[int, list[tuple[int, int]]] = {}
         for i in range(count):
             if i in taken or i in headers:
                 continue
@@ -147,19 +148,26 @@ def _split_links(
                 for j in np.argsort(-rows[i], kind="stable")[: SPLIT_CANDIDATES + 4].tolist()
                 if j not in other_taken and j not in other_headers and rows[i, j] > 0
             ][:SPLIT_CANDIDATES]
-            pairs = [(a, b) for x, a in enumerate(free) for b in free[x + 1 :] if abs(a - b) > 1]
-            if not pairs:
-                continue
-            spans = tuple(tuple(sorted(ab)) for ab in pairs)
-            if side == "ar":
-                trial = ctx.block(((i,),), spans)
-                probs = trial.p[0]
-            else:
-                trial = ctx.block(spans, ((i,),))
-                probs = trial.p[:, 0]
-            k = int(np.argmax(probs))
-            pk = float(probs[k])
-            a, b = spans[k]
+            pairs = [
+                (min(a, b), max(a, b))
+                for x, a in enumerate(free)
+                for b in free[x + 1 :]
+                if abs(a - b) > 1
+            ]
+            if pairs:
+                tries[i] = pairs
+        if not tries:
+            continue
+        # One block for the side: every sentence tried against every span tried.
+        singles_tried = tuple((i,) for i in tries)
+        spans = tuple(sorted({ab for pairs in tries.values() for ab in pairs}))
+        where = {ab: k for k, ab in enumerate(spans)}
+        if side == "ar":
+            probs = ctx.block(singles_tried, spans, every_pair=True).p
+        else:
+            probs = ctx.block(spans, singles_tried, every_pair=True).p.T
+        for row, (i, pairs) in enumerate(tries.items()):
+            pk, (a, b) = max((float(probs[row, where[ab]]), ab) for ab in pairs)
             if pk >= w.link_threshold and pk > max(singles[i, a], singles[i, b]):
                 found.append((pk, side, i, (a, b)))
     found.sort(key=lambda f: (-f[0], f[1], f[2]))

@@ -22,7 +22,7 @@ from bialign import (
 )
 from bialign.evaluate import Gold, score_alignment
 from bialign.scorers.anchors import shared_anchors
-from bialign.scorers.lexical import LexicalScorer, content_words
+from bialign.scorers.lexical import LexicalScorer, WordOverlap, content_words, soft_f1
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = json.loads((Path(__file__).parent / "data" / "anadolu_seed_gold.json").read_text("utf-8"))
@@ -129,6 +129,51 @@ class TestLexical:
 
     def test_registered_by_name(self) -> None:
         assert "lexical" in available_scorers()
+
+    def test_word_overlap_is_soft_f1_of_the_joined_spans(self) -> None:
+        """Spans read from the one product of all words score as `soft_f1` of their words
+        joined: adjacent or not, merged on either side, with sentences without words."""
+        rng = np.random.default_rng(7)
+
+        def words(k: int) -> np.ndarray:
+            x = rng.normal(size=(k, 16)).astype(np.float32)
+            return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-9)
+
+        arabic = [words(k) for k in (3, 0, 5, 2, 4, 1)]
+        english = [words(k) for k in (2, 4, 0, 3, 6)]
+        a_groups = ((0,), (1,), (2,), (5,), (0, 1), (2, 4), (0, 2, 3), (1,))
+        e_groups = ((0,), (2,), (4,), (0, 2), (1, 3), (0, 1, 4), (2,))
+
+        def joined(side: list[np.ndarray], g: tuple[int, ...]) -> np.ndarray:
+            return np.concatenate([side[i] for i in g])
+
+        want = soft_f1(
+            [joined(arabic, g) for g in a_groups], [joined(english, g) for g in e_groups]
+        )
+        got = WordOverlap(arabic, english).f1(a_groups, e_groups)
+        assert got.shape == want.shape
+        np.testing.assert_allclose(got, want, atol=1e-6)
+        assert (got[1] == 0).all() and (got[:, 1] == 0).all()  # a side without words
+        assert got[4].max() > 0  # ... which a merge with words does not zero
+        assert WordOverlap([], english).f1((), e_groups).shape == (0, len(e_groups))
+
+    def test_the_aligner_reads_the_same_overlap_either_way(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The aligner's word signal from the one product of all words equals the one it
+        computes row by row for documents too long for that product (the seed pair)."""
+        import bialign.aligner as aligner
+
+        ar = read_article(ROOT / "seeds" / "002_f2c150e3c700ff1f.txt")
+        en = read_article(ROOT / "seeds" / "000_9b6c93be4bbc7b4e.txt")
+        fast = aligner.prepare(ar, en)
+        monkeypatch.setattr(aligner, "WORD_PAIRS_MAX", 0)
+        slow = aligner.prepare(ar, en)
+        assert fast.word_overlap() is not None and slow.word_overlap() is None
+        for shape in ("1-1", "2-1", "1-2"):
+            np.testing.assert_allclose(
+                fast.blocks[shape].feats["lexical"], slow.blocks[shape].feats["lexical"], atol=1e-6
+            )
 
 
 class TestAnchors:

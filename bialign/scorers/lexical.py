@@ -31,7 +31,7 @@ from ..errors import InputTypeError
 from ..normalize import normalize_for_encoder
 from .base import check_matrix
 
-__all__ = ["LexicalScorer", "content_words", "is_content_word", "soft_f1"]
+__all__ = ["LexicalScorer", "WordOverlap", "content_words", "is_content_word", "soft_f1"]
 
 _WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+")
 
@@ -132,3 +132,99 @@ def soft_f1(arabic: Sequence[np.ndarray], english: Sequence[np.ndarray]) -> np.n
     precision = np.add.reduceat(np.maximum.reduceat(cos, sa, axis=0), se, axis=1) / de[None, :]
     f = 2 * recall * precision / np.maximum(recall + precision, 1e-9)
     return np.where((ca > 0)[:, None] & (ce > 0)[None, :], f, 0.0).astype(np.float64)
+
+
+def _group_best(best: np.ndarray, groups: Sequence[tuple[int, ...]]) -> np.ndarray:
+    """Columns of ``best`` (one per sentence) maxed over the members of each group."""
+    out = best[:, [g[0] for g in groups]]
+    for k in range(1, max((len(g) for g in groups), default=1)):
+        cols = [g[k] if len(g) > k else g[0] for g in groups]
+        np.maximum(out, best[:, cols], out=out)
+    return out
+
+
+def _group_sum(per_sentence: np.ndarray, groups: Sequence[tuple[int, ...]]) -> np.ndarray:
+    """Rows of ``per_sentence`` (one per sentence) summed over the members of each group."""
+    out = per_sentence[[g[0] for g in groups]].copy()
+    for k in range(1, max((len(g) for g in groups), default=1)):
+        rows = [i for i, g in enumerate(groups) if len(g) > k]
+        out[rows] += per_sentence[[groups[i][k] for i in rows]]
+    return out
+
+
+class WordOverlap:
+    """`soft_f1` of any spans of two documents, from one product of all their words.
+
+    Built once per document pair from each sentence's word vectors: every
+    Arabic word's best cosine with each English sentence's words, and every
+    English word's best with each Arabic sentence's. The soft F-measure of
+    spans (groups of sentences, adjacent or not) then needs only maxima over
+    the members of the other side and sums over the words of this side: the
+    same value as `soft_f1` of the spans' concatenated words, without
+    multiplying any word vectors again.
+
+    Args:
+        arabic: Each Arabic sentence's ``(k, d)`` L2-normalised word vectors.
+        english: Each English sentence's.
+    """
+
+    def __init__(self, arabic: Sequence[np.ndarray], english: Sequence[np.ndarray]) -> None:
+        self.ar_counts = np.array([len(w) for w in arabic], dtype=np.float64)
+        self.en_counts = np.array([len(w) for w in english], dtype=np.float64)
+        n, m = len(arabic), len(english)
+        xa = [w for w in arabic if len(w)]
+        xe = [w for w in english if len(w)]
+        wa, we = int(self.ar_counts.sum()), int(self.en_counts.sum())
+        # ar_best[w, j]: Arabic word w's best cosine among English sentence j's words.
+        self.ar_best = np.zeros((wa, m), dtype=np.float32)
+        self.en_best = np.zeros((we, n), dtype=np.float32)
+        self._ar_starts = self._starts(self.ar_counts)
+        self._en_starts = self._starts(self.en_counts)
+        if xa and xe:
+            cos = np.clip(np.concatenate(xa) @ np.concatenate(xe).T, 0.0, 1.0)
+            ja = np.flatnonzero(self.ar_counts)
+            je = np.flatnonzero(self.en_counts)
+            self.ar_best[:, je] = np.maximum.reduceat(cos, self._en_starts[je], axis=1)
+            self.en_best[:, ja] = np.maximum.reduceat(cos, self._ar_starts[ja], axis=0).T
+
+    @staticmethod
+    def _starts(counts: np.ndarray) -> np.ndarray:
+        return np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+
+    @staticmethod
+    def _per_sentence(word_rows: np.ndarray, counts: np.ndarray, starts: np.ndarray) -> np.ndarray:
+        """Sum the rows of each sentence's words (0 for a sentence without words)."""
+        out = np.zeros((len(counts), word_rows.shape[1]), dtype=np.float64)
+        nz = np.flatnonzero(counts)
+        if len(nz) and word_rows.shape[0]:
+            out[nz] = np.add.reduceat(word_rows.astype(np.float64), starts[nz], axis=0)
+        return out
+
+    def f1(
+        self, a_groups: Sequence[tuple[int, ...]], e_groups: Sequence[tuple[int, ...]]
+    ) -> np.ndarray:
+        """The soft F-measure of every (Arabic group, English group) pair, ``float64``."""
+        if not a_groups or not e_groups:
+            return np.zeros((len(a_groups), len(e_groups)))
+        ca = _group_sum(self.ar_counts[:, None], a_groups)[:, 0]
+        ce = _group_sum(self.en_counts[:, None], e_groups)[:, 0]
+        recall = (
+            _group_sum(
+                self._per_sentence(
+                    _group_best(self.ar_best, e_groups), self.ar_counts, self._ar_starts
+                ),
+                a_groups,
+            )
+            / np.maximum(ca, 1.0)[:, None]
+        )
+        precision = (
+            _group_sum(
+                self._per_sentence(
+                    _group_best(self.en_best, a_groups), self.en_counts, self._en_starts
+                ),
+                e_groups,
+            )
+            / np.maximum(ce, 1.0)[:, None]
+        ).T
+        f = 2 * recall * precision / np.maximum(recall + precision, 1e-9)
+        return np.where((ca > 0)[:, None] & (ce > 0)[None, :], f, 0.0)
