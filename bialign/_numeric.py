@@ -6,6 +6,7 @@ numpy is imported inside `knn_mean`, so that importing this module (and
 
 from __future__ import annotations
 
+import contextlib
 import math
 import numbers
 from typing import TYPE_CHECKING
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["finite_number", "knn_mean"]
+__all__ = ["finite_number", "knn_mean", "one_blas_thread"]
 
 
 def finite_number(value: object) -> bool:
@@ -35,3 +36,16 @@ def knn_mean(sim: np.ndarray, k: int, axis: int) -> np.ndarray:
     kk = max(1, min(k, n))
     part = -np.partition(-sim, kk - 1, axis=axis)
     return np.take(part, range(kk), axis=axis).mean(axis=axis)
+
+
+def one_blas_thread() -> contextlib.AbstractContextManager[object]:
+    """Run the enclosed numpy work on one BLAS thread.
+
+    The aligner's work after encoding multiplies small matrices (a few dozen
+    rows): there, a second BLAS thread costs more in hand-over than it saves
+    (measured in the docs' "Speed and memory" section). The encoder sets its
+    own thread count inside. The limit is process-wide while it holds.
+    """
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1, user_api="blas")

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from ._checks import flag
-from ._numeric import knn_mean
+from ._numeric import knn_mean, one_blas_thread
 from ._version import __version__
 from .document import (
     DocumentJudgment,
@@ -320,7 +320,8 @@ class ScoredPair:
 
     def run(self) -> Alignment:
         """Search and build the result."""
-        return _build_result(self, *select(self))
+        with one_blas_thread():
+            return _build_result(self, *select(self))
 
     def sim(self, a_groups: Groups, e_groups: Groups) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """Cross-lingual similarity of spans: the mean of the similarity scorers.
@@ -841,7 +842,8 @@ def prepare(
         document_model=options.document_model or load_document_model(),
         options=options,
     )
-    _score(ctx)
+    with one_blas_thread():
+        _score(ctx)
     return ctx
 
 

@@ -322,3 +322,34 @@ def test_a_users_gold_file_scores_an_alignment(tmp_path: Path) -> None:
     # A wrong link and a missed one-sided sentence show in the figures.
     wrong = score_alignment({(0, 0), (1, 1)}, gold)
     assert wrong.link_precision == 0.5 and wrong.one_recall == 0.0
+
+
+def test_scoring_and_search_run_on_one_blas_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """After encoding, the aligner's small matrices run on one BLAS thread; the limit is
+    lifted again afterwards."""
+    from threadpoolctl import threadpool_info
+
+    import bialign.aligner as aligner
+
+    def blas_threads() -> int:
+        return max(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas")
+
+    seen: list[int] = []
+    score, select = aligner._score, aligner.select
+
+    def spy_score(ctx: aligner.ScoredPair) -> None:
+        seen.append(blas_threads())
+        score(ctx)
+
+    def spy_select(ctx: aligner.ScoredPair):  # type: ignore[no-untyped-def]
+        seen.append(blas_threads())
+        return select(ctx)
+
+    monkeypatch.setattr(aligner, "_score", spy_score)
+    monkeypatch.setattr(aligner, "select", spy_select)
+    before = blas_threads()
+    res = bialign.align(
+        ["قال الوزير إن المحادثات كانت بناءة."], ["The minister said the talks were constructive."]
+    )
+    assert seen == [1, 1] and len(res.pairs) == 1
+    assert blas_threads() == before
