@@ -217,8 +217,9 @@ sys.path.insert(0, {bench!r})
 from bench_speed import counterparts, recall, _floor_times, _empty_cache
 import bialign, bialign.sections
 from bialign import Signature
-if {cells} is not None:
-    bialign.sections.LONG_DOCUMENT_CELLS = {cells}
+cells = {cells!r}
+if cells is not None:
+    bialign.sections.LONG_DOCUMENT_CELLS = cells
 n = {n}
 ar, en, gold = counterparts(n)
 bialign.align(["قال الوزير."], ["The minister said."])
