@@ -745,7 +745,9 @@ def align(
             shipped one (``resources/document_model.json``) by default.
 
     Returns:
-        The `Alignment`: pairs, one-language content, signature.
+        The `Alignment`: pairs, one-language content, signature. A pair of more
+        than `bialign.sections.LONG_DOCUMENT_CELLS` sentence pairs is aligned in
+        sections (`bialign.sections`; its signature says ``sections:N``).
 
     Raises:
         OptionError: an option with a value it does not take (``roles="off"``,
@@ -785,7 +787,8 @@ def prepare(
     Split from `align` so that fitting scripts can score once and search
     with many settings. ``keep_features=False`` drops the candidates' feature
     matrices once their probabilities are known (what `align` does: less
-    memory, but no `reweight`).
+    memory, but no `reweight`). It scores the whole pair at once however long
+    it is: `align` cuts a long pair into sections first (`bialign.sections`).
     """
     if options is None:
         options = AlignOptions()
