@@ -12,8 +12,15 @@ Runs (each in a fresh subprocess where memory or cold start matters):
 * ``cold``: ``bialign align`` of the seed pair as a new process, against a bare
   process that loads the encoder as bialign does and encodes the same segments
   (``--bare-package``: the encoder package alone, with its own tokenizer).
-* ``sweep``: N × N unique sentences (NTREX sentences, each copy tagged with a
-  word of its own) for N in ``--sizes``: time, floor, ratio, peak resident memory.
+* ``sweep``: N × N unique sentences for N in ``--sizes`` (`counterparts`: whole
+  NTREX cases in the same order on both sides, each copy tagged on both sides
+  with a word of its own, so the two sides stay counterparts and the gold
+  links are known): time, floor, ratio (also of CPU times), peak resident memory, the share of
+  the gold one-to-one links found (``recall``) and the number of sections
+  (``--force-sections``: every size in sections, `bialign.sections`;
+  ``--no-sections``: none, the dense path however long).
+* ``agree``: for each of ``--sizes``, one alignment in sections (threshold
+  lowered) and one dense, in one process: their links' agreement and recall.
 * ``corpus``: the 61 NTREX cases aligned in one process, against the floor
   for all their sentences.
 * ``threads``: the encoder's time for the seed segments and for 1,000 NTREX
@@ -46,7 +53,7 @@ if str(ROOT) not in sys.path:
 NTREX = ROOT.parent / "shared" / "data" / "ntrex-comparable-dev"
 SEED_AR = ROOT / "seeds" / "002_f2c150e3c700ff1f.txt"
 SEED_EN = ROOT / "seeds" / "000_9b6c93be4bbc7b4e.txt"
-RUNS = ("seed", "cold", "sweep", "corpus", "threads")
+RUNS = ("seed", "cold", "sweep", "corpus", "threads", "agree")
 _ARABIC_TAGS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
 _LATIN_TAGS = "bcdfghjklmnpqrstvwxz"
 
@@ -71,11 +78,38 @@ def ntrex_sentences() -> tuple[list[str], list[str]]:
     return ar, en
 
 
-def unique(sentences: list[str], n: int, letters: str) -> list[str]:
-    """``n`` sentences cycled from ``sentences``, each copy tagged with its own word."""
-    return [
-        f"{sentences[k % len(sentences)]} {_tag(k // len(sentences), letters)}" for k in range(n)
-    ]
+def counterparts(n: int) -> tuple[list[str], list[str], list[tuple[int, int]]]:
+    """An ``n`` × ``n`` counterpart pair: whole NTREX cases, cycled in one order on both sides.
+
+    Copy ``k`` of the cases has the same word of its own (Latin letters, no
+    digits: they would be number anchors) at the end of each of its sentences on
+    both sides, so that no text repeats (no cache flatters the figures) and a
+    sentence's counterpart is told from its copies in other rounds. Both sides
+    are cut at ``n`` sentences. Returns the two sides and the gold one-to-one
+    links (Arabic index, English index) that lie within both.
+    """
+    cases = []
+    for f in sorted(NTREX.glob("*.json")):
+        d = json.loads(f.read_text(encoding="utf-8"))
+        cases.append((d["arabic"], d["english"], [(x["ar"], x["en"]) for x in d["links"]]))
+    ar: list[str] = []
+    en: list[str] = []
+    gold: list[tuple[int, int]] = []
+    k = 0
+    while len(ar) < n or len(en) < n:
+        tag = _tag(k // len(cases), _LATIN_TAGS)
+        a, e, links = cases[k % len(cases)]
+        gold += [(i + len(ar), j + len(en)) for i, j in links]
+        ar += [f"{t} {tag}" for t in a]
+        en += [f"{t} {tag}" for t in e]
+        k += 1
+    return ar[:n], en[:n], [(i, j) for i, j in gold if i < n and j < n]
+
+
+def recall(res: Any, gold: list[tuple[int, int]]) -> float:
+    """Share of the gold one-to-one links whose two sentences are in one pair of ``res``."""
+    found = {(i, j) for p in res.pairs for i in p.arabic for j in p.english}
+    return round(sum(g in found for g in gold) / max(1, len(gold)), 4)
 
 
 def _empty_cache() -> None:
@@ -91,15 +125,24 @@ def _empty_cache() -> None:
 
 def _floor(texts: list[str]) -> float:
     """Seconds the loaded encoder takes to embed ``texts`` once, in batches."""
+    return _floor_times(texts)[0]
+
+
+def _floor_times(texts: list[str]) -> tuple[float, float]:
+    """`_floor` as (wall seconds, CPU seconds of this process).
+
+    On a machine shared with other work, the CPU time moves less with the
+    load than the wall time: the sweep reports a ratio of each.
+    """
     from bialign.normalize import normalize_for_encoder
     from bialign.scorers.embedding import load_encoder
 
     enc: Any = load_encoder()
     clean = [normalize_for_encoder(t) for t in texts]
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for i in range(0, len(clean), 256):
         enc.encode(clean[i : i + 256])
-    return time.perf_counter() - t0
+    return time.perf_counter() - t0, time.process_time() - c0
 
 
 def run_seed(repeats: int = 5) -> dict[str, Any]:
@@ -171,29 +214,35 @@ def run_cold(repeats: int = 3, package: bool = False) -> dict[str, Any]:
 _SWEEP = """
 import json, resource, sys, time
 sys.path.insert(0, {bench!r})
-from bench_speed import ntrex_sentences, unique, _floor, _empty_cache, _ARABIC_TAGS, _LATIN_TAGS
-import bialign
+from bench_speed import counterparts, recall, _floor_times, _empty_cache
+import bialign, bialign.sections
+from bialign import Signature
+cells = {cells!r}
+if cells is not None:
+    bialign.sections.LONG_DOCUMENT_CELLS = cells
 n = {n}
-ar, en = ntrex_sentences()
-ar, en = unique(ar, n, _ARABIC_TAGS), unique(en, n, _LATIN_TAGS)
+ar, en, gold = counterparts(n)
 bialign.align(["قال الوزير."], ["The minister said."])
-floor = _floor(ar + en)
+floor, floor_cpu = _floor_times(ar + en)
 _empty_cache()
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), time.process_time()
 res = bialign.align(ar, en)
-took = time.perf_counter() - t0
+took, took_cpu = time.perf_counter() - t0, time.process_time() - c0
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({{"n": n, "align_s": round(took, 2), "encoder_s": round(floor, 2),
-                  "ratio": round(took / floor, 2), "peak_rss_mb": round(peak),
-                  "pairs": len(res.pairs)}}))
+                  "ratio": round(took / floor, 2), "cpu_ratio": round(took_cpu / floor_cpu, 2),
+                  "peak_rss_mb": round(peak),
+                  "pairs": len(res.pairs), "gold": len(gold), "recall": recall(res, gold),
+                  "sections": Signature.parse(res.signature).sections}}))
 """
 
 
-def run_sweep(sizes: list[int]) -> list[dict[str, Any]]:
+def run_sweep(sizes: list[int], cells: int | None = None) -> list[dict[str, Any]]:
+    """The sweep; ``cells`` replaces `bialign.sections.LONG_DOCUMENT_CELLS` (0: all in sections)."""
     out = []
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
     for n in sizes:
-        code = _SWEEP.format(bench=str(Path(__file__).parent), n=n)
+        code = _SWEEP.format(bench=str(Path(__file__).parent), n=n, cells=cells)
         proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
                               text=True)  # fmt: skip
         if proc.returncode != 0:
@@ -202,6 +251,44 @@ def run_sweep(sizes: list[int]) -> list[dict[str, Any]]:
         else:
             out.append(json.loads(proc.stdout.strip().splitlines()[-1]))
         print(f"  sweep {out[-1]}", flush=True)
+    return out
+
+
+_AGREE = """
+import json, sys, time
+sys.path.insert(0, {bench!r})
+from bench_speed import counterparts, recall
+import bialign, bialign.sections
+from bialign import Signature
+ar, en, gold = counterparts({n})
+bialign.align(["قال الوزير."], ["The minister said."])
+out = {{"n": {n}}}
+results = {{}}
+for name, cells in (("dense", 10**18), ("sections", 0)):
+    bialign.sections.LONG_DOCUMENT_CELLS = cells
+    t0 = time.perf_counter()
+    res = bialign.align(ar, en)
+    results[name] = res
+    out[name] = {{"align_s": round(time.perf_counter() - t0, 2), "pairs": len(res.pairs),
+                  "recall": recall(res, gold),
+                  "sections": Signature.parse(res.signature).sections}}
+d, s = ({{(p.arabic, p.english) for p in r.pairs}} for r in results.values())
+out["same_links"] = len(d & s)
+out["agreement"] = round(len(d & s) / max(1, len(d | s)), 4)
+print(json.dumps(out))
+"""
+
+
+def run_agree(sizes: list[int]) -> list[dict[str, Any]]:
+    """Sections against the dense path on the same pair: shared links over all links."""
+    out = []
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    for n in sizes:
+        code = _AGREE.format(bench=str(Path(__file__).parent), n=n)
+        proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
+                              text=True, check=True)  # fmt: skip
+        out.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+        print(f"  agree {out[-1]}", flush=True)
     return out
 
 
@@ -267,6 +354,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", help=f"comma-separated, from {','.join(RUNS)}")
     ap.add_argument("--sizes", default="100,300,1000,2000", help="sweep sizes per side")
     ap.add_argument("--json", type=Path, help="also write the figures to this file")
+    sections = ap.add_mutually_exclusive_group()
+    sections.add_argument(
+        "--force-sections", action="store_true", help="sweep: every size in sections"
+    )
+    sections.add_argument(
+        "--no-sections", action="store_true", help="sweep: no sections, the dense path"
+    )
     ap.add_argument(
         "--bare-package",
         action="store_true",
@@ -287,7 +381,10 @@ def main(argv: list[str] | None = None) -> int:
     if "threads" in wanted and NTREX.is_dir():
         results["threads"] = run_threads()
     if "sweep" in wanted and NTREX.is_dir():
-        results["sweep"] = run_sweep([int(x) for x in args.sizes.split(",")])
+        cells = 0 if args.force_sections else 10**18 if args.no_sections else None
+        results["sweep"] = run_sweep([int(x) for x in args.sizes.split(",")], cells)
+    if "agree" in wanted and NTREX.is_dir():
+        results["agree"] = run_agree([int(x) for x in args.sizes.split(",")])
     results["load_after"] = os.getloadavg()[0]
     if args.json:
         args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")

@@ -63,6 +63,7 @@ from .result import AlignedPair, Alignment, Evidence, NameEvidence
 from .scorers.anchors import shared_anchors
 from .scorers.base import Scorer, SentenceEncoder, SpanScorer
 from .search import HEADER_ROLES, TEXT_ROLES, _Bead, _search
+from .sections import is_long
 from .segmentation import Article, Segment, check_language, read_article
 from .weights import Weights, load_weights
 
@@ -511,8 +512,12 @@ class ScoredPair:
         return block
 
 
-def _score(ctx: ScoredPair) -> None:
-    """Sentence-level statistics, then the 1-1, 2-1 and 1-2 candidate blocks."""
+def _score(ctx: ScoredPair, document: dict[str, float] | None = None) -> None:
+    """Sentence-level statistics, then the 1-1, 2-1 and 1-2 candidate blocks.
+
+    ``document``: the document features, when they were found for a whole pair
+    of which ``ctx`` is one section (`bialign.sections`); by default, from ``ctx``.
+    """
     n, m = len(ctx.ar.segments), len(ctx.en.segments)
     raw, parts = ctx.sim(tuple((i,) for i in range(n)), tuple((j,) for j in range(m)))
     sim = np.where(ctx.mask, raw, 0.0)
@@ -527,9 +532,11 @@ def _score(ctx: ScoredPair) -> None:
     row_norm, col_norm = knn_mean(raw, k, axis=1), knn_mean(raw, k, axis=0)
     # The document model was fitted on the encoder's cosine: it reads that scale even
     # when a translator is averaged into `sim` (the translation alone otherwise).
-    ctx.document_features = document_features(
-        np.asarray(parts.get("embedding", raw)), ctx.ar, ctx.en, mask=ctx.mask
-    )
+    if document is None:
+        document = document_features(
+            np.asarray(parts.get("embedding", raw)), ctx.ar, ctx.en, mask=ctx.mask
+        )
+    ctx.document_features = dict(document)
     singles_a = tuple((i,) for i in range(n))
     singles_e = tuple((j,) for j in range(m))
     lexical_norms: tuple[np.ndarray | None, np.ndarray | None] = (None, None)
@@ -583,16 +590,31 @@ def _score(ctx: ScoredPair) -> None:
             block.parts = {}
 
 
-def _role_mask(ar: Article, en: Article, use_roles: bool) -> np.ndarray:
-    n, m = len(ar.segments), len(en.segments)
+def _role_kinds(ar: Article, en: Article, use_roles: bool) -> tuple[np.ndarray, np.ndarray] | None:
+    """Each segment's role kind by side (pairs of one kind may link); None: all may link.
+
+    Roles apply when both articles have page structure (a segment that is not
+    body text on each side) and ``use_roles``.
+    """
     ar_roles = [s.role for s in ar.segments]
     en_roles = [s.role for s in en.segments]
     structured = any(r != "body" for r in ar_roles) and any(r != "body" for r in en_roles)
     if not (use_roles and structured):
-        return np.ones((n, m), dtype=bool)
+        return None
     ar_kind = np.array([r if r not in TEXT_ROLES else "text" for r in ar_roles])
     en_kind = np.array([r if r not in TEXT_ROLES else "text" for r in en_roles])
-    return (ar_kind[:, None] == en_kind[None, :]).reshape(n, m)
+    return ar_kind, en_kind
+
+
+def _role_mask(ar: Article, en: Article, use_roles: bool) -> np.ndarray:
+    kinds = _role_kinds(ar, en, use_roles)
+    return _kind_mask(kinds, len(ar.segments), len(en.segments))
+
+
+def _kind_mask(kinds: tuple[np.ndarray, np.ndarray] | None, n: int, m: int) -> np.ndarray:
+    if kinds is None:
+        return np.ones((n, m), dtype=bool)
+    return (kinds[0][:, None] == kinds[1][None, :]).reshape(n, m)
 
 
 # --------------------------------------------------------------------------- public
@@ -766,7 +788,9 @@ def align(
             shipped one (``resources/document_model.json``) by default.
 
     Returns:
-        The `Alignment`: pairs, one-language content, signature.
+        The `Alignment`: pairs, one-language content, signature. A pair of more
+        than `bialign.sections.LONG_DOCUMENT_CELLS` sentence pairs is aligned in
+        sections (`bialign.sections`; its signature says ``sections:N``).
 
     Raises:
         OptionError: an option with a value it does not take (``roles="off"``,
@@ -785,7 +809,14 @@ def align(
         weights=weights,
         document_model=document_model,
     )
-    return prepare(arabic, english, options, keep_features=False).run()
+    ar, en = _read_pair(arabic, english)
+    encoding = _encode(ar, en, options)
+    if encoding.encoded is not None and is_long(len(ar.segments), len(en.segments)):
+        return _align_sections(ar, en, options, encoding)
+    ctx = _context(ar, en, options, encoding, keep_features=False)
+    with one_blas_thread():
+        _score(ctx)
+    return ctx.run()
 
 
 def prepare(
@@ -800,16 +831,39 @@ def prepare(
     Split from `align` so that fitting scripts can score once and search
     with many settings. ``keep_features=False`` drops the candidates' feature
     matrices once their probabilities are known (what `align` does: less
-    memory, but no `reweight`).
+    memory, but no `reweight`). It scores the whole pair at once however long
+    it is: `align` cuts a long pair into sections first (`bialign.sections`).
     """
     if options is None:
         options = AlignOptions()
     elif not isinstance(options, AlignOptions):
         raise OptionError("options", options, "a bialign.AlignOptions or None")
-    translator = options.translator
+    ar, en = _read_pair(arabic, english)
+    ctx = _context(ar, en, options, _encode(ar, en, options), keep_features=keep_features)
+    with one_blas_thread():
+        _score(ctx)
+    return ctx
+
+
+def _read_pair(arabic: Any, english: Any) -> tuple[Article, Article]:
     ar = _as_article(arabic, "ar", "Arabic")
     en = _as_article(english, "en", "English")
     _check_languages(ar, en)
+    return ar, en
+
+
+@dataclass
+class _Encoding:
+    """The similarity scorers of an alignment and each sentence's encoding (by side)."""
+
+    sim_parts: list[tuple[str, Scorer]]
+    lexical: Scorer | None
+    encoded: dict[str, list[Any]] | None
+
+
+def _encode(ar: Article, en: Article, options: AlignOptions) -> _Encoding:
+    """The scorers, and every sentence of both sides through the encoder once."""
+    translator = options.translator
     use_embedding = options.use_embedding
     sim_parts: list[tuple[str, Scorer]] = []
     if use_embedding:
@@ -828,23 +882,35 @@ def prepare(
             # Both sides in one call: fewer, fuller batches.
             both = embedder.encode([s.text for s in (*ar.segments, *en.segments)])
             encoded = {"ar": both[: len(ar.segments)], "en": both[len(ar.segments) :]}
-    ctx = ScoredPair(
+    return _Encoding(sim_parts, lexical, encoded)
+
+
+def _context(
+    ar: Article,
+    en: Article,
+    options: AlignOptions,
+    encoding: _Encoding,
+    *,
+    keep_features: bool,
+    mask: np.ndarray | None = None,
+    weights: Weights | None = None,
+    document_model: DocumentModel | None = None,
+) -> ScoredPair:
+    """A pair ready to score (`_score`); ``mask`` defaults to the pair's role rule."""
+    return ScoredPair(
         ar=ar,
         en=en,
-        sim_parts=sim_parts,
+        sim_parts=encoding.sim_parts,
         names=_Signals.get("names") if options.names else None,
         anchors=_Signals.get("anchors") if options.anchors else None,
-        weights=options.weights or load_weights(),
-        mask=_role_mask(ar, en, options.roles),
-        lexical=lexical,
-        encoded=encoded,
+        weights=weights or options.weights or load_weights(),
+        mask=_role_mask(ar, en, options.roles) if mask is None else mask,
+        lexical=encoding.lexical,
+        encoded=encoding.encoded,
         keep_features=bool(keep_features),
-        document_model=options.document_model or load_document_model(),
+        document_model=document_model or options.document_model or load_document_model(),
         options=options,
     )
-    with one_blas_thread():
-        _score(ctx)
-    return ctx
 
 
 @dataclass(frozen=True)
@@ -860,8 +926,8 @@ class Signature:
         ...     "anchors:yes|roles:strict|words:encoder|weights:w1|doc:d1|link:0.5|extend:0.6|"
         ...     "merge-tol:0.1|max-merge:3|gap:0.3/3|dp:0.5/0.4|version:0.1.0"
         ... )
-        >>> sig.encoder, sig.names, sig.link
-        ('use-multilingual-v3', True, 0.5)
+        >>> sig.encoder, sig.names, sig.link, sig.sections
+        ('use-multilingual-v3', True, 0.5, 1)
         >>> str(sig).startswith("bialign|sim:embedding|")
         True
     """
@@ -882,6 +948,7 @@ class Signature:
     gap: str
     dp: str
     version: str
+    sections: int = 1
 
     #: (field, key in the text), in the text's order.
     KEYS: ClassVar[tuple[tuple[str, str], ...]] = (
@@ -900,8 +967,12 @@ class Signature:
         ("max_merge", "max-merge"),
         ("gap", "gap"),
         ("dp", "dp"),
+        ("sections", "sections"),
         ("version", "version"),
     )
+    #: Keys left out of the text when the field has this value (and read back as it):
+    #: ``sections`` shows only for a long pair aligned in sections (`bialign.sections`).
+    OPTIONAL: ClassVar[dict[str, str]] = {"sections": "1"}
 
     def _text(self, name: str) -> str:
         value = getattr(self, name)
@@ -914,13 +985,18 @@ class Signature:
         return str(value)
 
     def __str__(self) -> str:
-        return "bialign|" + "|".join(f"{key}:{self._text(name)}" for name, key in self.KEYS)
+        parts = (
+            f"{key}:{self._text(name)}"
+            for name, key in self.KEYS
+            if self.OPTIONAL.get(key) != self._text(name)
+        )
+        return "bialign|" + "|".join(parts)
 
     @classmethod
     def parse(cls, text: str) -> Signature:
         """Read a signature's text (`Alignment.signature`); a `ValueError` when it is not one."""
         head, *parts = str(text).split("|")
-        fields = dict(part.split(":", 1) for part in parts if ":" in part)
+        fields = {**cls.OPTIONAL, **dict(part.split(":", 1) for part in parts if ":" in part)}
         if head != "bialign" or any(key not in fields for _, key in cls.KEYS):
             raise ValueError(f"not a bialign signature: {text!r}")
         raw = {name: fields[key] for name, key in cls.KEYS}
@@ -941,6 +1017,7 @@ class Signature:
             gap=raw["gap"],
             dp=raw["dp"],
             version=raw["version"],
+            sections=int(raw["sections"]),
         )
 
 
@@ -1027,7 +1104,9 @@ def _evidence(ctx: ScoredPair, b: _Bead) -> Evidence:
     )
 
 
-def select(ctx: ScoredPair) -> tuple[list[_Bead], list[_Bead], DocumentJudgment]:
+def select(
+    ctx: ScoredPair, *, people: bool = True
+) -> tuple[list[_Bead], list[_Bead], DocumentJudgment]:
     """Search, then condition the links on the document judgment and the calibrated score.
 
     Returns the links, the candidates (shown for review; their sentences stay
@@ -1037,7 +1116,9 @@ def select(ctx: ScoredPair) -> tuple[list[_Bead], list[_Bead], DocumentJudgment]
     links whose calibrated score is below ``min_score``. Such a pair is the
     ``"same event"`` when the two name at least the model's ``same_event_names``
     people in common (`bialign.document.shared_people`) or a link survives, else
-    ``"unrelated"`` (and then it has no links).
+    ``"unrelated"`` (and then it has no links). ``people=False`` leaves the
+    people out of it (a section of a long pair: they are looked for in the
+    whole pair).
     """
     w = ctx.weights
     beads = _search(ctx)
@@ -1045,12 +1126,12 @@ def select(ctx: ScoredPair) -> tuple[list[_Bead], list[_Bead], DocumentJudgment]
     model = ctx.document_model
     verdict = "counterpart"
     gated: list[_Bead] = []
-    people: tuple[str, ...] = ()
+    shared: tuple[str, ...] = ()
     if model is not None and p_doc < model.threshold:
         gated = [b for b in beads if b.p < model.related_link_threshold]
         beads = [b for b in beads if b.p >= model.related_link_threshold]
-        people = shared_people(ctx.ar, ctx.en)
-        verdict = "same event" if len(people) >= model.same_event_names else "unrelated"
+        shared = shared_people(ctx.ar, ctx.en) if people else ()
+        verdict = "same event" if len(shared) >= model.same_event_names else "unrelated"
     for b in beads + gated:
         b.p = w.calibrate(b.p)
     links = [b for b in beads if b.p >= w.min_score]
@@ -1060,7 +1141,7 @@ def select(ctx: ScoredPair) -> tuple[list[_Bead], list[_Bead], DocumentJudgment]
         # A link that survives the stricter threshold is itself evidence of one event.
         verdict = "same event"
     features = {k: round(float(v), 4) for k, v in ctx.document_features.items()}
-    judgment = DocumentJudgment(round(p_doc, 4), verdict, MappingProxyType(features), people)
+    judgment = DocumentJudgment(round(p_doc, 4), verdict, MappingProxyType(features), shared)
     return links, candidates, judgment
 
 
@@ -1098,4 +1179,116 @@ def _build_result(
         signature=str(signature(ctx)),
         document=document,
         candidates=_pairs(ctx, candidates or []),
+    )
+
+
+# --------------------------------------------------------------------------- long pairs
+
+
+def _align_sections(
+    ar: Article, en: Article, options: AlignOptions, encoding: _Encoding
+) -> Alignment:
+    """Align a long pair section by section (`bialign.sections`) into one `Alignment`.
+
+    The document judgment is made once, on the whole pair (its features read
+    block by block); each section pair is scored and searched as a pair of its
+    own, with that judgment, and its links are put back in whole-document indices.
+    """
+    from .document import features_from_reductions
+    from .sections import cut, scan, vectors
+
+    assert encoding.encoded is not None
+    encoded = encoding.encoded
+    n, m = len(ar.segments), len(en.segments)
+    kinds = _role_kinds(ar, en, options.roles)
+    found = scan(vectors(encoded["ar"]), vectors(encoded["en"]), kinds)
+    weights = options.weights or load_weights()
+    model = options.document_model or load_document_model()
+    # The whole pair, for its document judgment and signature (nothing is scored on it).
+    whole = _context(
+        ar, en, options, encoding, keep_features=False, mask=np.zeros((0, 0), dtype=bool),
+        weights=weights, document_model=model,
+    )  # fmt: skip
+    whole.document_features = features_from_reductions(n, m, ar, en, found.reductions)
+    sections = cut(n, m, found.anchors)
+    pairs: list[AlignedPair] = []
+    candidates: list[AlignedPair] = []
+    for sec in sections:
+        if sec.a1 == sec.a0 or sec.e1 == sec.e0:
+            continue  # one side has nothing here: its sentences stay one-sided
+        part = _Encoding(
+            encoding.sim_parts,
+            encoding.lexical,
+            {"ar": encoded["ar"][sec.a0 : sec.a1], "en": encoded["en"][sec.e0 : sec.e1]},
+        )
+        sub_kinds = (
+            None if kinds is None else (kinds[0][sec.a0 : sec.a1], kinds[1][sec.e0 : sec.e1])
+        )
+        ctx = _context(
+            _sub_article(ar, sec.a0, sec.a1),
+            _sub_article(en, sec.e0, sec.e1),
+            options,
+            part,
+            keep_features=False,
+            mask=_kind_mask(sub_kinds, sec.a1 - sec.a0, sec.e1 - sec.e0),
+            weights=weights,
+            document_model=model,
+        )
+        with one_blas_thread():
+            _score(ctx, document=whole.document_features)
+            links, held, _ = select(ctx, people=False)
+        pairs += [_shift(p, sec.a0, sec.e0) for p in _pairs(ctx, links)]
+        candidates += [_shift(p, sec.a0, sec.e0) for p in _pairs(ctx, held)]
+        del ctx, links, held
+    p_doc = whole.document_probability
+    verdict = "counterpart"
+    people: tuple[str, ...] = ()
+    if p_doc < model.threshold:
+        # As `select` judges a pair: the people both name, or links that survive.
+        people = shared_people(ar, en)
+        same_event = len(people) >= model.same_event_names or bool(pairs)
+        verdict = "same event" if same_event else "unrelated"
+    features = {k: round(float(v), 4) for k, v in whole.document_features.items()}
+    judgment = DocumentJudgment(round(p_doc, 4), verdict, MappingProxyType(features), people)
+    used_ar = {i for p in pairs for i in p.arabic}
+    used_en = {j for p in pairs for j in p.english}
+    return Alignment(
+        arabic=ar,
+        english=en,
+        pairs=tuple(sorted(pairs, key=_pair_order)),
+        arabic_only=tuple(s for s in ar.segments if s.index not in used_ar),
+        english_only=tuple(s for s in en.segments if s.index not in used_en),
+        signature=str(replace(signature(whole), sections=len(sections))),
+        document=judgment,
+        candidates=tuple(sorted(candidates, key=_pair_order)),
+    )
+
+
+def _pair_order(pair: AlignedPair) -> tuple[int, int]:
+    return min(pair.english), min(pair.arabic)
+
+
+def _sub_article(article: Article, lo: int, hi: int) -> Article:
+    """Segments ``lo`` to ``hi`` of an article as an article of their own (indexed from 0)."""
+    return Article(
+        text=article.text,
+        lang=article.lang,
+        segments=tuple(replace(s, index=k) for k, s in enumerate(article.segments[lo:hi])),
+        source=article.source,
+    )
+
+
+def _shift(pair: AlignedPair, da: int, de: int) -> AlignedPair:
+    """A section's pair in whole-document indices (its evidence too)."""
+    ev = pair.evidence
+    names = tuple(
+        replace(nm, arabic_segment=nm.arabic_segment + da, english_segment=nm.english_segment + de)
+        for nm in ev.names
+    )
+    scores = tuple(((i + da, j + de), p) for (i, j), p in ev.single_scores)
+    return replace(
+        pair,
+        arabic=tuple(i + da for i in pair.arabic),
+        english=tuple(j + de for j in pair.english),
+        evidence=replace(ev, names=names, single_scores=scores),
     )

@@ -231,34 +231,68 @@ def document_features(
     """
     import numpy as np
 
+    n, m = sim.shape
+    if n == 0 or m == 0:
+        return features_from_reductions(n, m, arabic, english, None)
+    s = np.where(mask, sim, -1.0) if mask is not None else sim
+    reductions = Reductions(
+        row=s.argmax(axis=1),
+        col=s.argmax(axis=0),
+        row_max=s.max(axis=1),
+        col_max=s.max(axis=0),
+        row_knn=knn_mean(sim, MARGIN_NEIGHBOURS, axis=1),
+        col_knn=knn_mean(sim, MARGIN_NEIGHBOURS, axis=0),
+    )
+    return features_from_reductions(n, m, arabic, english, reductions)
+
+
+@dataclass(frozen=True)
+class Reductions:
+    """What the document features read of the similarity matrix: per row and per column.
+
+    ``row``/``col``: the best counterpart (first on ties) among the allowed
+    pairs; ``row_max``/``col_max``: its similarity (-1 when none is allowed);
+    ``row_knn``/``col_knn``: the mean of the `MARGIN_NEIGHBOURS` highest
+    similarities, roles ignored. Long documents compute them block by block
+    (`bialign.sections`), without holding the whole matrix.
+    """
+
+    row: np.ndarray
+    col: np.ndarray
+    row_max: np.ndarray
+    col_max: np.ndarray
+    row_knn: np.ndarray
+    col_knn: np.ndarray
+
+
+def features_from_reductions(
+    n: int, m: int, arabic: Article, english: Article, r: Reductions | None
+) -> dict[str, float]:
+    """The document features from the matrix's row and column reductions (see `Reductions`)."""
+    import numpy as np
+
     from .scorers.anchors import extract_anchors
 
-    n, m = sim.shape
     out = dict.fromkeys(DOCUMENT_FEATURES, 0.0)
     out["length"] = min(abs(math.log((n + 1) / (m + 1))), LENGTH_CAP)
     a = extract_anchors(arabic.text, "ar").items
     e = extract_anchors(english.text, "en").items
     out["anchors"] = len(a & e) / (min(len(a), len(e)) + 1)
-    if n == 0 or m == 0:
+    if n == 0 or m == 0 or r is None:
         return out
-    s = np.where(mask, sim, -1.0) if mask is not None else sim
-    row = s.argmax(axis=1)
-    col = s.argmax(axis=0)
-    mutual = [(i, int(row[i])) for i in range(n) if col[row[i]] == i and s[i, row[i]] > -1.0]
-    rn = knn_mean(sim, MARGIN_NEIGHBOURS, axis=1)
-    cn = knn_mean(sim, MARGIN_NEIGHBOURS, axis=0)
+    row, col = r.row, r.col
+    mutual = [i for i in range(n) if col[row[i]] == i and r.row_max[i] > -1.0]
+    rn, cn = r.row_knn, r.col_knn
     strong = [
-        float(sim[i, j])
-        for i, j in mutual
-        if sim[i, j] >= MUTUAL_MARGIN * max((rn[i] + cn[j]) / 2, 1e-3)
+        float(r.row_max[i])
+        for i in mutual
+        if r.row_max[i] >= MUTUAL_MARGIN * max((rn[i] + cn[row[i]]) / 2, 1e-3)
     ]
     out["mutual"] = len(strong) / min(n, m)
-    best = sorted((float(sim[i, j]) for i, j in mutual), reverse=True)
+    best = sorted((float(r.row_max[i]) for i in mutual), reverse=True)
     k = max(1, math.ceil(min(n, m) / 4))
     out["top_sim"] = float(np.mean(best[:k])) if best else 0.0
-    out["best_median"] = float(
-        np.median(np.concatenate([s.max(axis=1), s.max(axis=0)]).clip(0.0, 1.0))
-    )
+    out["best_median"] = float(np.median(np.concatenate([r.row_max, r.col_max]).clip(0.0, 1.0)))
     return out
 
 
