@@ -215,9 +215,18 @@ def _monotone_pass(
         hi = np.full(n + 1, m, dtype=np.int64)
     else:
         assert ctx.stats is not None
-        centre = np.interp(np.arange(n + 1) - 0.5, *ctx.stats.anchors)
-        lo = np.clip(np.floor(centre) - _DP_BAND, 0, m).astype(np.int64)
-        hi = np.clip(np.ceil(centre) + _DP_BAND, 0, m).astype(np.int64)
+        ai, aj = ctx.stats.anchors
+        rows = np.arange(n + 1) - 0.5
+        centre = np.interp(rows, ai, aj)
+        # Before the first anchor and after the last, the path may also keep the anchor's
+        # offset (one side opens with sentences the other lacks) rather than head for the
+        # corner: the band covers both lines there.
+        parallel = centre
+        if len(ai) > 2:
+            parallel = np.where(rows < ai[1], aj[1] - (ai[1] - rows), centre)
+            parallel = np.where(rows > ai[-2], aj[-2] + (rows - ai[-2]), parallel)
+        lo = np.clip(np.floor(np.minimum(centre, parallel)) - _DP_BAND, 0, m).astype(np.int64)
+        hi = np.clip(np.ceil(np.maximum(centre, parallel)) + _DP_BAND, 0, m).astype(np.int64)
     neg = -1e18
     score = np.full((n + 1, m + 1), neg)
     back = np.zeros((n + 1, m + 1), dtype=np.int8)  # 1 skip-ar, 2 skip-en, 3 1-1, 4 2-1, 5 1-2
