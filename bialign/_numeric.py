@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["finite_number", "knn_mean", "one_blas_thread"]
+__all__ = ["ONE_THREAD_CELLS", "finite_number", "knn_mean", "one_blas_thread"]
 
 
 def finite_number(value: object) -> bool:
@@ -38,14 +38,22 @@ def knn_mean(sim: np.ndarray, k: int, axis: int) -> np.ndarray:
     return np.take(part, range(kk), axis=axis).mean(axis=axis)
 
 
-def one_blas_thread() -> contextlib.AbstractContextManager[object]:
-    """Run the enclosed numpy work on one BLAS thread.
+#: Up to this many sentence pairs, `one_blas_thread` limits BLAS to one thread.
+ONE_THREAD_CELLS = 250_000
+
+
+def one_blas_thread(cells: int = 0) -> contextlib.AbstractContextManager[object]:
+    """Run the enclosed numpy work on one BLAS thread, for a pair of ``cells`` sentence pairs.
 
     The aligner's work after encoding multiplies small matrices (a few dozen
-    rows): there, a second BLAS thread costs more in hand-over than it saves
-    (measured in the docs' "Speed and memory" section). The encoder sets its
-    own thread count inside. The limit is process-wide while it holds.
+    rows): there, a second BLAS thread costs more in hand-over than it saves on
+    a loaded machine, and nothing on an idle one (measured in the docs' "Speed
+    and memory" section). Above `ONE_THREAD_CELLS` (long documents, large
+    products) the threads stay. The encoder sets its own thread count inside.
+    The limit is process-wide while it holds.
     """
+    if cells > ONE_THREAD_CELLS:
+        return contextlib.nullcontext()
     from threadpoolctl import threadpool_limits
 
     return threadpool_limits(limits=1, user_api="blas")

@@ -321,7 +321,7 @@ class ScoredPair:
 
     def run(self) -> Alignment:
         """Search and build the result."""
-        with one_blas_thread():
+        with one_blas_thread(len(self.ar.segments) * len(self.en.segments)):
             return _build_result(self, *select(self))
 
     def sim(self, a_groups: Groups, e_groups: Groups) -> tuple[np.ndarray, dict[str, np.ndarray]]:
@@ -814,7 +814,7 @@ def align(
     if encoding.encoded is not None and is_long(len(ar.segments), len(en.segments)):
         return _align_sections(ar, en, options, encoding)
     ctx = _context(ar, en, options, encoding, keep_features=False)
-    with one_blas_thread():
+    with one_blas_thread(len(ar.segments) * len(en.segments)):
         _score(ctx)
     return ctx.run()
 
@@ -840,7 +840,7 @@ def prepare(
         raise OptionError("options", options, "a bialign.AlignOptions or None")
     ar, en = _read_pair(arabic, english)
     ctx = _context(ar, en, options, _encode(ar, en, options), keep_features=keep_features)
-    with one_blas_thread():
+    with one_blas_thread(len(ar.segments) * len(en.segments)):
         _score(ctx)
     return ctx
 
@@ -1234,7 +1234,7 @@ def _align_sections(
             weights=weights,
             document_model=model,
         )
-        with one_blas_thread():
+        with one_blas_thread((sec.a1 - sec.a0) * (sec.e1 - sec.e0)):
             _score(ctx, document=whole.document_features)
             links, held, _ = select(ctx, people=False)
         pairs += [_shift(p, sec.a0, sec.e0) for p in _pairs(ctx, links)]

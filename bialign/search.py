@@ -114,6 +114,8 @@ def _search(ctx: ScoredPair) -> list[_Bead]:
 #: How many of a left-over sentence's most similar left-over counterparts
 #: `_split_links` tries as the two halves of one link.
 SPLIT_CANDIDATES = 3
+#: How many left-over sentences `_split_links` scores in one block.
+SPLIT_BATCH = 16
 
 
 def _split_links(
@@ -156,20 +158,23 @@ def _split_links(
             ]
             if pairs:
                 tries[i] = pairs
-        if not tries:
-            continue
-        # One block for the side: every sentence tried against every span tried.
-        singles_tried = tuple((i,) for i in tries)
-        spans = tuple(sorted({ab for pairs in tries.values() for ab in pairs}))
-        where = {ab: k for k, ab in enumerate(spans)}
-        if side == "ar":
-            probs = ctx.block(singles_tried, spans, every_pair=True).p
-        else:
-            probs = ctx.block(spans, singles_tried, every_pair=True).p.T
-        for row, (i, pairs) in enumerate(tries.items()):
-            pk, (a, b) = max((float(probs[row, where[ab]]), ab) for ab in pairs)
-            if pk >= w.link_threshold and pk > max(singles[i, a], singles[i, b]):
-                found.append((pk, side, i, (a, b)))
+        # A few sentences at a time in one block: each tried against every span tried
+        # for them (one block per sentence costs its overhead every time; one for all
+        # would grow with the square of the left-over sentences of a long pair).
+        items = list(tries.items())
+        for c0 in range(0, len(items), SPLIT_BATCH):
+            batch = items[c0 : c0 + SPLIT_BATCH]
+            singles_tried = tuple((i,) for i, _ in batch)
+            spans = tuple(sorted({ab for _, pairs in batch for ab in pairs}))
+            where = {ab: k for k, ab in enumerate(spans)}
+            if side == "ar":
+                probs = ctx.block(singles_tried, spans, every_pair=True).p
+            else:
+                probs = ctx.block(spans, singles_tried, every_pair=True).p.T
+            for row, (i, pairs) in enumerate(batch):
+                pk, (a, b) = max((float(probs[row, where[ab]]), ab) for ab in pairs)
+                if pk >= w.link_threshold and pk > max(singles[i, a], singles[i, b]):
+                    found.append((pk, side, i, (a, b)))
     found.sort(key=lambda f: (-f[0], f[1], f[2]))
     for pk, side, i, (a, b) in found:
         taken, other_taken = (ar_bead, en_bead) if side == "ar" else (en_bead, ar_bead)
