@@ -1124,22 +1124,22 @@ def select(
     beads = _search(ctx)
     p_doc = ctx.document_probability
     model = ctx.document_model
-    verdict = "counterpart"
+    related = model is not None and p_doc < model.threshold
     gated: list[_Bead] = []
     shared: tuple[str, ...] = ()
-    if model is not None and p_doc < model.threshold:
+    if model is not None and related:
         gated = [b for b in beads if b.p < model.related_link_threshold]
         beads = [b for b in beads if b.p >= model.related_link_threshold]
         shared = shared_people(ctx.ar, ctx.en) if people else ()
-        verdict = "same event" if len(shared) >= model.same_event_names else "unrelated"
     for b in beads + gated:
         b.p = w.calibrate(b.p)
     links = [b for b in beads if b.p >= w.min_score]
     # Links the document judgment or the score threshold held back stay reviewable.
     candidates = [b for b in beads if b.p < w.min_score] + gated
-    if verdict == "unrelated" and links:
+    verdict = "counterpart"
+    if model is not None and related:
         # A link that survives the stricter threshold is itself evidence of one event.
-        verdict = "same event"
+        verdict = model.related_verdict(shared, linked=bool(links))
     features = {k: round(float(v), 4) for k, v in ctx.document_features.items()}
     judgment = DocumentJudgment(round(p_doc, 4), verdict, MappingProxyType(features), shared)
     return links, candidates, judgment
@@ -1246,8 +1246,7 @@ def _align_sections(
     if p_doc < model.threshold:
         # As `select` judges a pair: the people both name, or links that survive.
         people = shared_people(ar, en)
-        same_event = len(people) >= model.same_event_names or bool(pairs)
-        verdict = "same event" if same_event else "unrelated"
+        verdict = model.related_verdict(people, linked=bool(pairs))
     features = {k: round(float(v), 4) for k, v in whole.document_features.items()}
     judgment = DocumentJudgment(round(p_doc, 4), verdict, MappingProxyType(features), people)
     used_ar = {i for p in pairs for i in p.arabic}

@@ -35,7 +35,7 @@ from __future__ import annotations
 import json
 import math
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -165,6 +165,13 @@ class DocumentModel:
             c * float(features[f]) for f, c in zip(DOCUMENT_FEATURES, self.coef, strict=True)
         )
         return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
+
+    def related_verdict(self, people: Sequence[str], linked: bool = False) -> str:
+        """The verdict of two articles that are not counterparts: ``"same event"`` when
+        they name at least `same_event_names` ``people`` in common or a link of theirs
+        survives (``linked``), else ``"unrelated"``."""
+        same = linked or len(people) >= self.same_event_names
+        return "same event" if same else "unrelated"
 
     def to_json(self) -> str:
         return json.dumps(

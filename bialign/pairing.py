@@ -420,8 +420,7 @@ def pair(
         if p < thr:
             if (i, j) not in people:
                 people[(i, j)] = shared_people(ar_arts[ar_ids[i]], en_arts[en_ids[j]])
-            enough = len(people[(i, j)]) >= model.same_event_names
-            verdict = "same event" if enough else "unrelated"
+            verdict = model.related_verdict(people[(i, j)])
         return DocumentMatch(
             arabic=ar_ids[i],
             english=en_ids[j],

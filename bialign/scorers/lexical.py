@@ -206,12 +206,13 @@ class WordOverlap:
         counts: np.ndarray,
         starts: np.ndarray,
         own: Sequence[tuple[int, ...]],
+        own_words: np.ndarray,
         other: Sequence[tuple[int, ...]],
     ) -> np.ndarray:
-        """Per (own group, other group): the mean over the own group's words of each
-        word's best match in the other group (recall seen from one side)."""
+        """Per (own group, other group): the mean over the own group's ``own_words``
+        words of each word's best match in the other group (recall seen from one side)."""
         sums = _group_sum(self._per_sentence(_group_best(best, other), counts, starts), own)
-        return sums / np.maximum(_group_sum(counts[:, None], own), 1.0)
+        return sums / np.maximum(own_words, 1.0)[:, None]
 
     def f1(
         self, a_groups: Sequence[tuple[int, ...]], e_groups: Sequence[tuple[int, ...]]
@@ -221,9 +222,11 @@ class WordOverlap:
             return np.zeros((len(a_groups), len(e_groups)))
         ca = _group_sum(self.ar_counts[:, None], a_groups)[:, 0]
         ce = _group_sum(self.en_counts[:, None], e_groups)[:, 0]
-        recall = self._mean_best(self.ar_best, self.ar_counts, self._ar_starts, a_groups, e_groups)
+        recall = self._mean_best(
+            self.ar_best, self.ar_counts, self._ar_starts, a_groups, ca, e_groups
+        )
         precision = self._mean_best(
-            self.en_best, self.en_counts, self._en_starts, e_groups, a_groups
+            self.en_best, self.en_counts, self._en_starts, e_groups, ce, a_groups
         ).T
         f = 2 * recall * precision / np.maximum(recall + precision, 1e-9)
         return np.where((ca > 0)[:, None] & (ce > 0)[None, :], f, 0.0)
