@@ -61,7 +61,7 @@ from .features import (
 )
 from .result import AlignedPair, Alignment, Evidence, NameEvidence
 from .scorers.anchors import shared_anchors
-from .scorers.base import Scorer, SentenceEncoder, SpanScorer
+from .scorers.base import PairIndex, PairIndexer, Scorer, SentenceEncoder, SpanScorer
 from .search import HEADER_ROLES, TEXT_ROLES, _Bead, _search
 from .sections import is_long
 from .segmentation import Article, Segment, check_language, read_article
@@ -264,6 +264,8 @@ class ScoredPair:
     _lexical_cache: dict[tuple[Groups, Groups], np.ndarray] = field(default_factory=dict)
     # The words' best matches (`word_overlap`); False when the documents are too long for it.
     _word_overlap: WordOverlap | bool | None = None
+    # The names and anchors scorers' reading of each sentence (`PairIndexer`), by scorer.
+    _indexes: dict[str, PairIndex] = field(default_factory=dict)
 
     @property
     def document_probability(self) -> float:
@@ -323,6 +325,25 @@ class ScoredPair:
         """Search and build the result."""
         with one_blas_thread(len(self.ar.segments) * len(self.en.segments)):
             return _build_result(self, *select(self))
+
+    def span_scores(self, which: str, c: Candidates) -> np.ndarray | None:
+        """The ``"names"`` or ``"anchors"`` scorer's matrix for a block (None without it).
+
+        A `PairIndexer` reads each sentence once and scores the spans by index;
+        any other scorer gets the spans' joined texts.
+        """
+        scorer = self.names if which == "names" else self.anchors
+        if scorer is None:
+            return None
+        if not isinstance(scorer, PairIndexer):
+            return scorer.score(c.a_texts, c.e_texts)
+        index = self._indexes.get(which)
+        if index is None:
+            index = scorer.index_pair(
+                [s.text for s in self.ar.segments], [s.text for s in self.en.segments]
+            )
+            self._indexes[which] = index
+        return index.score(c.a_groups, c.e_groups)
 
     def sim(self, a_groups: Groups, e_groups: Groups) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """Cross-lingual similarity of spans: the mean of the similarity scorers.

@@ -240,13 +240,13 @@ def _length(c: Candidates) -> np.ndarray:
 
 
 def _names(c: Candidates) -> np.ndarray:
-    scorer = c.ctx.names
-    return scorer.score(c.a_texts, c.e_texts) if scorer else np.zeros(c.shape)
+    scores = c.ctx.span_scores("names", c)
+    return np.zeros(c.shape) if scores is None else scores
 
 
 def _anchors(c: Candidates) -> np.ndarray:
-    scorer = c.ctx.anchors
-    return scorer.score(c.a_texts, c.e_texts) - 0.5 if scorer else np.zeros(c.shape)
+    scores = c.ctx.span_scores("anchors", c)
+    return np.zeros(c.shape) if scores is None else scores - 0.5
 
 
 def _sim_gain(c: Candidates) -> np.ndarray:

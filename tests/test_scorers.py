@@ -248,3 +248,61 @@ def test_anchors_ignore_digits_int_cannot_read() -> None:
     from bialign.scorers.anchors import extract_anchors
 
     assert extract_anchors("\U0001ccf0 and 2025", "en").items == {"year:2025"}
+
+
+# --- Spans scored by index (PairIndexer): the same as the joined text -----------------------
+
+
+def _span_groups(n: int) -> list[tuple[int, ...]]:
+    return [(i,) for i in range(n)] + [(i, i + 1) for i in range(n - 1)] + [(0, 2)] * (n > 2)
+
+
+@pytest.mark.parametrize("scorer_name", ["names", "anchors"])
+def test_pair_index_scores_spans_as_their_joined_text(scorer_name: str) -> None:
+    from bialign.scorers.base import PairIndexer
+
+    scorer = get_scorer(scorer_name)
+    assert isinstance(scorer, PairIndexer)
+    seeds = sorted((ROOT / "seeds").glob("*.txt"))
+    ar = [s.text for s in read_article(seeds[2]).segments]  # 002, Arabic
+    for other in (seeds[0], seeds[1]):  # 000 and 001, English
+        en = [s.text for s in read_article(other).segments]
+        a_groups, e_groups = _span_groups(len(ar)), _span_groups(len(en))
+        got = scorer.index_pair(ar, en).score(a_groups, e_groups)
+        want = scorer.score(
+            [" ".join(ar[i] for i in g) for g in a_groups],
+            [" ".join(en[j] for j in g) for g in e_groups],
+        )
+        np.testing.assert_allclose(got, want, atol=1e-12)
+        assert (got > (0.5 if scorer_name == "anchors" else 0.0)).sum() > 10
+
+
+@pytest.mark.parametrize(
+    ("scorer_name", "arabic", "english"),
+    [
+        # a name across a join without a stop: عبد + الله is one unit, "Abdullah"
+        ("names", ["التقى الأمير عبد", "الله في عمان."], ["Prince Abdullah met him in Amman."]),
+        # "de" opens a name only after one: "Charles. de Gaulle" is read again as one text
+        ("names", ["استقبل شارل ديغول."], ["He met Charles.", "de Gaulle came."]),
+        # a month of two words across a join without a stop
+        ("anchors", ["وصل في تشرين", "الثاني 2025."], ["He arrived in November 2025."]),
+    ],
+)
+def test_pair_index_reads_a_join_without_a_stop_again(
+    scorer_name: str, arabic: list[str], english: list[str]
+) -> None:
+    scorer = get_scorer(scorer_name)
+    a_groups, e_groups = _span_groups(len(arabic)), _span_groups(len(english))
+    got = scorer.index_pair(arabic, english).score(a_groups, e_groups)
+    want = scorer.score(
+        [" ".join(arabic[i] for i in g) for g in a_groups],
+        [" ".join(english[j] for j in g) for g in e_groups],
+    )
+    np.testing.assert_allclose(got, want, atol=1e-12)
+    if scorer_name == "names":  # the span's names themselves, not only their scores
+        from bialign.scorers.names import _arabic_items, _english_items
+
+        index = scorer.index_pair(arabic, english)
+        for side, texts, read in (("ar", arabic, _arabic_items), ("en", english, _english_items)):
+            if len(texts) > 1:
+                assert index._items(side, (0, 1)) == read(" ".join(texts[:2]), True)

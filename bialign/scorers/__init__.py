@@ -10,20 +10,26 @@ from __future__ import annotations
 
 from .base import (
     FunctionScorer,
+    PairIndex,
+    PairIndexer,
     Scorer,
     SentenceEncoder,
     SpanScorer,
     available_scorers,
+    ends_cleanly,
     get_scorer,
     register_scorer,
 )
 
 __all__ = [
     "FunctionScorer",
+    "PairIndex",
+    "PairIndexer",
     "Scorer",
     "SentenceEncoder",
     "SpanScorer",
     "available_scorers",
+    "ends_cleanly",
     "get_scorer",
     "register_scorer",
 ]

@@ -24,7 +24,7 @@ import regex
 
 from .._resources import read_toml, resource_path
 from ..normalize import fold_digits, normalize_arabic, normalize_english
-from .base import check_matrix
+from .base import check_matrix, ends_cleanly
 
 __all__ = ["KINDS", "AnchorScorer", "Anchors", "extract_anchors", "shared_anchors"]
 
@@ -136,28 +136,73 @@ class AnchorScorer:
     name = "anchors"
 
     def score(self, arabic: Sequence[str], english: Sequence[str]) -> np.ndarray:
-        n, m = len(arabic), len(english)
-        if n == 0 or m == 0:
-            return np.full((n, m), 0.5)
         a_items = [extract_anchors(t, "ar").items for t in arabic]
         e_items = [extract_anchors(t, "en").items for t in english]
-        vocab = {x: i for i, x in enumerate(sorted(set().union(*a_items, *e_items)))}
-        if not vocab:
-            return np.full((n, m), 0.5)
-        A = np.zeros((n, len(vocab)), dtype=np.float32)
-        E = np.zeros((m, len(vocab)), dtype=np.float32)
-        for i, s in enumerate(a_items):
-            A[i, [vocab[x] for x in s]] = 1.0
-        for j, s in enumerate(e_items):
-            E[j, [vocab[x] for x in s]] = 1.0
-        matched = A @ E.T
-        contradicted = np.zeros((n, m), dtype=np.float32)
-        for kind in KINDS:
-            cols = [i for x, i in vocab.items() if x.startswith(kind + ":")]
-            if not cols:
-                continue
-            ak, ek = A[:, cols], E[:, cols]
-            both = np.outer(ak.any(axis=1), ek.any(axis=1))
-            contradicted += (both & ((ak @ ek.T) == 0)).astype(np.float32)
-        out = 0.5 + 0.5 * (matched - contradicted) / (matched + contradicted + 1.0)
-        return check_matrix(out.astype(np.float64), self.name)
+        return _agreement(a_items, e_items, self.name)
+
+    def index_pair(self, arabic: Sequence[str], english: Sequence[str]) -> _PairAnchors:
+        """A pair's anchors by sentence, to score spans of them by index (`PairIndexer`).
+
+        A span's anchors are its sentences' anchors when each of its sentences
+        but the last ends in a stop (`bialign.scorers.base.ends_cleanly`);
+        other spans are read again as joined text.
+        """
+        return _PairAnchors(self.name, list(arabic), list(english))
+
+
+class _PairAnchors:
+    """The anchors of one pair's sentences (`AnchorScorer.index_pair`)."""
+
+    def __init__(self, name: str, arabic: list[str], english: list[str]) -> None:
+        self.name = name
+        self.texts = {"ar": arabic, "en": english}
+        self.items = {
+            lang: [extract_anchors(t, lang).items for t in texts]
+            for lang, texts in self.texts.items()
+        }
+        self.joins = {lang: [ends_cleanly(t) for t in texts] for lang, texts in self.texts.items()}
+
+    def _span(self, lang: str, group: Sequence[int]) -> frozenset[str]:
+        own = self.items[lang]
+        if len(group) == 1:
+            return own[group[0]]
+        if all(self.joins[lang][i] for i in group[:-1]):
+            return frozenset().union(*(own[i] for i in group))
+        return extract_anchors(" ".join(self.texts[lang][i] for i in group), lang).items
+
+    def score(
+        self, arabic: Sequence[Sequence[int]], english: Sequence[Sequence[int]]
+    ) -> np.ndarray:
+        """Anchor agreement of every Arabic span against every English span (index tuples)."""
+        a_items = [self._span("ar", g) for g in arabic]
+        e_items = [self._span("en", g) for g in english]
+        return _agreement(a_items, e_items, self.name)
+
+
+def _agreement(
+    a_items: Sequence[frozenset[str]], e_items: Sequence[frozenset[str]], name: str
+) -> np.ndarray:
+    """``0.5 + 0.5 * (matched - contradicted) / (matched + contradicted + 1)`` per pair."""
+    n, m = len(a_items), len(e_items)
+    if n == 0 or m == 0:
+        return np.full((n, m), 0.5)
+    vocab = {x: i for i, x in enumerate(sorted(set().union(*a_items, *e_items)))}
+    if not vocab:
+        return np.full((n, m), 0.5)
+    A = np.zeros((n, len(vocab)), dtype=np.float32)
+    E = np.zeros((m, len(vocab)), dtype=np.float32)
+    for i, s in enumerate(a_items):
+        A[i, [vocab[x] for x in s]] = 1.0
+    for j, s in enumerate(e_items):
+        E[j, [vocab[x] for x in s]] = 1.0
+    matched = A @ E.T
+    contradicted = np.zeros((n, m), dtype=np.float32)
+    for kind in KINDS:
+        cols = [i for x, i in vocab.items() if x.startswith(kind + ":")]
+        if not cols:
+            continue
+        ak, ek = A[:, cols], E[:, cols]
+        both = np.outer(ak.any(axis=1), ek.any(axis=1))
+        contradicted += (both & ((ak @ ek.T) == 0)).astype(np.float32)
+    out = 0.5 + 0.5 * (matched - contradicted) / (matched + contradicted + 1.0)
+    return check_matrix(out.astype(np.float64), name)

@@ -7,16 +7,20 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
+import regex
 
 from ..errors import InputError, UnknownNameError
 
 __all__ = [
     "FunctionScorer",
+    "PairIndex",
+    "PairIndexer",
     "Scorer",
     "SentenceEncoder",
     "SpanScorer",
     "available_scorers",
     "check_matrix",
+    "ends_cleanly",
     "get_scorer",
     "register_scorer",
     "registered",
@@ -52,6 +56,49 @@ class SpanScorer(Scorer, Protocol):
     def score_spans(
         self, arabic: Sequence[Sequence[str]], english: Sequence[Sequence[str]]
     ) -> np.ndarray: ...
+
+
+@runtime_checkable
+class PairIndex(Protocol):
+    """One article pair's sentences as a scorer read them once (`PairIndexer.index_pair`)."""
+
+    def score(
+        self, arabic: Sequence[Sequence[int]], english: Sequence[Sequence[int]]
+    ) -> np.ndarray: ...
+
+
+@runtime_checkable
+class PairIndexer(Scorer, Protocol):
+    """A scorer that reads each sentence of a pair once and scores spans by index.
+
+    ``index_pair(arabic, english)`` takes the two articles' sentences and
+    returns a `PairIndex` whose ``score(a_groups, e_groups)`` gives, for spans
+    given as tuples of sentence indices, what ``score`` gives for the same
+    spans as text (each span's sentences joined with a space). The aligner
+    scores its merged spans this way: what a span holds is made from what its
+    sentences hold, instead of reading every merged text again.
+    """
+
+    def index_pair(self, arabic: Sequence[str], english: Sequence[str]) -> PairIndex: ...
+
+
+# A sentence that ends in a stop (then closing quotes or brackets) cannot share a word,
+# a name or a number with the sentence joined after it.
+_CLEAN_END = regex.compile(r"[.!?؟…:][\"'”’»)\]]*\s*$")
+
+
+def ends_cleanly(text: str) -> bool:
+    """Whether ``text`` ends in a stop (``. ! ? ؟ … :``, then closing quotes or brackets).
+
+    Joined after such a text, the next sentence starts afresh: a multi-word
+    name, date or number cannot run across the join, so what the joined text
+    holds is what its two parts hold.
+
+    Examples:
+        >>> ends_cleanly("He left."), ends_cleanly("Headline without a stop")
+        (True, False)
+    """
+    return _CLEAN_END.search(text) is not None
 
 
 @runtime_checkable

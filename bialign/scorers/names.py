@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import numpy as np
@@ -19,10 +19,10 @@ from ..names.api import _MAX_CHARS, DEFAULT_THRESHOLD
 from ..names.cache import lru
 from ..names.dictionary import _attested_many, _unit_similarity
 from ..names.distance import _rule_similarity
-from ..names.letters import _AR_ANY, _check_str
+from ..names.letters import _AR_ANY, _EN_INNER, _EN_TOKEN, _HYPHENS, _check_str
 from ..names.sentences import _coverage, _maximal, _parse_arabic, _parse_english
 from ..names.skeletons import _STRICT_FLOOR, _ar_keys, _lat_keys
-from .base import check_matrix
+from .base import check_matrix, ends_cleanly
 
 # NameScorer consults the dictionary only for names at least this similar by the rules.
 _DICT_FLOOR = 0.4
@@ -92,41 +92,129 @@ class NameScorer:
         """
         arabic = _check_seq(arabic, "arabic")
         english = _check_seq(english, "english")
-        n_ar, n_en = len(arabic), len(english)
-        out = np.zeros((n_ar, n_en), dtype=np.float64)
-        if not n_ar or not n_en:
-            return out
-        # 1. Items per sentence: ("g", ids) for gazetteer hits, ("u", reading...) for names.
-        ar_items: dict[Any, set[int]] = defaultdict(set)  # item -> Arabic sentences
-        en_items: dict[Any, set[int]] = defaultdict(set)
-        for i, text in enumerate(arabic):
-            for item in _arabic_items(text[:_MAX_CHARS], self.use_gazetteer):
-                ar_items[item].add(i)
-        for j, text in enumerate(english):
-            for item in _english_items(text[:_MAX_CHARS], self.use_gazetteer):
-                en_items[item].add(j)
-        # 2. Matching items: gazetteer ids, Latin identity, transliteration (blocked).
-        pairs = _item_pairs(ar_items, en_items, self.threshold, self.use_romanizer)
-        # 3. Combine: per Arabic item, the best English item per English sentence.
-        log_keep = np.zeros((n_ar, n_en), dtype=np.float64)
-        for a_item, matches in pairs.items():
-            rows = np.fromiter(sorted(ar_items[a_item]), dtype=np.int64)
-            best = np.zeros(n_en, dtype=np.float64)
-            for e_item, s in matches:
-                cols = np.fromiter(en_items[e_item], dtype=np.int64)
-                w = min(self._weight(len(rows), n_ar), self._weight(len(cols), n_en))
-                np.maximum.at(best, cols, min(s * w, 1.0 - 1e-9))
-            cols = np.nonzero(best)[0]
-            if cols.size:
-                log_keep[np.ix_(rows, cols)] += np.log1p(-best[cols])
-        out = -np.expm1(log_keep)
-        out[out == 0.0] = 0.0  # no -0.0
-        return check_matrix(out, self.name)
+        index = _PairNames(self, arabic, english)
+        return index.score([(i,) for i in range(len(arabic))], [(j,) for j in range(len(english))])
+
+    def index_pair(self, arabic: Sequence[str], english: Sequence[str]) -> _PairNames:
+        """The names of a pair's sentences, to score spans of them by index (`PairIndexer`).
+
+        A span's names are its sentences' names when each of its sentences but
+        the last ends in a stop (`bialign.scorers.base.ends_cleanly`): no name
+        runs across such a join. Other spans are read again as joined text.
+        """
+        return _PairNames(self, _check_seq(arabic, "arabic"), _check_seq(english, "english"))
 
     def _weight(self, df: int, n: int) -> float:
         """Inverse document frequency of a name found in ``df`` of ``n`` spans, in [min, 1]."""
         w = math.log((n + 1) / df) / math.log(n + 1)
         return max(self.min_weight, min(1.0, w))
+
+
+class _PairNames:
+    """A pair's name items by sentence, and which of them match (`NameScorer.index_pair`)."""
+
+    def __init__(self, scorer: NameScorer, arabic: list[str], english: list[str]) -> None:
+        self.scorer = scorer
+        self.arabic = arabic
+        self.english = english
+        gaz = scorer.use_gazetteer
+        self._ar = [_arabic_items(t[:_MAX_CHARS], gaz) for t in arabic]
+        self._en = [_english_items(t[:_MAX_CHARS], gaz) for t in english]
+        # A sentence may join the next one's names to its own (no name crosses the join)
+        # when it ends in a stop. An Arabic span also needs Arabic letters in every
+        # sentence: one without any has no items alone, but its Latin names count in a span.
+        self._ar_joins = [ends_cleanly(t) for t in arabic]
+        self._ar_letters = [bool(_AR_ANY.search(t)) for t in arabic]
+        self._en_joins = [ends_cleanly(t) for t in english]
+        # "de", "van"... open a name only after one: not at the start of a joined sentence.
+        self._en_opens = [_starts_inner(t) for t in english]
+        self._spans: dict[tuple[str, tuple[int, ...]], frozenset[Any]] = {}
+        self._known_a: set[Any] = set().union(*self._ar)
+        self._known_e: set[Any] = set().union(*self._en)
+        self._pairs: dict[Any, dict[Any, float]] = defaultdict(dict)
+        self._add_pairs(self._known_a, self._known_e)
+
+    def _add_pairs(self, ar_items: set[Any], en_items: set[Any]) -> None:
+        found = _item_pairs(ar_items, en_items, self.scorer.threshold, self.scorer.use_romanizer)
+        for a, matches in found.items():
+            self._pairs[a].update(matches)
+
+    def _items(self, side: str, group: tuple[int, ...]) -> frozenset[Any]:
+        own = self._ar if side == "ar" else self._en
+        if len(group) == 1:
+            return own[group[0]]
+        key = (side, group)
+        if key in self._spans:
+            return self._spans[key]
+        texts = self.arabic if side == "ar" else self.english
+        joined = " ".join(texts[i] for i in group)
+        if side == "ar":
+            clean = all(self._ar_joins[i] for i in group[:-1]) and all(
+                self._ar_letters[i] for i in group
+            )
+        else:
+            clean = all(self._en_joins[i] for i in group[:-1]) and not any(
+                self._en_opens[i] for i in group[1:]
+            )
+        gaz = self.scorer.use_gazetteer
+        if clean and len(joined) <= _MAX_CHARS:
+            items = frozenset().union(*(own[i] for i in group))
+        elif side == "ar":
+            items = _arabic_items(joined[:_MAX_CHARS], gaz)
+        else:
+            items = _english_items(joined[:_MAX_CHARS], gaz)
+        self._spans[key] = items
+        return items
+
+    def score(
+        self, arabic: Sequence[Sequence[int]], english: Sequence[Sequence[int]]
+    ) -> np.ndarray:
+        """Name evidence of every Arabic span against every English span (index tuples)."""
+        n_ar, n_en = len(arabic), len(english)
+        if not n_ar or not n_en:
+            return np.zeros((n_ar, n_en), dtype=np.float64)
+        ar_items: dict[Any, list[int]] = defaultdict(list)  # item -> Arabic spans
+        en_items: dict[Any, list[int]] = defaultdict(list)
+        for i, g in enumerate(arabic):
+            for item in self._items("ar", tuple(g)):
+                ar_items[item].append(i)
+        for j, g in enumerate(english):
+            for item in self._items("en", tuple(g)):
+                en_items[item].append(j)
+        new_a = ar_items.keys() - self._known_a
+        new_e = en_items.keys() - self._known_e
+        if new_a or new_e:  # items of spans read again as text
+            self._add_pairs(set(new_a), self._known_e | new_e)
+            self._add_pairs(self._known_a, set(new_e))
+            self._known_a |= new_a
+            self._known_e |= new_e
+        # Per Arabic item, the best English item per English span.
+        weight = self.scorer._weight
+        log_keep = np.zeros((n_ar, n_en), dtype=np.float64)
+        for a_item, a_rows in ar_items.items():
+            matches = self._pairs.get(a_item)
+            if not matches:
+                continue
+            best = np.zeros(n_en, dtype=np.float64)
+            w_row = weight(len(a_rows), n_ar)
+            for e_item, s in matches.items():
+                e_cols = en_items.get(e_item)
+                if e_cols is None:
+                    continue
+                w = min(w_row, weight(len(e_cols), n_en))
+                np.maximum.at(best, e_cols, min(s * w, 1.0 - 1e-9))
+            cols = np.nonzero(best)[0]
+            if cols.size:
+                rows = np.asarray(a_rows, dtype=np.int64)
+                log_keep[np.ix_(rows, cols)] += np.log1p(-best[cols])
+        out = -np.expm1(log_keep)
+        out[out == 0.0] = 0.0  # no -0.0
+        return check_matrix(out, self.scorer.name)
+
+
+def _starts_inner(text: str) -> bool:
+    m = _EN_TOKEN.search(text)
+    return m is not None and _HYPHENS.split(m.group())[0].casefold() in _EN_INNER
 
 
 def _check_seq(value: Any, what: str) -> list[str]:
@@ -175,8 +263,8 @@ def _english_items(text: str, use_gazetteer: bool) -> frozenset[Any]:
 
 
 def _item_pairs(
-    ar_items: dict[Any, set[int]],
-    en_items: dict[Any, set[int]],
+    ar_items: Collection[Any],
+    en_items: Collection[Any],
     threshold: float,
     use_romanizer: bool,
 ) -> dict[Any, list[tuple[Any, float]]]:
