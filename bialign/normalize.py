@@ -37,13 +37,24 @@ def _camel() -> dict[str, Callable[[str], str]]:
         normalize_unicode,
     )
 
+    def unicode(text: str) -> str:
+        # camel's NFKC; its per-character mapper (slow) only for a text that needs it.
+        if _SPELLED_OUT.isdisjoint(text):
+            return unicodedata.normalize("NFKC", text)
+        return str(normalize_unicode(text))
+
     return {
-        "unicode": normalize_unicode,
+        "unicode": unicode,
         "dediac": _dediac,
         "alef": normalize_alef_ar,
         "maksura": normalize_alef_maksura_ar,
         "teh": normalize_teh_marbuta_ar,
     }
+
+
+# The two characters camel_tools' normalize_unicode spells out as words before NFKC
+# (the rial sign and the basmala ligature); checked against it in the tests.
+_SPELLED_OUT = frozenset("\ufdfc\ufdfd")
 
 
 @functools.cache

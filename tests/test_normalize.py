@@ -230,3 +230,19 @@ class TestNoSlowCamelImport:
             [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
         )
         assert out.stdout.strip() == "False"
+
+
+def test_unicode_step_is_camel_tools_normalize_unicode() -> None:
+    """The fast path of `normalize_arabic`'s first step gives what camel_tools gives."""
+    from camel_tools.utils.normalize import _UNICODE_CHAR_FIX, normalize_unicode
+
+    from bialign.normalize import _SPELLED_OUT, _camel
+
+    assert set(_UNICODE_CHAR_FIX._charmap) == _SPELLED_OUT  # no new spelled-out character
+    texts = [
+        s.text for p in sorted((ROOT / "seeds").glob("*.txt")) for s in read_article(p).segments
+    ]
+    texts += ["ﻻ ﷲ ﷺ", "السعر 5 ﷼ اليوم", "﷽ بداية", "Ｆｕｌｌ ｗｉｄｔｈ ①"]
+    unicode = _camel()["unicode"]
+    for text in texts:
+        assert unicode(text) == normalize_unicode(text)
