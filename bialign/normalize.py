@@ -143,6 +143,8 @@ def normalize_english(text: str) -> str:
     Case-folds, strips accents (``Erdoğan`` → ``erdogan``), turns curly quotes
     and apostrophes into straight ones and collapses white space.
     """
+    if text.isascii():  # nothing to decompose, strip or straighten
+        return _SPACES.sub(" ", text.casefold()).strip()
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     stripped = stripped.translate(_QUOTES).replace("ı", "i")

@@ -246,3 +246,17 @@ def test_unicode_step_is_camel_tools_normalize_unicode() -> None:
     unicode = _camel()["unicode"]
     for text in texts:
         assert unicode(text) == normalize_unicode(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("  Wang  Yi\tsaid\n ", "wang yi said"),  # ASCII: case and white space only
+        ("Erdoğan’s  “plan”", "erdogan's \"plan\""),  # accents, curly quotes
+        ("KILIÇDAROĞLU ıs", "kilicdaroglu is"),
+    ],
+)
+def test_normalize_english(text: str, expected: str) -> None:
+    from bialign.normalize import normalize_english
+
+    assert normalize_english(text) == expected
