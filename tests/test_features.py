@@ -37,7 +37,8 @@ def test_evidence_shows_the_table_s_evidence_features() -> None:
         ["قال الوزير إن 5 أشخاص قتلوا في الهجوم.", "وصل الشيباني إلى بكين يوم الاثنين."],
         ["Al-Shaibani arrived in Beijing on Monday.", "The minister said 5 people died."],
     )
-    wanted = {f.name for f in FEATURE_TABLE if f.evidence}
+    # (the dictionary's score shows only when a dictionary is used)
+    wanted = {f.name for f in FEATURE_TABLE if f.evidence} - {"dictionary"}
     assert res.pairs
     for p in res.pairs:
         assert wanted <= set(p.evidence.signals)
