@@ -374,6 +374,14 @@ def _client(
                 f"cannot reach the Dask scheduler at {scheduler}: {reason}", scheduler
             ) from exc
         with connected as c:
+            try:  # a scheduler without workers would wait for one forever
+                c.wait_for_workers(1, timeout=timeout)
+            except Exception as exc:
+                raise SchedulerError(
+                    f"the Dask scheduler at {scheduler} has no worker after {timeout:g} s: start "
+                    f"some (dask worker {scheduler}) or raise scheduler_timeout",
+                    scheduler,
+                ) from exc
             c.register_plugin(_encoder_plugin())
             yield c
         return

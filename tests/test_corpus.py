@@ -495,6 +495,25 @@ def test_a_bad_scheduler_address_is_a_bialign_error(
     assert isinstance(_finishes(lambda: list(stream)), SchedulerError)
 
 
+def test_a_scheduler_without_workers_is_a_bialign_error(tmp_path: Path) -> None:
+    """A running scheduler that has no worker gives a `SchedulerError` after the timeout
+    (it used to wait for a worker forever)."""
+    from distributed import LocalCluster
+
+    from bialign.corpus import SchedulerError
+
+    with LocalCluster(n_workers=0, processes=False, dashboard_address=":0") as cluster:
+        address = cluster.scheduler_address
+
+        def run() -> None:
+            run_corpus([("x", "y")], tmp_path / "o", scheduler=address, scheduler_timeout=1)
+
+        error = _finishes(run)
+    assert isinstance(error, SchedulerError), repr(error)
+    assert f"the Dask scheduler at {address} has no worker after 1 s" in str(error)
+    assert not (tmp_path / "o" / "corpus.ar").exists()
+
+
 def test_the_cli_reports_a_bad_scheduler_in_one_line(
     folders: tuple[Path, Path],
     tmp_path: Path,
