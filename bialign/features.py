@@ -38,6 +38,8 @@ class SentenceStats:
         doc_level: The median of every sentence's best similarity.
         doc: The document model's probability that the articles are counterparts.
         lexical_row_norm, lexical_col_norm: As ``row_norm``/``col_norm`` for word overlap.
+        dictionary_row_norm: Each Arabic sentence's typical dictionary score (None
+            without a dictionary).
         sim, length: The one-to-one similarity and length mismatch (once known).
         row_top2, col_top2: Per row (column): best value, its index, second best.
     """
@@ -58,6 +60,7 @@ class SentenceStats:
     length: np.ndarray | None = None
     row_top2: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
     col_top2: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+    dictionary_row_norm: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -240,18 +243,22 @@ def _length(c: Candidates) -> np.ndarray:
 
 
 def _names(c: Candidates) -> np.ndarray:
-    scores = c.ctx.span_scores("names", c)
+    scores = c.ctx.span_scores("names", c.a_groups, c.e_groups)
     return np.zeros(c.shape) if scores is None else scores
 
 
 def _anchors(c: Candidates) -> np.ndarray:
-    scores = c.ctx.span_scores("anchors", c)
+    scores = c.ctx.span_scores("anchors", c.a_groups, c.e_groups)
     return np.zeros(c.shape) if scores is None else scores - 0.5
 
 
 def _dictionary(c: Candidates) -> np.ndarray:
-    scores = c.ctx.span_scores("dictionary", c)
-    return np.zeros(c.shape) if scores is None else scores
+    norm = c.stats.dictionary_row_norm
+    scores = None if norm is None else c.ctx.span_scores("dictionary", c.a_groups, c.e_groups)
+    if scores is None or norm is None:
+        return np.zeros(c.shape)
+    typical = np.array([norm[list(g)].mean() for g in c.a_groups])
+    return scores - typical[:, None]
 
 
 def _sim_gain(c: Candidates) -> np.ndarray:
@@ -435,11 +442,14 @@ FEATURE_TABLE: tuple[Feature, ...] = (
         "dictionary",
         _dictionary,
         "with a bilingual dictionary (`align(..., dictionary=...)`, see "
-        "[Dictionaries](../guides/dictionaries.md)): the harmonic mean of the share of the "
-        "Arabic words the dictionary knows that have a gloss among the English content words "
-        "(Snowball stems), and the share of those English words glossed by some Arabic word; 0 "
-        "without a dictionary, where the shipped link model gives it no weight",
-        evidence=True,
+        "[Bilingual dictionaries](../guides/dictionaries.md)): the dictionary score (the "
+        "harmonic mean of the share of the Arabic words the dictionary knows that have a gloss "
+        "among the English content words, and the share of those English words glossed by "
+        "some Arabic word) less the Arabic segment's typical dictionary score (the mean of its "
+        "`knn` best over the English segments; for a merged span, its segments' mean). 0 when "
+        "the dictionary knows none of the Arabic words: no evidence either way. 0 without a "
+        "dictionary, where the shipped link model gives it no weight. A pair's evidence shows "
+        "the score itself, as `dictionary`",
     ),
 )
 

@@ -64,6 +64,7 @@ SLOW_PAGES = (
     "concepts/alignment.md",
     "guides/extending.md",
     "guides/offline.md",
+    "guides/dictionaries.md",
 )
 
 _MARKER = re.compile(
