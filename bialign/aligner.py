@@ -1132,15 +1132,34 @@ def _dictionary_name(scorer: Scorer | None) -> str:
     return "none" if scorer is None else str(getattr(d, "name", scorer.name)).replace("|", ",")
 
 
-def _evidence(ctx: ScoredPair, b: _Bead) -> Evidence:
-    block = ctx.block((tuple(b.ar),), (tuple(b.en),))
+#: Links whose evidence is scored in one block. Up to `LEXICAL_CANDIDATES` spans a side the
+#: word signal is scored for every pair, as in a block of one link, so each link's features
+#: are those of a block of its own; only the name score depends on the block's other spans
+#: (a name weighs less the more of them hold it), and is scored for the link alone.
+EVIDENCE_BATCH = LEXICAL_CANDIDATES
+
+
+def _evidences(ctx: ScoredPair, beads: Sequence[_Bead]) -> list[Evidence]:
+    out: list[Evidence] = []
+    for k in range(0, len(beads), EVIDENCE_BATCH):
+        chunk = beads[k : k + EVIDENCE_BATCH]
+        block = ctx.block(tuple(tuple(b.ar) for b in chunk), tuple(tuple(b.en) for b in chunk))
+        out += [_evidence(ctx, b, block, x) for x, b in enumerate(chunk)]
+    return out
+
+
+def _evidence(ctx: ScoredPair, b: _Bead, block: _Block, x: int) -> Evidence:
+    """The evidence of link ``b``, row and column ``x`` of ``block`` (`_evidences`)."""
     sig = {
-        f.name: float(block.feats[f.name][0, 0]) + f.evidence_offset
+        f.name: float(block.feats[f.name][x, x]) + f.evidence_offset
         for f in FEATURE_TABLE
         # Without the word signal, `lexical` is `sim` again: not shown twice.
         if f.evidence and (f.name != "lexical" or ctx.lexical is not None)
     }
-    sig.update({k: float(v[0, 0]) for k, v in block.parts.items()})
+    sig.update({k: float(v[x, x]) for k, v in block.parts.items()})
+    if "names" in sig:
+        own = ctx.span_scores("names", (tuple(b.ar),), (tuple(b.en),))
+        sig["names"] = 0.0 if own is None else float(own[0, 0])
     if ctx.dictionary is not None:  # the score itself, not the feature (centred on the row)
         raw = ctx.span_scores("dictionary", (tuple(b.ar),), (tuple(b.en),))
         sig["dictionary"] = float(raw[0, 0]) if raw is not None else 0.0
@@ -1226,6 +1245,7 @@ def select(
 
 
 def _pairs(ctx: ScoredPair, beads: list[_Bead]) -> tuple[AlignedPair, ...]:
+    ordered = sorted(beads, key=lambda b: (min(b.en), min(b.ar)))
     return tuple(
         AlignedPair(
             arabic=tuple(sorted(b.ar)),
@@ -1233,9 +1253,9 @@ def _pairs(ctx: ScoredPair, beads: list[_Bead]) -> tuple[AlignedPair, ...]:
             arabic_text=" ".join(ctx.ar.segments[i].text for i in sorted(b.ar)),
             english_text=" ".join(ctx.en.segments[j].text for j in sorted(b.en)),
             score=round(float(min(max(b.p, 0.0), 1.0)), 4),
-            evidence=_evidence(ctx, b),
+            evidence=evidence,
         )
-        for b in sorted(beads, key=lambda b: (min(b.en), min(b.ar)))
+        for b, evidence in zip(ordered, _evidences(ctx, ordered), strict=True)
     )
 
 
