@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -257,6 +258,19 @@ def _span_groups(n: int) -> list[tuple[int, ...]]:
     return [(i,) for i in range(n)] + [(i, i + 1) for i in range(n - 1)] + [(0, 2)] * (n > 2)
 
 
+def _by_index_and_as_text(
+    scorer: Any, arabic: list[str], english: list[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """A scorer's matrix for the spans of `_span_groups`: by index, and of their joined text."""
+    a_groups, e_groups = _span_groups(len(arabic)), _span_groups(len(english))
+    by_index = scorer.index_pair(arabic, english).score(a_groups, e_groups)
+    as_text = scorer.score(
+        [" ".join(arabic[i] for i in g) for g in a_groups],
+        [" ".join(english[j] for j in g) for g in e_groups],
+    )
+    return by_index, as_text
+
+
 @pytest.mark.parametrize("scorer_name", ["names", "anchors"])
 def test_pair_index_scores_spans_as_their_joined_text(scorer_name: str) -> None:
     from bialign.scorers.base import PairIndexer
@@ -267,12 +281,7 @@ def test_pair_index_scores_spans_as_their_joined_text(scorer_name: str) -> None:
     ar = [s.text for s in read_article(seeds[2]).segments]  # 002, Arabic
     for other in (seeds[0], seeds[1]):  # 000 and 001, English
         en = [s.text for s in read_article(other).segments]
-        a_groups, e_groups = _span_groups(len(ar)), _span_groups(len(en))
-        got = scorer.index_pair(ar, en).score(a_groups, e_groups)
-        want = scorer.score(
-            [" ".join(ar[i] for i in g) for g in a_groups],
-            [" ".join(en[j] for j in g) for g in e_groups],
-        )
+        got, want = _by_index_and_as_text(scorer, ar, en)
         np.testing.assert_allclose(got, want, atol=1e-12)
         assert (got > (0.5 if scorer_name == "anchors" else 0.0)).sum() > 10
 
@@ -292,12 +301,7 @@ def test_pair_index_reads_a_join_without_a_stop_again(
     scorer_name: str, arabic: list[str], english: list[str]
 ) -> None:
     scorer = get_scorer(scorer_name)
-    a_groups, e_groups = _span_groups(len(arabic)), _span_groups(len(english))
-    got = scorer.index_pair(arabic, english).score(a_groups, e_groups)
-    want = scorer.score(
-        [" ".join(arabic[i] for i in g) for g in a_groups],
-        [" ".join(english[j] for j in g) for g in e_groups],
-    )
+    got, want = _by_index_and_as_text(scorer, arabic, english)
     np.testing.assert_allclose(got, want, atol=1e-12)
     if scorer_name == "names":  # the span's names themselves, not only their scores
         from bialign.scorers.names import _arabic_items, _english_items
