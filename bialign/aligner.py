@@ -1302,7 +1302,7 @@ def _align_sections(
     n, m = len(ar.segments), len(en.segments)
     kinds = _role_kinds(ar, en, options.roles)
     found = scan(vectors(encoded["ar"]), vectors(encoded["en"]), kinds)
-    weights = options.weights or load_weights()
+    weights = options.weights or _default_weights(options)
     model = options.document_model or load_document_model()
     # The whole pair, for its document judgment and signature (nothing is scored on it).
     whole = _context(

@@ -199,3 +199,20 @@ def test_cli_dictionary(glossary: Path, tmp_path: Path, capsys: pytest.CaptureFi
     code = cli_main(["align", str(ar), str(en), "--dictionary", str(tmp_path / "no.tsv")])
     assert code != 0
     assert "cannot read the glossary" in capsys.readouterr().err
+
+
+def test_a_pair_in_sections_uses_the_dictionary_model(
+    glossary: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bialign import sections
+
+    monkeypatch.setattr(sections, "LONG_DOCUMENT_CELLS", 0)
+    monkeypatch.setattr(sections, "SECTION_SENTENCES", 2)
+    res = bialign.align(AR * 3, EN * 3, dictionary=glossary)
+    sig = Signature.parse(res.signature)
+    assert sig.sections > 1
+    assert sig.dictionary == "glossary:terms.tsv"
+    assert (
+        sig.weights == bialign.load_weights(ROOT / "resources" / "weights_dictionary.json").version
+    )
+    assert res.pairs and all("dictionary" in p.evidence.signals for p in res.pairs)
