@@ -512,6 +512,10 @@ def _cmd_corpus(args: argparse.Namespace, out: TextIO) -> int:
             "either --workers or --scheduler",
             "give either --workers (a local cluster) or --scheduler (a running one), not both",
         )
+    if args.dictionary:  # read now: a missing source fails before the pairing
+        from .dictionary import load_dictionary
+
+        load_dictionary(args.dictionary)
     t0 = time.perf_counter()
     pairs: Any
     if args.pairs:
@@ -533,6 +537,7 @@ def _cmd_corpus(args: argparse.Namespace, out: TextIO) -> int:
         workers=args.workers,
         scheduler=args.scheduler,
         progress=not args.quiet,
+        dictionary=args.dictionary,
     )
     elapsed = time.perf_counter() - t0
     _progress(args, f"bialign: {manifest.summary()} ({elapsed:.1f} s)")
@@ -675,6 +680,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="LIST",
         help="keep the links of these roles, e.g. headline,body, or all "
         f"(default: headline,body in the Moses corpus, {','.join(TMX_ROLES)} in the TMX)",
+    )
+    co.add_argument(
+        "--dictionary",
+        metavar="SOURCE",
+        help="a bilingual dictionary for every alignment (as for align: buckwalter, a glossary "
+        "file, or several joined by +)",
     )
     co.add_argument("--no-dedupe", action="store_true", help="keep exact duplicate sentence pairs")
     co.add_argument(

@@ -132,15 +132,20 @@ def _input_bytes(doc: Any) -> bytes:
     return b"sentences:" + json.dumps(items, ensure_ascii=False).encode("utf-8", "surrogatepass")
 
 
-def _run_stamp() -> dict[str, str]:
-    """What, besides the inputs, a pair's alignment depends on: the versions in its signature."""
+def _run_stamp(dictionary: str | None = None) -> dict[str, str]:
+    """What, besides the inputs, a pair's alignment depends on: the versions in its signature
+    (and, with a bilingual dictionary, its name)."""
     stamp = {"version": __version__, "weights": "unavailable", "doc": "unavailable"}
     try:
-        from .aligner import load_weights
+        from ._resources import resource_path
+        from .aligner import DICTIONARY_WEIGHTS, load_weights
 
-        stamp["weights"] = str(load_weights().version)
+        path = resource_path(DICTIONARY_WEIGHTS) if dictionary else None
+        stamp["weights"] = str(load_weights(path).version)
     except Exception:  # the alignments fail with the reason; nothing to resume either
         pass
+    if dictionary:
+        stamp["dictionary"] = _job_dictionary(dictionary).name
     try:
         from .document import load_document_model
 
@@ -249,18 +254,48 @@ def _jobs(pairs: Any) -> list[_Job]:
 # --------------------------------------------------------------------------- workers
 
 
-def _align_job(arabic: Any, english: Any) -> tuple[str | None, int, str | None]:
+def _check_dictionary(dictionary: Any) -> str | None:
+    """The dictionary option of a run, as the text the workers load it from; read once
+    here, so that a missing file or package fails before any work."""
+    if dictionary is None:
+        return None
+    if isinstance(dictionary, os.PathLike):
+        dictionary = os.fspath(dictionary)
+    if not isinstance(dictionary, str):
+        raise OptionError(
+            "dictionary",
+            dictionary,
+            "None, 'buckwalter', a glossary's path or several joined by +",
+            "a corpus run takes the dictionary by name or path (each worker loads it once), "
+            f"not a {type(dictionary).__name__}",
+        )
+    _job_dictionary(dictionary)
+    return dictionary
+
+
+@functools.lru_cache(maxsize=8)
+def _job_dictionary(spec: str) -> Any:
+    """A run's bilingual dictionary, loaded once per process (`bialign.dictionary`)."""
+    from .dictionary import load_dictionary
+
+    return load_dictionary(spec)
+
+
+def _align_job(
+    arabic: Any, english: Any, dictionary: str | None = None
+) -> tuple[str | None, int, str | None]:
     """Align one pair: ``(json_text, sentences, None)`` or ``(None, 0, error)``.
 
     Runs in this process or on a Dask worker; the encoder loads once per process
-    (`bialign.aligner._Signals`). Any error is returned, not raised, so that one
-    bad document does not stop the run.
+    (`bialign.aligner._Signals`), and so does the ``dictionary``, given by name or
+    path. Any error is returned, not raised, so that one bad document does not
+    stop the run.
     """
     from .aligner import align
     from .export import to_json
 
     try:
-        res = align(arabic, english)
+        res = align(arabic, english, dictionary=_job_dictionary(dictionary) if dictionary else None)
         return (
             to_json(res, differences=False),
             len(res.arabic.segments) + len(res.english.segments),
@@ -401,12 +436,12 @@ def _client(
 
 
 def _results(
-    jobs: Sequence[_Job], client: Any, batch_size: int
+    jobs: Sequence[_Job], client: Any, batch_size: int, dictionary: str | None = None
 ) -> Iterator[tuple[_Job, str | None, int, str | None]]:
     """Run the jobs; yield ``(job, json_text, sentences, error)`` in job order."""
     if client is None:
         for job in jobs:
-            yield (job, *_align_job(job.arabic, job.english))
+            yield (job, *_align_job(job.arabic, job.english, dictionary))
         return
     n_workers = max(1, len(client.scheduler_info().get("workers", {})) or 1)
     ahead = max(1, batch_size * n_workers)
@@ -414,7 +449,9 @@ def _results(
     it = iter(jobs)
     try:
         for job in it:
-            futures.append((job, client.submit(_align_job, job.arabic, job.english, pure=False)))
+            futures.append(
+                (job, client.submit(_align_job, job.arabic, job.english, dictionary, pure=False))
+            )
             if len(futures) >= ahead:
                 break
         while futures:
@@ -423,7 +460,10 @@ def _results(
             nxt = next(it, None)
             if nxt is not None:
                 futures.append(
-                    (nxt, client.submit(_align_job, nxt.arabic, nxt.english, pure=False))
+                    (
+                        nxt,
+                        client.submit(_align_job, nxt.arabic, nxt.english, dictionary, pure=False),
+                    )
                 )
     finally:
         for _, fut in futures:
@@ -470,6 +510,7 @@ def align_corpus(
     scheduler_timeout: float | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
     on_error: str = "raise",
+    dictionary: str | os.PathLike[str] | None = None,
 ) -> Iterator[tuple[DocumentMatch | tuple[str | int, str | int], Alignment]]:
     """Align many document pairs, one after the other or on a Dask cluster.
 
@@ -488,6 +529,9 @@ def align_corpus(
         batch_size: Tasks kept in flight per worker.
         on_error: ``"raise"``: a pair that fails raises `bialign.BialignError`
             with the pair and the cause; ``"skip"``: it is left out.
+        dictionary: A bilingual dictionary for every alignment, as `bialign.align`
+            takes it but by name or path only (``"buckwalter"``, a glossary's
+            path, several joined by ``+``): each worker loads it once.
 
     Yields:
         ``(match, alignment)`` in the order of the pairs: ``match`` is the
@@ -507,11 +551,12 @@ def align_corpus(
         raise OptionError("on_error", on_error, '"raise" or "skip"')
     if not isinstance(progress, bool):
         raise OptionError("progress", progress, "True or False")
+    spec = _check_dictionary(dictionary)
     jobs = _jobs(pairs)
     bar = _Progress(len(jobs), progress)
     with _client(client, workers, scheduler, False, timeout) as c:
         try:
-            for job, text, n, error in _results(jobs, c, batch_size):
+            for job, text, n, error in _results(jobs, c, batch_size, spec):
                 bar.update(n)
                 if error is not None:
                     if on_error == "raise":
@@ -703,6 +748,7 @@ def run_corpus(
     progress: bool = True,
     processes: bool = False,
     created: datetime | None = None,
+    dictionary: str | os.PathLike[str] | None = None,
 ) -> Manifest:
     """Align many document pairs and write a parallel corpus into ``out_dir``.
 
@@ -733,6 +779,9 @@ def run_corpus(
         processes: With ``workers``: start each worker in its own process (each
             loads the encoder once) rather than as threads of this process.
         created: The TMX creation date (a timezone-aware `datetime`); ``None``: now.
+        dictionary: A bilingual dictionary for every alignment, by name or path
+            (see `align_corpus`). A pair aligned without it, or with another, is
+            aligned again on resume.
 
     Returns:
         The `Manifest`.
@@ -754,6 +803,7 @@ def run_corpus(
         raise OptionError("processes", processes, "True or False")
     if created is not None and (not isinstance(created, datetime) or created.utcoffset() is None):
         raise OptionError("created", created, "None or a timezone-aware datetime")
+    spec = _check_dictionary(dictionary)
     moses_min = 0.0 if min_score is None else _check_min_score(min_score)
     tmx_min = TMX_MIN_SCORE if min_score is None else moses_min
     moses_roles = frozenset(MOSES_ROLES) if roles is None else _check_roles(roles)
@@ -768,7 +818,7 @@ def run_corpus(
     for j in jobs:  # a pair given twice is aligned (and written) once
         first.setdefault(j.file_name(), j)
     unique = [j for j in jobs if first[j.file_name()] is j]
-    stamp = _run_stamp()
+    stamp = _run_stamp(spec)
     digests = {j.index: _pair_digest(j, stamp) for j in unique}
     todo = [j for j in unique if not (resume and _resumable(adir, j, digests[j.index]))]
     skipped = len(unique) - len(todo)
@@ -779,7 +829,7 @@ def run_corpus(
     bar = _Progress(len(todo), progress)
     try:
         with _client(None, workers, scheduler, processes, timeout) as c:
-            for job, text, n, error in _results(todo, c, DEFAULT_BATCH_SIZE):
+            for job, text, n, error in _results(todo, c, DEFAULT_BATCH_SIZE, spec):
                 bar.update(n)
                 if error is not None:
                     pair_failed[job.index] = error

@@ -15,8 +15,16 @@ from typing import Any
 import pytest
 
 from bialign.corpus import Manifest, align_corpus, run_corpus
-from bialign.errors import InputTypeError, OptionError, OutputError, UnknownNameError
+from bialign.errors import (
+    InputTypeError,
+    OptionError,
+    OutputError,
+    ResourceError,
+    UnknownNameError,
+)
 from bialign.pairing import pair
+
+ROOT = Path(__file__).resolve().parents[1]
 
 WHEN = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 FILES = ("pairs.tsv", "corpus.ar", "corpus.en", "corpus.ids.tsv", "links.jsonl", "corpus.tmx")
@@ -270,7 +278,7 @@ def test_resume_aligns_again_after_a_version_change(
     ar, en = serial_run[2], serial_run[3]
     stamp = bialign.corpus._run_stamp()
     assert stamp["weights"] != "unavailable" and stamp["doc"] != "unavailable"
-    monkeypatch.setattr(bialign.corpus, "_run_stamp", lambda: {**stamp, "weights": "other"})
+    monkeypatch.setattr(bialign.corpus, "_run_stamp", lambda spec: {**stamp, "weights": "other"})
     m = run_corpus(pairs_of(ar, en)[:1], out, progress=False, created=WHEN)
     assert m.counts["skipped"] == 0 and m.counts["done"] == 1
 
@@ -652,3 +660,43 @@ def test_bad_pairs_and_output(tmp_path: Path) -> None:
         run_corpus([("x", "y")], tmp_path / "file")
     with pytest.raises(OptionError):
         list(align_corpus([], batch_size=0))
+
+
+def test_a_corpus_with_a_dictionary(
+    folders: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every alignment of the run uses the dictionary (signature, dictionary weights);
+    resume skips only pairs aligned with the same one; a missing source fails first."""
+    from bialign import Signature, load_weights
+    from bialign.cli import main
+    from bialign.export import to_json
+
+    ar, en = folders
+    glossary = tmp_path / "terms.tsv"
+    glossary.write_text("تعاون\tcooperation\nأمن\tsecurity\n", encoding="utf-8")
+    out = tmp_path / "out"
+    m = run_corpus(pairs_of(ar, en), out, progress=False, created=WHEN, dictionary=glossary)
+    assert m.counts["done"] == 3 and not m.failed and m.signature is not None
+    sig = Signature.parse(m.signature)
+    assert sig.dictionary == "glossary:terms.tsv"
+    assert sig.weights == load_weights(ROOT / "resources" / "weights_dictionary.json").version
+    again = run_corpus(pairs_of(ar, en), out, progress=False, created=WHEN, dictionary=glossary)
+    assert again.counts["skipped"] == 3
+    plain = run_corpus(pairs_of(ar, en), out, progress=False, created=WHEN)
+    assert plain.counts["skipped"] == 0 and plain.counts["done"] == 3
+    assert plain.signature is not None and "dictionary" not in plain.signature
+    serial = list(align_corpus(pairs_of(ar, en), dictionary=str(glossary)))
+    assert all("dictionary:glossary:terms.tsv" in r.signature for _, r in serial)
+    on_dask = list(align_corpus(pairs_of(ar, en), dictionary=str(glossary), workers=2))
+    assert [to_json(r) for _, r in on_dask] == [to_json(r) for _, r in serial]
+
+    with pytest.raises(ResourceError):
+        run_corpus(pairs_of(ar, en), tmp_path / "o2", dictionary=tmp_path / "none.tsv")
+    assert not (tmp_path / "o2").exists()
+    with pytest.raises(OptionError):
+        run_corpus(pairs_of(ar, en), tmp_path / "o3", dictionary=3)  # type: ignore[arg-type]
+    code = main(
+        ["corpus", str(ar), str(en), "-o", str(tmp_path / "o4"), "-q", "--dictionary", "x.tsv"]
+    )
+    assert code == 1 and "cannot read the glossary" in capsys.readouterr().err
+    assert not (tmp_path / "o4").exists()
