@@ -84,8 +84,8 @@ def english_stems(text: str) -> frozenset[str]:
 class BilingualDictionary:
     """Arabic words and the stems of their English glosses.
 
-    Build one with `from_glossary`, `from_buckwalter` or `load_dictionary`;
-    ``a | b`` holds the glosses of both.
+    Build one with `from_pairs`, `from_glossary`, `from_buckwalter` or
+    `load_dictionary`; ``a | b`` holds the glosses of both.
 
     Args:
         entries: Normalised Arabic word (`bialign.normalize.normalize_arabic`)
@@ -93,6 +93,7 @@ class BilingualDictionary:
         name: Identifies the dictionary in the alignment's signature.
         analyser: For the Buckwalter lexicon, its prefix, stem and suffix
             tables (see `from_buckwalter`); None for a plain word list.
+        others: Dictionaries whose glosses this one adds to its own (``a | b``).
     """
 
     def __init__(
