@@ -68,6 +68,11 @@ def case(request, res, aj_res, bench):  # type: ignore[no-untyped-def]
     return al, differences(al)
 
 
+def _clauses(text: str, lang: str) -> list[str]:
+    """The clauses `split_clauses` finds in ``text``, as text."""
+    return [text[s:e] for s, e in split_clauses(text, lang)]
+
+
 def _texts(items, kind):  # type: ignore[no-untyped-def]
     return {i.text for i in items if i.kind == kind}
 
@@ -267,16 +272,14 @@ class TestSeedExamples:
 class TestSplitClauses:
     def test_english_cues_and_short_fragments(self):
         text = "Syria and China agreed to deepen ties, adding that the talks went very well"
-        got = [text[s:e] for s, e in split_clauses(text, "en")]
-        assert got == [
+        assert _clauses(text, "en") == [
             "Syria and China agreed to deepen ties",
             "adding that the talks went very well",
         ]
 
     def test_arabic_comma(self):
         text = "اتفقت سوريا والصين على تعزيز التعاون، وشددتا على ضرورة مراعاة مصالح البلدين"
-        got = [text[s:e] for s, e in split_clauses(text, "ar")]
-        assert got == [
+        assert _clauses(text, "ar") == [
             "اتفقت سوريا والصين على تعزيز التعاون",
             "وشددتا على ضرورة مراعاة مصالح البلدين",
         ]
@@ -295,7 +298,7 @@ class TestSplitClauses:
 
     def test_opening_quote_stays_with_its_introduction(self):
         text = "He voiced Syria’s “categorical opposition to any forces meddling in China”"
-        assert [text[s:e] for s, e in split_clauses(text, "en")] == [
+        assert _clauses(text, "en") == [
             "He voiced Syria’s “categorical opposition to any forces meddling in China"
         ]
         text = 'وأكد الشيباني "التزامه الثابت بمبدأ الصين الواحدة في كل الظروف"'
@@ -306,7 +309,7 @@ class TestSplitClauses:
             "Syria “will not be a source of threat to anyone in the region” "
             "and it will keep talking to its partners in the region"
         )
-        assert [text[s:e] for s, e in split_clauses(text, "en")] == [
+        assert _clauses(text, "en") == [
             "Syria “will not be a source of threat to anyone in the region",
             "and it will keep talking to its partners in the region",
         ]
@@ -315,23 +318,20 @@ class TestSplitClauses:
             'وشدد الجانبان على "أهمية علاقات الصداقة التاريخية بين البلدين" '
             "ثم بحثا التعاون في مجالات الاقتصاد"
         )
-        got = [text[s:e] for s, e in split_clauses(text, "ar")]
-        assert got == [
+        assert _clauses(text, "ar") == [
             'وشدد الجانبان على "أهمية علاقات الصداقة التاريخية بين البلدين',
             "ثم بحثا التعاون في مجالات الاقتصاد",
         ]
 
     def test_attributions_are_not_clauses(self):
         text = "Syria will not allow any entities to use its territory against China, he said"
-        assert [text[s:e] for s, e in split_clauses(text, "en")] == [
+        assert _clauses(text, "en") == [
             "Syria will not allow any entities to use its territory against China"
         ]
         text = "According to the statement, the two ministers held constructive bilateral talks"
-        assert [text[s:e] for s, e in split_clauses(text, "en")] == [
-            "the two ministers held constructive bilateral talks"
-        ]
+        assert _clauses(text, "en") == ["the two ministers held constructive bilateral talks"]
         text = 'كما أعربا عن "حرصهما على البحث في التعاون في مجالات الاقتصاد والتنمية"، وفق المصدر.'
-        got = [text[s:e] for s, e in split_clauses(text, "ar")]
+        got = _clauses(text, "ar")
         assert got == ['كما أعربا عن "حرصهما على البحث في التعاون في مجالات الاقتصاد والتنمية']
 
     @pytest.mark.parametrize(
