@@ -512,10 +512,10 @@ def _cmd_corpus(args: argparse.Namespace, out: TextIO) -> int:
             "either --workers or --scheduler",
             "give either --workers (a local cluster) or --scheduler (a running one), not both",
         )
-    if args.dictionary:  # read now: a missing source fails before the pairing
-        from .dictionary import load_dictionary
+    if args.dictionary:  # read now (once: run_corpus finds it loaded): fails before the pairing
+        from .corpus import _check_dictionary
 
-        load_dictionary(args.dictionary)
+        _check_dictionary(args.dictionary)
     t0 = time.perf_counter()
     pairs: Any
     if args.pairs:
