@@ -9,7 +9,9 @@ from __future__ import annotations
 import contextlib
 import math
 import numbers
-from typing import TYPE_CHECKING
+import sys
+import threading
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import numpy as np
@@ -54,6 +56,25 @@ def one_blas_thread(cells: int = 0) -> contextlib.AbstractContextManager[object]
     """
     if cells > ONE_THREAD_CELLS:
         return contextlib.nullcontext()
-    from threadpoolctl import threadpool_limits
+    return _controller().limit(limits=1, user_api="blas")
 
-    return threadpool_limits(limits=1, user_api="blas")
+
+_CONTROLLER: list[Any] = []  # [modules imported when it was made, the controller]
+_CONTROLLER_LOCK = threading.Lock()
+
+
+def _controller() -> Any:
+    """A ``threadpoolctl.ThreadpoolController``, made again only when modules were imported.
+
+    Making one scans every loaded shared library (about half a millisecond
+    each time, twice per alignment); a module imported since the last scan
+    may have loaded a BLAS of its own (torch for a translator), so the scan
+    is repeated then.
+    """
+    from threadpoolctl import ThreadpoolController
+
+    with _CONTROLLER_LOCK:
+        if not _CONTROLLER or _CONTROLLER[0] != len(sys.modules):
+            made = ThreadpoolController()
+            _CONTROLLER[:] = [len(sys.modules), made]
+        return _CONTROLLER[1]

@@ -343,14 +343,15 @@ class ScoredPair:
         ]
         if scorer is None:
             return None
+        index = self._indexes.get(which)  # before the (slow) protocol check
+        if index is not None:
+            return index.score(a_groups, e_groups)
         if not isinstance(scorer, PairIndexer):
             return scorer.score(self.texts(a_groups, "ar"), self.texts(e_groups, "en"))
-        index = self._indexes.get(which)
-        if index is None:
-            index = scorer.index_pair(
-                [s.text for s in self.ar.segments], [s.text for s in self.en.segments]
-            )
-            self._indexes[which] = index
+        index = scorer.index_pair(
+            [s.text for s in self.ar.segments], [s.text for s in self.en.segments]
+        )
+        self._indexes[which] = index
         return index.score(a_groups, e_groups)
 
     def sim(self, a_groups: Groups, e_groups: Groups) -> tuple[np.ndarray, dict[str, np.ndarray]]:

@@ -206,11 +206,16 @@ _AR_LETTER = regex.compile(r"(?V1)[\p{Script=Arabic}&&\p{L}]")
 _LATIN_LETTER = regex.compile(r"(?V1)[\p{Script=Latin}&&\p{L}]")
 
 
+@functools.lru_cache(maxsize=16)
 def _letter_counts(text: str) -> tuple[int, int]:
+    # Cached: reading a pair counts each side's letters twice (its language, then the check).
     text = _without_non_words(text)
-    n_ar = sum(1 for _ in _AR_LETTER.finditer(text))
-    n_lat = sum(1 for _ in _LATIN_LETTER.finditer(text))
-    return n_ar, n_lat
+    return _count(_AR_LETTER, text), _count(_LATIN_LETTER, text)
+
+
+def _count(pattern: regex.Pattern[str], text: str) -> int:
+    """How many characters of ``text`` ``pattern`` (one character each) matches."""
+    return len(text) - len(pattern.sub("", text))
 
 
 def detect_language(text: str) -> str:
@@ -275,6 +280,7 @@ def _cues() -> _LanguageCues:
     return _LanguageCues(ignore, th, expected, latin, script)
 
 
+@functools.lru_cache(maxsize=16)
 def _without_non_words(text: str) -> str:
     """``text`` with web addresses, e-mail addresses and @handles blanked out."""
     if "." not in text and "@" not in text:
@@ -363,12 +369,16 @@ def _language_mismatch(text: str, expected: str, name: str) -> str | None:
         others = cues.arabic_script
     total = sum(counts.values())
     own, _ = _evidence(counts, exp_words)
-    letters = Counter(ch for ch in text if ch > "\u0600") if expected == "ar" else Counter()
-    n_script = sum(1 for _ in _AR_LETTER.finditer(text)) if expected == "ar" else 0
+    letters: dict[str, int] = {}
+    if expected == "ar":
+        # Only the letters the other languages are told by are looked up.
+        wanted = {c for *_, letter_set, strong in others.values() for c in letter_set + strong}
+        letters = {c: text.count(c) for c in wanted if c > "\u0600"}
+    n_script = _count(_AR_LETTER, text) if expected == "ar" else 0
     best: tuple[float, str] | None = None
     for nm, words, letter_set, strong in others.values():
         hits, shown = _evidence(counts, words)
-        n_strong = sum(letters[c] for c in strong)
+        n_strong = sum(letters.get(c, 0) for c in strong)
         by_letters = n_strong >= th["letter_min"] and n_strong >= th["letter_share"] * max(
             n_script, 1
         )
@@ -376,8 +386,10 @@ def _language_mismatch(text: str, expected: str, name: str) -> str | None:
         if not (by_letters or by_words):
             continue
         parts = []
-        if by_letters or (letter_set and any(letters[c] for c in letter_set)):
-            used = sorted(((letters[c], c) for c in letter_set if letters[c]), reverse=True)
+        if by_letters or (letter_set and any(letters.get(c, 0) for c in letter_set)):
+            used = sorted(
+                ((letters.get(c, 0), c) for c in letter_set if letters.get(c, 0)), reverse=True
+            )
             parts.append("letters " + ", ".join(f"{c!r} ×{n}" for n, c in used[:6]))
         if hits:
             parts.append(("words " if parts else "") + shown)

@@ -353,3 +353,20 @@ def test_scoring_and_search_run_on_one_blas_thread(monkeypatch: pytest.MonkeyPat
     )
     assert seen == [1, 1] and len(res.pairs) == 1
     assert blas_threads() == before
+
+
+def test_blas_limit_scans_libraries_again_only_after_new_imports(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The thread limiter's library scan is reused while no module was imported since; a new
+    module (which may bring a BLAS of its own) makes it scan again."""
+    import sys
+    import types
+
+    from bialign import _numeric
+
+    first = _numeric._controller()
+    assert _numeric._controller() is first
+    monkeypatch.setitem(sys.modules, "bialign_test_fake_blas", types.ModuleType("fake"))
+    again = _numeric._controller()
+    assert again is not first and _numeric._controller() is again
