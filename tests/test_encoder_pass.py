@@ -166,8 +166,22 @@ class TestSoftF1:
         assert m[0, 0] == pytest.approx(0.5) and m[0, 1] == 0.0
 
 
-def test_default_threads_is_the_core_count() -> None:
+def test_default_threads_is_the_core_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BIALIGN_THREADS", raising=False)
     assert default_threads() == max(1, min(os.cpu_count() or 1, 8))
+
+
+def test_bialign_threads_sets_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``BIALIGN_THREADS`` overrides the core count; a value that is not a whole number of
+    threads (at least 1) is an `OptionError` naming the variable."""
+    from bialign.errors import OptionError
+
+    monkeypatch.setenv("BIALIGN_THREADS", " 3 ")
+    assert default_threads() == 3
+    for bad in ("0", "-1", "two", "1.5"):
+        monkeypatch.setenv("BIALIGN_THREADS", bad)
+        with pytest.raises(OptionError, match="BIALIGN_THREADS"):
+            default_threads()
 
 
 def test_clear_caches_empties_the_encoder_and_names_caches() -> None:

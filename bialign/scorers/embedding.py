@@ -30,7 +30,13 @@ from pathlib import Path
 import numpy as np
 import regex
 
-from ..errors import InputTypeError, MissingDependencyError, ModelError, TruncationWarning
+from ..errors import (
+    InputTypeError,
+    MissingDependencyError,
+    ModelError,
+    OptionError,
+    TruncationWarning,
+)
 from ..normalize import normalize_for_encoder
 from ._use_forward import Encoded, Forward, Pooled, forward_for
 from .base import check_matrix
@@ -76,8 +82,25 @@ def _use_fast_tokenizer(enc: object, folder: Path, threads: int) -> None:
     enc._backend = NumpyBackend(str(folder / "weights.npz"), tok, threads=threads)
 
 
+#: Environment variable that sets the encoder's default thread count (`default_threads`).
+THREADS_VARIABLE = "BIALIGN_THREADS"
+
+
 def default_threads() -> int:
-    """The encoder's default thread count: the number of cores, at most 8."""
+    """The encoder's default thread count: the number of cores, at most 8.
+
+    ``BIALIGN_THREADS`` (a positive whole number) overrides it: a corpus run on
+    worker processes gives each worker its share of the cores this way.
+    """
+    value = os.environ.get(THREADS_VARIABLE, "").strip()
+    if value:
+        try:
+            n = int(value)
+        except ValueError:
+            n = 0
+        if n < 1:
+            raise OptionError(THREADS_VARIABLE, value, "a whole number of threads, at least 1")
+        return n
     return max(1, min(os.cpu_count() or 1, 8))
 
 
