@@ -6,6 +6,7 @@ import argparse
 import ast
 import codecs
 import csv
+import dataclasses
 import datetime
 import html
 import importlib.resources
@@ -197,10 +198,16 @@ def tricky() -> Alignment:
 EVERY_PAIR = {"roles": None, "min_score": 0.0}
 
 
-def _reliability_bands() -> list[dict]:
-    """The bands of the held-out reliability table shipped in resources/."""
-    path = ROOT / "resources" / "reliability.json"
+def _reliability_bands(name: str = "reliability.json") -> list[dict]:
+    """The bands of a held-out reliability table shipped in resources/."""
+    path = ROOT / "resources" / name
     return json.loads(path.read_text(encoding="utf-8"))["bands"]
+
+
+def _with_weights(res: Alignment, version: str) -> Alignment:
+    """``res`` as if aligned with the link model ``version`` (its signature's ``weights:``)."""
+    kept = "|".join(p for p in res.signature.split("|") if not p.startswith("weights:"))
+    return dataclasses.replace(res, signature=f"{kept}|weights:{version}")
 
 
 def _csv_rows(text: str) -> list[dict[str, str]]:
@@ -1670,11 +1677,16 @@ class TestHtmlForAnalysts:
         assert re.search(r'<tr class="pair [a-z-]+" id="pair-7">', text)  # body
         assert "<script" not in text
 
-    def test_legend_gives_the_held_out_share_right(self, res):
-        """Each band of the legend shows the pooled share right of resources/reliability.json."""
+    @pytest.mark.parametrize("table", ["reliability.json", "reliability_dictionary.json"])
+    def test_legend_gives_the_held_out_share_right(self, res, table):
+        """Each band of the legend shows the pooled share right of the reliability table
+        measured for the alignment's link model (the signature's ``weights:``): the default
+        model's, or the dictionary model's for an alignment made with a dictionary."""
+        data = json.loads((ROOT / "resources" / table).read_text(encoding="utf-8"))
+        res = _with_weights(res, data["weights"])
         legend = re.search(r'<ul class="legend".*?</ul>', to_html(res), re.S).group(0)
         assert legend.count("right in held-out tests") == 3
-        bands = _reliability_bands()
+        bands = _reliability_bands(table)
         high = math.inf
         for _, low, _, label in export._SCORE_BANDS:
             inside = [b for b in bands if b["low"] >= low - 1e-9 and b["high"] <= high + 1e-9]
@@ -1685,6 +1697,15 @@ class TestHtmlForAnalysts:
             high = low
         # Written out once, so that a broken band computation cannot pass unnoticed.
         assert re.search(r"likely right \(≥ 0\.90\): \d{2,3} % of such links right in held", legend)
+
+    def test_legend_of_weights_without_a_table_shows_no_shares(self, res):
+        """Weights of your own (or of another version) were never measured: the legend
+        shows the bands without the shipped model's shares."""
+        res = _with_weights(res, "my-own")
+        legend = re.search(r'<ul class="legend".*?</ul>', to_html(res), re.S).group(0)
+        for cls, _, _, label in export._SCORE_BANDS:
+            assert f'<li><span class="swatch {cls}"></span>{html.escape(label)}</li>' in legend
+        assert "held-out" not in legend
 
     @pytest.mark.parametrize(
         "content",

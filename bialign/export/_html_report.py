@@ -47,17 +47,40 @@ _SCORE_BANDS: tuple[tuple[str, float, str, str], ...] = (
 _NAME_MIN_SCORE = _SCORE_BANDS[-2][1]
 
 
-@functools.cache
-def _reliability() -> tuple[tuple[float, float, int, float | None], ...] | None:
-    """The bands of the held-out reliability table: ``(low, high, links, share right)``.
+#: The reliability tables shipped in resources/, one per link model (`_reliability`).
+_RELIABILITY_FILES = ("reliability.json", "reliability_dictionary.json")
 
-    Read once from ``resources/reliability.json``; ``None`` when the file is missing or
-    malformed, so that exporting never fails on it (the legend then shows no shares).
+
+@functools.cache
+def _reliability(
+    weights: str | None = None,
+) -> tuple[tuple[float, float, int, float | None], ...] | None:
+    """The bands of a held-out reliability table: ``(low, high, links, share right)``.
+
+    ``weights``: the version of the link model (``weights:`` in `Alignment.signature`);
+    the table measured for that model (each file of `_RELIABILITY_FILES` names its
+    model), so that an alignment made with a dictionary's model or your own weights
+    is not shown another model's shares. ``None``: the default model's table
+    (``resources/reliability.json``). ``None`` is returned when no table was measured
+    for the model, or the file is missing or malformed, so that exporting never
+    fails on it (the legend then shows no shares).
     """
+    names = _RELIABILITY_FILES if weights is not None else _RELIABILITY_FILES[:1]
+    for name in names:
+        read = _read_reliability(name)
+        if read is not None and (weights is None or read[0] == weights):
+            return read[1]
+    return None
+
+
+def _read_reliability(
+    name: str,
+) -> tuple[str | None, tuple[tuple[float, float, int, float | None], ...]] | None:
+    """A reliability file's model version and bands; ``None`` when missing or malformed."""
     from .._resources import resource_path
 
     try:
-        data = json.loads(resource_path("reliability.json").read_text(encoding="utf-8"))
+        data = json.loads(resource_path(name).read_text(encoding="utf-8"))
         bands = []
         for b in data["bands"]:
             low, high, links, share = b["low"], b["high"], b["links"], b["share_right"]
@@ -70,18 +93,21 @@ def _reliability() -> tuple[tuple[float, float, int, float | None], ...] | None:
             if links and share is None:
                 return None
             bands.append((float(low), float(high), int(links), share))
+        weights = data.get("weights")
     except (ResourceError, OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
         return None
-    return tuple(bands) or None
+    if not bands:
+        return None
+    return (weights if isinstance(weights, str) else None), tuple(bands)
 
 
-def _pooled_share(low: float, high: float) -> tuple[float, int] | None:
+def _pooled_share(low: float, high: float, weights: str | None) -> tuple[float, int] | None:
     """Share right and number of the held-out links scoring in ``[low, high)``, pooled.
 
     Counts the bands of the reliability table that lie inside the range (weighted by their
     links); ``None`` when the table is unavailable or holds no such link.
     """
-    table = _reliability()
+    table = _reliability(weights)
     if table is None:
         return None
     eps = 1e-9
@@ -92,12 +118,13 @@ def _pooled_share(low: float, high: float) -> tuple[float, int] | None:
     return sum(n * (s or 0.0) for n, s in inside) / links, links
 
 
-def _band_shares() -> dict[str, tuple[float, int] | None]:
-    """Each band of `_SCORE_BANDS` (by class) with its pooled held-out share right."""
+def _band_shares(weights: str | None = None) -> dict[str, tuple[float, int] | None]:
+    """Each band of `_SCORE_BANDS` (by class) with its pooled held-out share right
+    (for the link model ``weights``; see `_reliability`)."""
     shares: dict[str, tuple[float, int] | None] = {}
     high = math.inf
     for cls, low, *_ in _SCORE_BANDS:
-        shares[cls] = _pooled_share(low, high)
+        shares[cls] = _pooled_share(low, high, weights)
         high = low
     return shares
 
@@ -214,7 +241,7 @@ def to_html(
             "roles": None if keep.roles is None else [r for r in ROLES if r in keep.roles],
             "others": sum(1 for i, p in enumerate(res.pairs) if not keep.keeps_pair(res, i, p)),
         }
-    shares = _band_shares()
+    shares = _band_shares(_weights_version(res.signature))
     bands = [
         {"name": cls, "colour": colour, "label": label, "measured": _measured(shares.get(cls))}
         for cls, _, colour, label in _SCORE_BANDS
@@ -232,6 +259,15 @@ def to_html(
         rows=[_row_view(res, row, extra) for row in rows],
     )
     return _emit(text, path_or_file)
+
+
+def _weights_version(signature: str) -> str | None:
+    """The link model's version in a signature (``weights:…``); ``None`` when there is none."""
+    for part in signature.split("|")[1:]:
+        key, sep, value = part.partition(":")
+        if sep and key == "weights":
+            return value
+    return None
 
 
 # --------------------------------------------------------------------------- templates
