@@ -31,6 +31,7 @@ on those data (not a guarantee on other text).
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -1294,9 +1295,11 @@ def _align_sections(
     The document judgment is made once, on the whole pair (its features read
     block by block); each section pair is scored and searched as a pair of its
     own, with that judgment, and its links are put back in whole-document indices.
+    Then what no section linked is aligned again where a sentence and its most
+    similar counterpart in the whole pair are both free (`bialign.sections.regroup`).
     """
     from .document import features_from_reductions
-    from .sections import cut, scan, vectors
+    from .sections import cut, regroup, scan, vectors
 
     assert encoding.encoded is not None
     encoded = encoding.encoded
@@ -1312,35 +1315,42 @@ def _align_sections(
     )  # fmt: skip
     whole.document_features = features_from_reductions(n, m, ar, en, found.reductions)
     sections = cut(n, m, found.anchors)
+    part = functools.partial(
+        _align_part, ar, en, options, encoding, kinds, weights, model, whole.document_features
+    )
     pairs: list[AlignedPair] = []
     candidates: list[AlignedPair] = []
     for sec in sections:
         if sec.a1 == sec.a0 or sec.e1 == sec.e0:
             continue  # one side has nothing here: its sentences stay one-sided
-        part = _Encoding(
-            encoding.sim_parts,
-            encoding.lexical,
-            {"ar": encoded["ar"][sec.a0 : sec.a1], "en": encoded["en"][sec.e0 : sec.e1]},
-        )
-        sub_kinds = (
-            None if kinds is None else (kinds[0][sec.a0 : sec.a1], kinds[1][sec.e0 : sec.e1])
-        )
-        ctx = _context(
-            _sub_article(ar, sec.a0, sec.a1),
-            _sub_article(en, sec.e0, sec.e1),
-            options,
-            part,
-            keep_features=False,
-            mask=_kind_mask(sub_kinds, sec.a1 - sec.a0, sec.e1 - sec.e0),
-            weights=weights,
-            document_model=model,
-        )
-        with one_blas_thread((sec.a1 - sec.a0) * (sec.e1 - sec.e0)):
-            _score(ctx, document=whole.document_features)
-            links, held, _ = select(ctx, people=False)
-        pairs += [_shift(p, sec.a0, sec.e0) for p in _pairs(ctx, links)]
-        candidates += [_shift(p, sec.a0, sec.e0) for p in _pairs(ctx, held)]
-        del ctx, links, held
+        got, held = part(np.arange(sec.a0, sec.a1), np.arange(sec.e0, sec.e1))
+        pairs += got
+        candidates += held
+    # A sentence moved across a cut has no counterpart in its section: the sentences no
+    # section linked that are each other's most similar are aligned again
+    # (`bialign.sections.regroup`); a link is kept when it holds such a pair.
+    free_ar = _free(n, pairs, "arabic")
+    free_en = _free(m, pairs, "english")
+    for a_idx, e_idx in regroup(found.reductions, free_ar, free_en):
+        a_idx, e_idx = a_idx[free_ar[a_idx]], e_idx[free_en[e_idx]]
+        if not len(a_idx) or not len(e_idx):
+            continue
+        got, held = part(a_idx, e_idx)
+        got = [p for p in got if _mutual_best(p, found.reductions)]
+        linked = {("ar", i) for p in got for i in p.arabic}
+        linked |= {("en", j) for p in got for j in p.english}
+        for p in got:
+            free_ar[list(p.arabic)] = False
+            free_en[list(p.english)] = False
+        # A candidate (of a section) with a sentence now linked is no longer one.
+        candidates = [
+            c
+            for c in candidates
+            if not any(("ar", i) in linked for i in c.arabic)
+            and not any(("en", j) in linked for j in c.english)
+        ]
+        pairs += got
+        candidates += held
     p_doc = whole.document_probability
     verdict = "counterpart"
     people: tuple[str, ...] = ()
@@ -1364,31 +1374,96 @@ def _align_sections(
     )
 
 
+def _align_part(
+    ar: Article,
+    en: Article,
+    options: AlignOptions,
+    encoding: _Encoding,
+    kinds: tuple[np.ndarray, np.ndarray] | None,
+    weights: Weights,
+    model: DocumentModel,
+    document: dict[str, float],
+    a_idx: np.ndarray,
+    e_idx: np.ndarray,
+) -> tuple[list[AlignedPair], list[AlignedPair]]:
+    """Align Arabic sentences ``a_idx`` with English ``e_idx`` (increasing) as a pair of
+    their own, with the whole pair's document features; links and candidates in
+    whole-document indices."""
+    assert encoding.encoded is not None
+    part = _Encoding(
+        encoding.sim_parts,
+        encoding.lexical,
+        {
+            "ar": [encoding.encoded["ar"][i] for i in a_idx],
+            "en": [encoding.encoded["en"][j] for j in e_idx],
+        },
+    )
+    sub_kinds = None if kinds is None else (kinds[0][a_idx], kinds[1][e_idx])
+    ctx = _context(
+        _pick(ar, a_idx),
+        _pick(en, e_idx),
+        options,
+        part,
+        keep_features=False,
+        mask=_kind_mask(sub_kinds, len(a_idx), len(e_idx)),
+        weights=weights,
+        document_model=model,
+    )
+    with one_blas_thread(len(a_idx) * len(e_idx)):
+        _score(ctx, document=document)
+        links, held, _ = select(ctx, people=False)
+    a_map, e_map = a_idx.tolist(), e_idx.tolist()
+    return (
+        [_remap(p, a_map, e_map) for p in _pairs(ctx, links)],
+        [_remap(p, a_map, e_map) for p in _pairs(ctx, held)],
+    )
+
+
+def _mutual_best(pair: AlignedPair, reductions: Any) -> bool:
+    """Whether some sentence pair of ``pair`` is mutually best in the whole pair's scan."""
+    row, col = reductions.row, reductions.col
+    return any(int(row[i]) == j and int(col[j]) == i for i in pair.arabic for j in pair.english)
+
+
+def _free(count: int, pairs: Sequence[AlignedPair], side: str) -> np.ndarray:
+    """Which of ``count`` sentences of ``side`` no pair holds (a boolean mask)."""
+    free = np.ones(count, dtype=bool)
+    for p in pairs:
+        free[list(getattr(p, side))] = False
+    return free
+
+
 def _pair_order(pair: AlignedPair) -> tuple[int, int]:
     return min(pair.english), min(pair.arabic)
 
 
-def _sub_article(article: Article, lo: int, hi: int) -> Article:
-    """Segments ``lo`` to ``hi`` of an article as an article of their own (indexed from 0)."""
+def _pick(article: Article, indices: np.ndarray) -> Article:
+    """Segments ``indices`` (increasing) of an article as an article of their own (from 0)."""
+    segs = article.segments
     return Article(
         text=article.text,
         lang=article.lang,
-        segments=tuple(replace(s, index=k) for k, s in enumerate(article.segments[lo:hi])),
+        segments=tuple(replace(segs[i], index=k) for k, i in enumerate(indices.tolist())),
         source=article.source,
     )
 
 
-def _shift(pair: AlignedPair, da: int, de: int) -> AlignedPair:
-    """A section's pair in whole-document indices (its evidence too)."""
+def _remap(pair: AlignedPair, a_map: Sequence[int], e_map: Sequence[int]) -> AlignedPair:
+    """A part's pair in whole-document indices (its evidence too): ``a_map[i]`` is the
+    document index of the part's Arabic sentence ``i``, ``e_map[j]`` of English ``j``."""
     ev = pair.evidence
     names = tuple(
-        replace(nm, arabic_segment=nm.arabic_segment + da, english_segment=nm.english_segment + de)
+        replace(
+            nm,
+            arabic_segment=a_map[nm.arabic_segment],
+            english_segment=e_map[nm.english_segment],
+        )
         for nm in ev.names
     )
-    scores = tuple(((i + da, j + de), p) for (i, j), p in ev.single_scores)
+    scores = tuple(((a_map[i], e_map[j]), p) for (i, j), p in ev.single_scores)
     return replace(
         pair,
-        arabic=tuple(i + da for i in pair.arabic),
-        english=tuple(j + de for j in pair.english),
+        arabic=tuple(a_map[i] for i in pair.arabic),
+        english=tuple(e_map[j] for j in pair.english),
         evidence=replace(ev, names=names, single_scores=scores),
     )

@@ -20,9 +20,17 @@ side and aligns each pair with the ordinary machinery:
    sides); the anchor ends its section. With no anchor in reach, the cut
    follows the line between the anchors around it.
 
-The cost: a link can only join sentences of the same section pair, so links
-that cross a cut (a sentence moved far from its place) are not found; their
-sentences stay one-sided.
+4. **Regroup**: what no section linked is aligned again where it may still
+   have a counterpart: the Arabic sentences whose most similar sentence in
+   the whole pair is a free English sentence that returns the compliment
+   (mutual best), with those sentences and the free neighbours of both
+   (`regroup`), in groups of at most `REGROUP_SENTENCES`. A link found there
+   is kept when it holds such a mutual-best pair. A passage moved across a cut
+   (far from its place in the other article) is found this way.
+
+The cost: in a section, a link can only join sentences of that section pair;
+a moved sentence that is not its counterpart's mutual best in the whole pair
+is not found again by the regrouping, and stays one-sided.
 """
 
 from __future__ import annotations
@@ -40,6 +48,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ANCHOR_MIN_SIM",
     "LONG_DOCUMENT_CELLS",
+    "REGROUP_SENTENCES",
     "SCAN_ROWS",
     "SECTION_SENTENCES",
     "STEADY_GAP",
@@ -48,16 +57,21 @@ __all__ = [
     "anchor_chain",
     "cut",
     "is_long",
+    "regroup",
     "scan",
 ]
 
 #: Sentence pairs (Arabic sentences × English sentences) above which an article pair is
-#: cut into sections. The dense scoring takes about 0.5 KB per sentence pair (1.9 GB at
-#: 2,000 × 2,000, 7.2 GB at 4,000 × 4,000, measured), so up to this size it stays under
-#: about 3 GB and every ordinary article, and the 2,000 × 2,000 benchmark, is untouched.
-LONG_DOCUMENT_CELLS = 2_500 * 2_500
+#: cut into sections: a pair larger than one section. The dense scoring takes about 0.5 KB
+#: per sentence pair (0.64 GB at 1,000 × 1,000, 1.9 GB at 2,000 × 2,000, 7.2 GB at 4,000
+#: × 4,000, measured) and more than linear time; every ordinary article stays below.
+LONG_DOCUMENT_CELLS = 1_000 * 1_000
 #: At most this many sentences a side in one section pair.
 SECTION_SENTENCES = 1_000
+#: After the sections, the sentences no section linked that are each other's most similar
+#: are aligned again (`regroup`), at most this many Arabic sentences at once (with their
+#: neighbours, at most three times as many a side: under a section's size).
+REGROUP_SENTENCES = SECTION_SENTENCES // 3
 #: Arabic rows of the similarity matrix held at once while scanning a long pair.
 SCAN_ROWS = 512
 #: An anchor is a mutual-best pair at least this similar (the encoder's cosine).
@@ -227,3 +241,47 @@ def vectors(encoded: Sequence[Any]) -> np.ndarray:
     if not encoded:
         return np.zeros((0, 0), dtype=np.float32)
     return np.stack([np.asarray(e.vector, dtype=np.float32) for e in encoded])
+
+
+def regroup(
+    reductions: Reductions, free_ar: np.ndarray, free_en: np.ndarray, size: int | None = None
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Groups of the sentences no section linked that may still have a counterpart.
+
+    A sentence whose passage was moved across a cut has no counterpart in its
+    section, but its most similar sentence in the whole pair (the `scan`) is
+    still its counterpart. So: every Arabic sentence no section linked whose
+    mutual best (each is the other's most similar sentence) is an English
+    sentence no section linked, with that sentence; and with each of them its
+    free neighbours on both sides (a counterpart may be two sentences). In
+    document order, in groups of at most ``size`` (`REGROUP_SENTENCES`) Arabic
+    sentences, each with the English sentences of its pairs.
+
+    Args:
+        reductions: The whole pair's scan (`Scan.reductions`).
+        free_ar, free_en: Boolean masks of the sentences no section linked.
+        size: Arabic sentences per group.
+
+    Returns:
+        ``(arabic indices, english indices)`` per group, each increasing.
+    """
+    size = REGROUP_SENTENCES if size is None else max(1, size)
+    n, m = len(free_ar), len(free_en)
+    row, col = np.asarray(reductions.row), np.asarray(reductions.col)
+    if n == 0 or m == 0:
+        return []
+    seeds = np.flatnonzero(free_ar & (col[row] == np.arange(n)))
+    seeds = seeds[free_en[row[seeds]]]
+    groups = []
+    for k in range(0, len(seeds), size):
+        a, e = seeds[k : k + size], row[seeds[k : k + size]]
+        groups.append((_with_free_neighbours(a, free_ar), _with_free_neighbours(e, free_en)))
+    return groups
+
+
+def _with_free_neighbours(idx: np.ndarray, free: np.ndarray) -> np.ndarray:
+    """``idx`` with each index's free neighbours (one before, one after), increasing."""
+    near = np.concatenate([idx - 1, idx, idx + 1])
+    near = near[(near >= 0) & (near < len(free))]
+    near = near[free[near]]
+    return np.unique(near).astype(np.int64)
