@@ -439,6 +439,35 @@ class TestTranslationCache:
         assert errors == []
         assert len(TranslationCache(path)) == 450
 
+    def test_connections_creating_one_file_at_once(self, tmp_path: Path) -> None:
+        """Three caches opened on one new file at the same moment all take it as a translation
+        cache: one creates it, none mistakes the half-seen creation for another application's
+        database (which happened in about one round in ten before the two were read together)."""
+        for k in range(60):
+            path = tmp_path / f"cache{k}.sqlite"
+            start = threading.Barrier(3)
+            errors: list[BaseException] = []
+
+            def work(
+                name: str,
+                path: Path = path,
+                start: threading.Barrier = start,
+                errors: list[BaseException] = errors,
+            ) -> None:
+                try:
+                    start.wait(10)
+                    TranslationCache(path).put(name, "نص", name)
+                except BaseException as exc:  # handed to the test thread
+                    errors.append(exc)
+
+            threads = [threading.Thread(target=work, args=(str(i),)) for i in range(3)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(60)
+            assert errors == []
+            assert len(TranslationCache(path)) == 3
+
     def test_two_processes_write_one_file(self, tmp_path: Path) -> None:
         """Another process writes the same file while this one does: both sets of entries stay."""
         path = tmp_path / "cache.sqlite"

@@ -386,8 +386,17 @@ def _open_database(path: Path, *, new: bool) -> sqlite3.Connection:
 def _check_or_create(db: sqlite3.Connection, path: Path) -> None:
     """Create the table in a new database; check that an existing one is a translation cache."""
     where = str(path)
-    if _pragma(db, "application_id") == 0:
-        _refuse_other_database(db, where)
+    # The mark and the tables read in one snapshot: read apart, another connection's
+    # creation could commit between the two, and its new table look like another
+    # application's.
+    db.execute("BEGIN")
+    try:
+        unmarked = _pragma(db, "application_id") == 0
+        if unmarked:
+            _refuse_other_database(db, where)
+    finally:
+        db.execute("COMMIT")
+    if unmarked:
         db.execute("BEGIN IMMEDIATE")  # two processes creating one file: one creates
         try:
             if _pragma(db, "application_id") == 0:
