@@ -196,7 +196,7 @@ def clear_caches() -> None:
 
     Clears the sentence encoder's vectors (its model stays loaded), the name
     matcher's cached results (`bialign.names.clear_caches`; its data files stay
-    loaded) and the normalisation caches.
+    loaded), the number anchors', the language check's and the normalisation caches.
     Every cache is bounded anyway; results do not change, only the time to
     compute them again.
     """
@@ -207,6 +207,13 @@ def clear_caches() -> None:
     for fn in (normalize.normalize_arabic, normalize.normalize_english):
         fn.cache_clear()
     normalize.normalize_for_encoder.cache_clear()
+    segmentation = sys.modules.get(f"{__name__}.segmentation")
+    if segmentation is not None:  # a few whole texts, read for their language
+        segmentation._letter_counts.cache_clear()
+        segmentation._without_non_words.cache_clear()
+    anchors = sys.modules.get(f"{__name__}.scorers.anchors")
+    if anchors is not None:
+        anchors.extract_anchors.cache_clear()
     dictionary = sys.modules.get(f"{__name__}.dictionary")
     if dictionary is not None:
         dictionary.english_stems.cache_clear()

@@ -36,7 +36,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import numpy as np
 
@@ -48,6 +48,7 @@ from .dictionary import BilingualDictionary, load_dictionary
 from .document import (
     DocumentJudgment,
     DocumentModel,
+    Reductions,
     document_features,
     load_document_model,
     shared_people,
@@ -1328,29 +1329,36 @@ def _align_sections(
         candidates += held
     # A sentence moved across a cut has no counterpart in its section: the sentences no
     # section linked that are each other's most similar are aligned again
-    # (`bialign.sections.regroup`); a link is kept when it holds such a pair.
+    # (`bialign.sections.regroup`), in rounds while a round adds links.
     free_ar = _free(n, pairs, "arabic")
     free_en = _free(m, pairs, "english")
-    for a_idx, e_idx in regroup(found.reductions, free_ar, free_en):
-        a_idx, e_idx = a_idx[free_ar[a_idx]], e_idx[free_en[e_idx]]
-        if not len(a_idx) or not len(e_idx):
-            continue
-        got, held = part(a_idx, e_idx)
-        got = [p for p in got if _mutual_best(p, found.reductions)]
-        linked = {("ar", i) for p in got for i in p.arabic}
-        linked |= {("en", j) for p in got for j in p.english}
-        for p in got:
-            free_ar[list(p.arabic)] = False
-            free_en[list(p.english)] = False
-        # A candidate (of a section) with a sentence now linked is no longer one.
-        candidates = [
-            c
-            for c in candidates
-            if not any(("ar", i) in linked for i in c.arabic)
-            and not any(("en", j) in linked for j in c.english)
-        ]
-        pairs += got
-        candidates += held
+    linked: set[tuple[str, int]] = set()
+    for _ in range(REGROUP_ROUNDS):
+        added = 0
+        for a_idx, e_idx in regroup(found.reductions, free_ar, free_en):
+            a_idx, e_idx = a_idx[free_ar[a_idx]], e_idx[free_en[e_idx]]
+            if not len(a_idx) or not len(e_idx):
+                continue
+            # Its candidates are not kept: this pass only recovers links. A link is kept
+            # when it holds a mutual-best pair and each side is a run of neighbouring
+            # sentences of the document (the group's neighbours need not be).
+            got, _ = part(a_idx, e_idx)
+            for p in got:
+                if _mutual_best(p, found.reductions) and _runs(p):
+                    free_ar[list(p.arabic)] = False
+                    free_en[list(p.english)] = False
+                    linked |= {("ar", i) for i in p.arabic} | {("en", j) for j in p.english}
+                    pairs.append(p)
+                    added += 1
+        if not added:
+            break
+    # A candidate (of a section) with a sentence now linked is no longer one.
+    candidates = [
+        c
+        for c in candidates
+        if not any(("ar", i) in linked for i in c.arabic)
+        and not any(("en", j) in linked for j in c.english)
+    ]
     p_doc = whole.document_probability
     verdict = "counterpart"
     people: tuple[str, ...] = ()
@@ -1419,13 +1427,25 @@ def _align_part(
     )
 
 
-def _mutual_best(pair: AlignedPair, reductions: Any) -> bool:
+#: Regrouping rounds at most (`_align_sections`): a link a round drops (its sides not
+#: runs of neighbouring sentences) leaves its mutual-best pair free for the next.
+REGROUP_ROUNDS = 3
+
+
+def _runs(pair: AlignedPair) -> bool:
+    """Whether each side of ``pair`` is a run of neighbouring sentences."""
+    return all(max(side) - min(side) + 1 == len(side) for side in (pair.arabic, pair.english))
+
+
+def _mutual_best(pair: AlignedPair, reductions: Reductions) -> bool:
     """Whether some sentence pair of ``pair`` is mutually best in the whole pair's scan."""
     row, col = reductions.row, reductions.col
     return any(int(row[i]) == j and int(col[j]) == i for i in pair.arabic for j in pair.english)
 
 
-def _free(count: int, pairs: Sequence[AlignedPair], side: str) -> np.ndarray:
+def _free(
+    count: int, pairs: Sequence[AlignedPair], side: Literal["arabic", "english"]
+) -> np.ndarray:
     """Which of ``count`` sentences of ``side`` no pair holds (a boolean mask)."""
     free = np.ones(count, dtype=bool)
     for p in pairs:

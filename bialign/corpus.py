@@ -314,11 +314,12 @@ def _load_encoder() -> None:
 def _worker_threads(workers: int) -> int:
     """The encoder threads of each of ``workers`` worker processes on this machine.
 
-    The cores shared out (`bialign.scorers.embedding.default_threads` divided by
-    ``workers``, at least 1), unless ``BIALIGN_THREADS`` is set, which then holds
-    for each worker. Measured on 2 cores (244 NTREX pairs, two worker processes):
-    one encoder thread each took 2.7× the encoder floor, two each (4 threads on 2
-    cores) 7.5×, and one process 3.0×.
+    The thread default shared out (`bialign.scorers.embedding.default_threads`,
+    the cores up to 8, divided by ``workers``, at least 1), unless
+    ``BIALIGN_THREADS`` is set, which then holds for each worker. Measured on 2
+    cores (244 NTREX pairs, two worker processes): one encoder thread each took
+    2.92× the encoder's own time, two each (4 threads on 2 cores) 7.48×, and one
+    process aligning serially 2.91×.
     """
     from .scorers.embedding import THREADS_VARIABLE, default_threads
 

@@ -24,9 +24,11 @@ side and aligns each pair with the ordinary machinery:
    have a counterpart: the Arabic sentences whose most similar sentence in
    the whole pair is a free English sentence that returns the compliment
    (mutual best), with those sentences and the free neighbours of both
-   (`regroup`), in groups of at most `REGROUP_SENTENCES`. A link found there
-   is kept when it holds such a mutual-best pair. A passage moved across a cut
-   (far from its place in the other article) is found this way.
+   (`regroup`), in groups of at most a third of `SECTION_SENTENCES` (with
+   their neighbours, at most a section's size a side). A link found there is
+   kept when it holds such a mutual-best pair and each side is a run of
+   neighbouring sentences. A passage moved across a cut (far from its place in
+   the other article) is found this way.
 
 The cost: in a section, a link can only join sentences of that section pair;
 a moved sentence that is not its counterpart's mutual best in the whole pair
@@ -48,7 +50,6 @@ if TYPE_CHECKING:
 __all__ = [
     "ANCHOR_MIN_SIM",
     "LONG_DOCUMENT_CELLS",
-    "REGROUP_SENTENCES",
     "SCAN_ROWS",
     "SECTION_SENTENCES",
     "STEADY_GAP",
@@ -68,10 +69,6 @@ __all__ = [
 LONG_DOCUMENT_CELLS = 1_000 * 1_000
 #: At most this many sentences a side in one section pair.
 SECTION_SENTENCES = 1_000
-#: After the sections, the sentences no section linked that are each other's most similar
-#: are aligned again (`regroup`), at most this many Arabic sentences at once (with their
-#: neighbours, at most three times as many a side: under a section's size).
-REGROUP_SENTENCES = SECTION_SENTENCES // 3
 #: Arabic rows of the similarity matrix held at once while scanning a long pair.
 SCAN_ROWS = 512
 #: An anchor is a mutual-best pair at least this similar (the encoder's cosine).
@@ -254,8 +251,9 @@ def regroup(
     mutual best (each is the other's most similar sentence) is an English
     sentence no section linked, with that sentence; and with each of them its
     free neighbours on both sides (a counterpart may be two sentences). In
-    document order, in groups of at most ``size`` (`REGROUP_SENTENCES`) Arabic
-    sentences, each with the English sentences of its pairs.
+    document order, in groups of at most ``size`` seeds (by default a third of
+    `SECTION_SENTENCES`, read when called), each with the English sentences of
+    its pairs.
 
     Args:
         reductions: The whole pair's scan (`Scan.reductions`).
@@ -265,7 +263,7 @@ def regroup(
     Returns:
         ``(arabic indices, english indices)`` per group, each increasing.
     """
-    size = REGROUP_SENTENCES if size is None else max(1, size)
+    size = max(1, SECTION_SENTENCES // 3) if size is None else max(1, size)
     n, m = len(free_ar), len(free_en)
     row, col = np.asarray(reductions.row), np.asarray(reductions.col)
     if n == 0 or m == 0:

@@ -206,7 +206,7 @@ _AR_LETTER = regex.compile(r"(?V1)[\p{Script=Arabic}&&\p{L}]")
 _LATIN_LETTER = regex.compile(r"(?V1)[\p{Script=Latin}&&\p{L}]")
 
 
-@functools.lru_cache(maxsize=16)
+@functools.lru_cache(maxsize=4)
 def _letter_counts(text: str) -> tuple[int, int]:
     # Cached: reading a pair counts each side's letters twice (its language, then the check).
     text = _without_non_words(text)
@@ -280,7 +280,7 @@ def _cues() -> _LanguageCues:
     return _LanguageCues(ignore, th, expected, latin, script)
 
 
-@functools.lru_cache(maxsize=16)
+@functools.lru_cache(maxsize=4)
 def _without_non_words(text: str) -> str:
     """``text`` with web addresses, e-mail addresses and @handles blanked out."""
     if "." not in text and "@" not in text:

@@ -645,7 +645,7 @@ def test_local_worker_processes_get_their_share_of_threads(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The worker processes of bialign's own `LocalCluster` load their encoder with their
-    share of the cores (more threads than cores made a two-process run 2.8 times slower)."""
+    share of the cores (more threads than cores made a two-process run 2.6 times slower)."""
     from bialign.corpus import _client
     from bialign.scorers.embedding import default_threads
 

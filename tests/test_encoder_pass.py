@@ -198,6 +198,11 @@ def test_clear_caches_empties_the_encoder_and_names_caches() -> None:
     bialign.clear_caches()
     assert scorer.cache_info == (0, 0)  # type: ignore[attr-defined]
     assert bialign.normalize_arabic.cache_info().currsize == 0
+    from bialign import segmentation
+    from bialign.scorers.anchors import extract_anchors
+
+    for cached in (segmentation._letter_counts, segmentation._without_non_words, extract_anchors):
+        assert cached.cache_info().currsize == 0
     assert cleared  # the names caches were cleared through bialign.names.clear_caches
     assert names.match_names.__module__.startswith("bialign.names")  # the names package is loaded
 

@@ -394,8 +394,11 @@ def _check_or_create(db: sqlite3.Connection, path: Path) -> None:
         unmarked = _pragma(db, "application_id") == 0
         if unmarked:
             _refuse_other_database(db, where)
-    finally:
-        db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
     if unmarked:
         db.execute("BEGIN IMMEDIATE")  # two processes creating one file: one creates
         try:
