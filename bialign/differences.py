@@ -53,6 +53,8 @@ if TYPE_CHECKING:
 __all__ = [
     "CLAUSE_THRESHOLD",
     "KINDS",
+    "PARTIAL_THRESHOLD",
+    "PARTNER_CANDIDATES",
     "DifferenceItem",
     "Differences",
     "SharedItem",
@@ -74,6 +76,16 @@ CLAUSE_THRESHOLD = 0.36
 #: recall of the lexical signal, which tells a clause's own content apart better than a
 #: sentence vector does (see `differences`).
 CLAUSE_WEIGHT = 0.2
+
+#: A one-sided body sentence is **partly shared** when one of its clauses scores at least
+#: this against a sentence of the other article (its *partner*, one of the
+#: `PARTNER_CANDIDATES` most similar): its clauses scoring below `CLAUSE_THRESHOLD` are then
+#: reported as clauses too. Chosen on the seed pair like `CLAUSE_THRESHOLD` (see
+#: ``benchmarks/bench_differences.py``).
+PARTIAL_THRESHOLD = 0.55
+#: How many of the other article's body sentences (most similar first, by the sentence
+#: encoder) a one-sided sentence is compared with, clause by clause.
+PARTNER_CANDIDATES = 20
 
 # Roles whose names and numbers are not compared (tags and the outlet's standard text).
 _SKIPPED_ROLES = frozenset({"category", "boilerplate"})
@@ -98,8 +110,11 @@ class DifferenceItem:
             article is one item); the first is ``(start, end)``.
         value: For numbers and dates the anchors (``year:2023 month:9``); for a
             name its gazetteer kind when it has one (``person``, ``organisation`` …).
-        score: For a clause, how well the other side of its link renders it (0 to 1;
-            see `differences`).
+        score: For a clause, how well the other side of its link (or its partner)
+            renders it (0 to 1; see `differences`).
+        partner: For a clause of a one-sided sentence that is partly shared, the index
+            of the other article's segment that renders the rest of that sentence (its
+            `pair` is then ``None``); otherwise ``None``.
     """
 
     kind: str
@@ -112,6 +127,7 @@ class DifferenceItem:
     spans: tuple[tuple[int, int], ...] = ()
     value: str = ""
     score: float | None = None
+    partner: int | None = None
 
     @property
     def count(self) -> int:
@@ -130,6 +146,7 @@ class DifferenceItem:
             "spans": [list(s) for s in self.spans],
             "value": self.value,
             "score": None if self.score is None else round(float(self.score), 4),
+            "partner": self.partner,
         }
 
 
@@ -215,10 +232,17 @@ def differences(
 ) -> Differences:
     """Report what only one version of the story says.
 
+    Besides whole one-sided passages, the clauses of a linked sentence that the
+    other side of its link does not render are reported, and so are the clauses
+    of a **partly shared** one-sided sentence: one that another sentence of the
+    other article (its ``partner``) renders in part (`PARTIAL_THRESHOLD`); its
+    passage item stays, as no sentence is its counterpart.
+
     Args:
         res: The alignment (`bialign.align`).
-        clause_threshold: Report a clause of a linked sentence whose score (how well
-            the other side of its link renders it) is below this (0 to 1).
+        clause_threshold: Report a clause of a linked (or partly shared) sentence
+            whose score (how well the other side of its link, or its partner,
+            renders it) is below this (0 to 1).
         clauses: Compare clauses inside links (needs the sentence encoder); ``False``
             leaves clauses out.
 
@@ -253,6 +277,9 @@ def differences(
     rest_en: list[DifferenceItem] = [*e_names, *e_nums]
     if clauses:
         a_cl, e_cl = _clauses(res, float(clause_threshold))
+        rest_ar.extend(a_cl)
+        rest_en.extend(e_cl)
+        a_cl, e_cl = _partial_clauses(res, float(clause_threshold))
         rest_ar.extend(a_cl)
         rest_en.extend(e_cl)
     rest_ar.sort(key=lambda i: (i.start, i.end, i.kind))
@@ -916,7 +943,14 @@ def _rendered(
 
 
 def _clause_item(
-    art: Article, seg: Segment, s: int, e: int, lang: str, pid: int, score: float
+    art: Article,
+    seg: Segment,
+    s: int,
+    e: int,
+    lang: str,
+    pid: int | None,
+    score: float,
+    partner: int | None = None,
 ) -> DifferenceItem:
     a, b = _seg_span(seg, s, e)
     return DifferenceItem(
@@ -929,4 +963,88 @@ def _clause_item(
         pair=pid,
         spans=((a, b),),
         score=round(score, 4),
+        partner=partner,
     )
+
+
+def _partial_clauses(
+    res: Alignment, threshold: float
+) -> tuple[list[DifferenceItem], list[DifferenceItem]]:
+    """The clauses of partly shared one-sided sentences (see `PARTIAL_THRESHOLD`).
+
+    A one-sided body sentence of two clauses or more is compared, clause by clause
+    (`_rendered`), with each of the `PARTNER_CANDIDATES` body sentences of the other
+    article most similar to it (linked or not); the one whose best clause score is
+    highest is its partner. When that score reaches `PARTIAL_THRESHOLD`, the
+    sentence shares a fact with the partner and its clauses scoring below
+    ``threshold`` are what it adds.
+    """
+    from .aligner import _Signals
+
+    used = {
+        "ar": {i for p in res.pairs for i in p.arabic},
+        "en": {j for p in res.pairs for j in p.english},
+    }
+    sides = {"ar": (res.arabic, res.english, "en"), "en": (res.english, res.arabic, "ar")}
+    body = {
+        lang: [s for s in art.segments if s.role == "body"] for lang, (art, _, _) in sides.items()
+    }
+    lonely = {
+        lang: [
+            (seg, cl)
+            for seg in body[lang]
+            if seg.index not in used[lang]
+            for cl in [split_clauses(seg.text, lang)]
+            if len(cl) > 1
+        ]
+        for lang in sides
+    }
+    if not (lonely["ar"] and body["en"]) and not (lonely["en"] and body["ar"]):
+        return [], []
+    scorer: Any = _Signals.embedding()
+    vectors = {
+        lang: np.stack([e.vector for e in scorer.encode([s.text for s in body[lang]])])
+        if body[lang]
+        else np.zeros((0, 1), dtype=np.float32)
+        for lang in sides
+    }
+    where = {lang: {s.index: k for k, s in enumerate(body[lang])} for lang in sides}
+    # For each one-sided sentence, its candidates on the other side (by sentence vector).
+    wanted: dict[str, list[tuple[Segment, list[tuple[int, int]], list[Segment]]]] = {}
+    other_clauses: dict[tuple[str, int], list[tuple[int, int]]] = {}
+    texts: set[str] = set()
+    for lang, (_, _, olang) in sides.items():
+        wanted[lang] = []
+        if not body[olang]:
+            continue
+        for seg, cl in lonely[lang]:
+            sims = vectors[olang] @ vectors[lang][where[lang][seg.index]]
+            top = np.argsort(-sims, kind="stable")[:PARTNER_CANDIDATES].tolist()
+            cands = [body[olang][k] for k in top]
+            wanted[lang].append((seg, cl, cands))
+            texts |= {seg.text[s:e] for s, e in cl}
+            for o in cands:
+                key = (olang, o.index)
+                if key not in other_clauses:
+                    other_clauses[key] = split_clauses(o.text, olang)
+                texts |= {o.text[s:e] for s, e in other_clauses[key]} | {o.text}
+    ordered = sorted(texts)
+    encoded = dict(zip(ordered, scorer.encode(ordered), strict=True))
+    out: dict[str, list[DifferenceItem]] = {"ar": [], "en": []}
+    for lang, (art, _, olang) in sides.items():
+        for seg, cl, cands in wanted[lang]:
+            clause_texts = [seg.text[s:e] for s, e in cl]
+            best: tuple[float, np.ndarray, int] | None = None
+            for o in cands:
+                parts = [o.text[s:e] for s, e in other_clauses[(olang, o.index)]]
+                scores = _rendered(clause_texts, parts, o.text, encoded)
+                if best is None or float(scores.max()) > best[0]:
+                    best = (float(scores.max()), scores, o.index)
+            if best is None or best[0] < PARTIAL_THRESHOLD:
+                continue
+            for (s, e), score in zip(cl, best[1], strict=True):
+                if score < threshold:
+                    out[lang].append(
+                        _clause_item(art, seg, s, e, lang, None, float(score), partner=best[2])
+                    )
+    return out["ar"], out["en"]

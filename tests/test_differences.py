@@ -102,13 +102,24 @@ class TestPropertiesEveryCase:
                         assert not any(a < e and s < b for s, e in spans), i
 
     def test_clauses_inside_a_linked_segment_of_their_link(self, case):
+        """A clause belongs to a link (``pair``) or, in a partly shared one-sided sentence, to
+        its partner (``partner``), never both."""
         al, diff = case
         clauses = diff.items("clause")
         assert clauses
         for c in clauses:
-            pair = al.pairs[c.pair]
             art = al.arabic if c.lang == "ar" else al.english
-            assert c.segment in (pair.arabic if c.lang == "ar" else pair.english)
+            if c.pair is None:
+                assert c.partner is not None
+                linked = {i for p in al.pairs for i in (p.arabic if c.lang == "ar" else p.english)}
+                other = al.english if c.lang == "ar" else al.arabic
+                assert c.segment not in linked
+                assert 0 <= c.partner < len(other.segments)
+                assert other.segments[c.partner].role == "body"
+            else:
+                assert c.partner is None
+                pair = al.pairs[c.pair]
+                assert c.segment in (pair.arabic if c.lang == "ar" else pair.english)
             seg = art.segments[c.segment]
             assert seg.start <= c.start < c.end <= seg.end
             assert c.score is not None and 0.0 <= c.score < diff.clause_threshold
@@ -216,12 +227,27 @@ class TestProperties:
                         assert not any(a < e and s < b for s, e in spans), i
 
     def test_clauses_point_at_their_link(self, res, diff):
-        clauses = diff.items("clause")
+        clauses = [c for c in diff.items("clause") if c.pair is not None]
         assert clauses
         for c in clauses:
             pair = res.pairs[c.pair]
             assert c.segment in (pair.arabic if c.lang == "ar" else pair.english)
             assert c.score is not None and c.score < diff.clause_threshold
+
+    def test_partly_shared_one_sided_sentences(self, res, diff):
+        """Arabic 15 (one-sided) renders English 15 in part: its two clauses about China's
+        sovereignty and reunification are what it adds; English 22 (one-sided) shares the
+        new administration's outreach with Arabic 24 and adds the sanctions and the
+        rebuilding. The passages stay whole."""
+        partial = {(c.lang, c.segment, c.partner) for c in diff.items("clause") if c.pair is None}
+        assert partial == {("ar", 15, 15), ("en", 22, 24)}
+        en22 = [c.text for c in diff.english_only if c.kind == "clause" and c.segment == 22]
+        assert any("sanctions" in t for t in en22) and any("rebuild" in t for t in en22)
+        assert not any("expand cooperation" in t for t in en22)  # the shared part
+        passages = [i for i in diff.english_only if i.kind == "passage"]
+        assert any(p.start <= res.english.segments[22].start < p.end for p in passages)
+        # Without the clause step, none.
+        assert not differences(res, clauses=False).items("clause")
 
     def test_passages_are_the_one_sided_passages(self, res, diff):
         assert len(diff.items("passage")) == len(res.arabic_passages) + len(res.english_passages)

@@ -146,6 +146,7 @@ DIFFERENCES_CSV_COLUMNS = (
     "count",
     "value",
     "score",
+    "partner",
 )
 
 
@@ -157,7 +158,9 @@ def to_differences_csv(res: Alignment, path: PathOrFile = None) -> str:
     one row per side, with the other side's form in ``value``), ``kind`` (``passage``, ``clause``,
     ``name``, ``number``, ``date``), ``text``, ``start``/``end`` (offsets into that
     side's `Article.text`), ``segment``, ``pair`` (a clause's link in
-    `Alignment.pairs`, else empty), ``count`` (mentions), ``value`` and ``score``.
+    `Alignment.pairs`, else empty), ``count`` (mentions), ``value``, ``score`` and
+    ``partner`` (for a clause of a partly shared one-sided sentence, the other side's
+    segment that renders the rest of it, else empty).
     ``pandas.read_csv`` reads it as is.
 
     Args:
@@ -186,6 +189,7 @@ def to_differences_csv(res: Alignment, path: PathOrFile = None) -> str:
                     "count": str(i.count),
                     "value": i.value,
                     "score": "" if i.score is None else f"{i.score:.4f}",
+                    "partner": "" if i.partner is None else str(i.partner),
                 }
             )
     for sh in diff.shared:
@@ -205,6 +209,7 @@ def to_differences_csv(res: Alignment, path: PathOrFile = None) -> str:
                     "count": "1",
                     "value": other,
                     "score": "",
+                    "partner": "",
                 }
             )
     return _emit(_csv_text(DIFFERENCES_CSV_COLUMNS, rows), path)

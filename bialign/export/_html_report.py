@@ -506,6 +506,10 @@ def _extra_marks(res: Alignment, diff: Differences) -> dict[tuple[str, int], lis
         start, end = item.start - seg.start, item.end - seg.start
         if 0 <= start < end <= len(seg.text):
             tip = f"{_EXTRA_TIP} (best match {item.score or 0:.2f})"
+            if item.partner is not None:  # a partly shared one-sided sentence
+                other = "English" if item.lang == "ar" else "Arabic"
+                tip = f"{_EXTRA_TIP} ({other} {item.partner} renders the rest; best match "
+                tip += f"{item.score or 0:.2f})"
             out.setdefault((item.lang, item.segment), []).append((start, end, tip))
     return out
 

@@ -26,6 +26,7 @@ _DIFF_ITEM = {
         "spans": {"type": "array", "items": _SPAN},
         "value": {"type": "string"},
         "score": {"type": ["number", "null"]},
+        "partner": {"oneOf": [_INDEX, {"type": "null"}]},
     },
 }
 _SHARED_ITEM = {
