@@ -37,9 +37,10 @@ Scores
   overlaps a span of a gold one-sided item of the same side; a gold item is found when
   a predicted item overlaps one of its spans. F1 over the three kinds together, and per
   kind.
-- Clauses: character overlap between predicted clauses in body segments and gold
-  clauses (precision: share of predicted characters inside gold clauses; recall: share
-  of gold characters inside predicted clauses). Scored twice: on the aligner's links
+- Clauses: character overlap between predicted clauses in body segments (those of
+  links and those of partly shared one-sided sentences, `bialign.differences.PARTIAL_THRESHOLD`)
+  and gold clauses (precision: share of predicted characters inside gold clauses; recall:
+  share of gold characters inside predicted clauses). Scored twice: on the aligner's links
   (what a user gets) and on the **oracle** links, the connected components of the hand
   alignment turned into an `Alignment` (what the clause step does when the sentence
   links are right). On the aligner's links, gold clause characters in sentences the
