@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -444,6 +445,11 @@ class TestExport:
         assert '<span class="extra"' in page
         assert 'dir="auto"' in page
         assert "حسين السلامة" in page
+        # The clauses partly shared one-sided sentences add, marked in their own rows.
+        assert page.count("Arabic 24 renders the rest") == 2
+        assert page.count("English 15 renders the rest") == 2
+        row = re.search(r'<tr[^>]*id="en-22".*?</tr>', page, re.S)
+        assert row is not None and '<span class="extra"' in row.group(0)
 
     def test_csv(self, res, diff, tmp_path):
         text = to_differences_csv(res)
