@@ -439,8 +439,8 @@ def _row_view(
     seg = row.segment
     assert seg is not None  # _document_rows gives one-sided rows a segment
     # The clauses a partly shared one-sided sentence adds to its partner.
-    marks = sorted(extra.get((row.kind, seg.index), ()))
-    view = _segment_views([seg], {seg.index: marks} if marks else {})
+    added = sorted(extra.get((row.kind, seg.index), ()))
+    view = _segment_views([seg], {seg.index: added} if added else {})
     return _RowView(
         kind=row.kind,
         furniture=seg.role in _FURNITURE_ROLES,
