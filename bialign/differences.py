@@ -81,7 +81,8 @@ CLAUSE_WEIGHT = 0.2
 #: this against a sentence of the other article (its *partner*, one of the
 #: `PARTNER_CANDIDATES` most similar): its clauses scoring below `CLAUSE_THRESHOLD` are then
 #: reported as clauses too. Chosen on the seed pair like `CLAUSE_THRESHOLD` (see
-#: ``benchmarks/bench_differences.py``).
+#: ``benchmarks/bench_differences.py``). A one-sided partner is partly shared with the
+#: sentence in turn.
 PARTIAL_THRESHOLD = 0.55
 #: How many of the other article's body sentences (most similar first, by the sentence
 #: encoder) a one-sided sentence is compared with, clause by clause.
@@ -977,7 +978,9 @@ def _partial_clauses(
     article most similar to it (linked or not); the one whose best clause score is
     highest is its partner. When that score reaches `PARTIAL_THRESHOLD`, the
     sentence shares a fact with the partner and its clauses scoring below
-    ``threshold`` are what it adds.
+    ``threshold`` are what it adds. Sharing goes both ways: a partner that is
+    itself one-sided (and has no partner of its own) is partly shared with the
+    sentence, its clauses scored against it.
     """
     from .aligner import _Signals
 
@@ -1022,7 +1025,7 @@ def _partial_clauses(
             top = np.argsort(-sims, kind="stable")[:PARTNER_CANDIDATES].tolist()
             cands = [body[olang][k] for k in top]
             wanted[lang].append((seg, cl, cands))
-            texts |= {seg.text[s:e] for s, e in cl}
+            texts |= {seg.text[s:e] for s, e in cl} | {seg.text}
             for o in cands:
                 key = (olang, o.index)
                 if key not in other_clauses:
@@ -1030,8 +1033,9 @@ def _partial_clauses(
                 texts |= {o.text[s:e] for s, e in other_clauses[key]} | {o.text}
     ordered = sorted(texts)
     encoded = dict(zip(ordered, scorer.encode(ordered), strict=True))
-    out: dict[str, list[DifferenceItem]] = {"ar": [], "en": []}
-    for lang, (art, _, olang) in sides.items():
+    # Each partly shared sentence: its partner and its clauses' scores against it.
+    shared: dict[tuple[str, int], tuple[int, np.ndarray]] = {}
+    for lang, (_, _, olang) in sides.items():
         for seg, cl, cands in wanted[lang]:
             clause_texts = [seg.text[s:e] for s, e in cl]
             best: tuple[float, np.ndarray, int] | None = None
@@ -1040,11 +1044,26 @@ def _partial_clauses(
                 scores = _rendered(clause_texts, parts, o.text, encoded)
                 if best is None or float(scores.max()) > best[0]:
                     best = (float(scores.max()), scores, o.index)
-            if best is None or best[0] < PARTIAL_THRESHOLD:
-                continue
-            for (s, e), score in zip(cl, best[1], strict=True):
-                if score < threshold:
-                    out[lang].append(
-                        _clause_item(art, seg, s, e, lang, None, float(score), partner=best[2])
-                    )
+            if best is not None and best[0] >= PARTIAL_THRESHOLD:
+                shared[(lang, seg.index)] = (best[2], best[1])
+    # Sharing goes both ways: a one-sided partner is partly shared with the sentence too.
+    lonely_cl = {(lang, seg.index): (seg, cl) for lang in sides for seg, cl in lonely[lang]}
+    for (lang, index), (partner, _) in list(shared.items()):
+        olang = sides[lang][2]
+        if (olang, partner) in shared or (olang, partner) not in lonely_cl:
+            continue
+        pseg, pcl = lonely_cl[(olang, partner)]
+        seg = sides[lang][0].segments[index]
+        parts = [seg.text[s:e] for s, e in lonely_cl[(lang, index)][1]]
+        scores = _rendered([pseg.text[s:e] for s, e in pcl], parts, seg.text, encoded)
+        shared[(olang, partner)] = (index, scores)
+    out: dict[str, list[DifferenceItem]] = {"ar": [], "en": []}
+    for (lang, index), (partner, scores) in sorted(shared.items()):
+        art = sides[lang][0]
+        seg, cl = lonely_cl[(lang, index)]
+        for (s, e), score in zip(cl, scores, strict=True):
+            if score < threshold:
+                out[lang].append(
+                    _clause_item(art, seg, s, e, lang, None, float(score), partner=partner)
+                )
     return out["ar"], out["en"]
