@@ -115,7 +115,8 @@ class DifferenceItem:
             renders it (0 to 1; see `differences`).
         partner: For a clause of a one-sided sentence that is partly shared, the index
             of the other article's segment that renders the rest of that sentence (its
-            `pair` is then ``None``); otherwise ``None``.
+            `pair` is then ``None``; the clause lies inside a passage item of the same
+            side, so do not add up the characters of both); otherwise ``None``.
     """
 
     kind: str
@@ -244,8 +245,8 @@ def differences(
         clause_threshold: Report a clause of a linked (or partly shared) sentence
             whose score (how well the other side of its link, or its partner,
             renders it) is below this (0 to 1).
-        clauses: Compare clauses inside links (needs the sentence encoder); ``False``
-            leaves clauses out.
+        clauses: Compare clauses inside links and in partly shared one-sided
+            sentences (needs the sentence encoder); ``False`` leaves clauses out.
 
     Returns:
         The `Differences`.
@@ -978,15 +979,18 @@ def _partial_clauses(
     article most similar to it (linked or not); the one whose best clause score is
     highest is its partner. When that score reaches `PARTIAL_THRESHOLD`, the
     sentence shares a fact with the partner and its clauses scoring below
-    ``threshold`` are what it adds. Sharing goes both ways: a partner that is
-    itself one-sided (and has no partner of its own) is partly shared with the
-    sentence, its clauses scored against it.
+    ``threshold`` are what it adds (never its best clause, the shared one).
+    Sharing goes both ways: a partner that is itself one-sided (and has no
+    partner of its own) is partly shared with the sentence when one of its
+    clauses reaches ``threshold`` against it (the best-scoring sentence first,
+    when several share a partner). One-sided means in `Alignment.arabic_only`
+    or `Alignment.english_only`.
     """
     from .aligner import _Signals
 
-    used = {
-        "ar": {i for p in res.pairs for i in p.arabic},
-        "en": {j for p in res.pairs for j in p.english},
+    lonely_index = {
+        "ar": {s.index for s in res.arabic_only},
+        "en": {s.index for s in res.english_only},
     }
     sides = {"ar": (res.arabic, res.english, "en"), "en": (res.english, res.arabic, "ar")}
     body = {
@@ -996,7 +1000,7 @@ def _partial_clauses(
         lang: [
             (seg, cl)
             for seg in body[lang]
-            if seg.index not in used[lang]
+            if seg.index in lonely_index[lang]
             for cl in [split_clauses(seg.text, lang)]
             if len(cl) > 1
         ]
@@ -1035,6 +1039,7 @@ def _partial_clauses(
     encoded = dict(zip(ordered, scorer.encode(ordered), strict=True))
     # Each partly shared sentence: its partner and its clauses' scores against it.
     shared: dict[tuple[str, int], tuple[int, np.ndarray]] = {}
+    strength: dict[tuple[str, int], float] = {}
     for lang, (_, _, olang) in sides.items():
         for seg, cl, cands in wanted[lang]:
             clause_texts = [seg.text[s:e] for s, e in cl]
@@ -1046,9 +1051,12 @@ def _partial_clauses(
                     best = (float(scores.max()), scores, o.index)
             if best is not None and best[0] >= PARTIAL_THRESHOLD:
                 shared[(lang, seg.index)] = (best[2], best[1])
+                strength[(lang, seg.index)] = best[0]
     # Sharing goes both ways: a one-sided partner is partly shared with the sentence too.
     lonely_cl = {(lang, seg.index): (seg, cl) for lang in sides for seg, cl in lonely[lang]}
-    for (lang, index), (partner, _) in list(shared.items()):
+    for (lang, index), (partner, _) in sorted(
+        shared.items(), key=lambda kv: (-strength[kv[0]], kv[0])
+    ):
         olang = sides[lang][2]
         if (olang, partner) in shared or (olang, partner) not in lonely_cl:
             continue
@@ -1056,13 +1064,15 @@ def _partial_clauses(
         seg = sides[lang][0].segments[index]
         parts = [seg.text[s:e] for s, e in lonely_cl[(lang, index)][1]]
         scores = _rendered([pseg.text[s:e] for s, e in pcl], parts, seg.text, encoded)
-        shared[(olang, partner)] = (index, scores)
+        if float(scores.max()) >= threshold:  # else it renders none of it: a passage
+            shared[(olang, partner)] = (index, scores)
     out: dict[str, list[DifferenceItem]] = {"ar": [], "en": []}
     for (lang, index), (partner, scores) in sorted(shared.items()):
         art = sides[lang][0]
         seg, cl = lonely_cl[(lang, index)]
-        for (s, e), score in zip(cl, scores, strict=True):
-            if score < threshold:
+        top = int(np.argmax(scores))
+        for k, ((s, e), score) in enumerate(zip(cl, scores, strict=True)):
+            if score < threshold and k != top:
                 out[lang].append(
                     _clause_item(art, seg, s, e, lang, None, float(score), partner=partner)
                 )

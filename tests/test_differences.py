@@ -115,6 +115,11 @@ class TestPropertiesEveryCase:
                 linked = {i for p in al.pairs for i in (p.arabic if c.lang == "ar" else p.english)}
                 other = al.english if c.lang == "ar" else al.arabic
                 assert c.segment not in linked
+                # inside a passage item of its side
+                passages = [
+                    i for i in diff.items("passage") if i.lang == c.lang and i.start <= c.start
+                ]
+                assert any(c.end <= p.end for p in passages)
                 assert 0 <= c.partner < len(other.segments)
                 assert other.segments[c.partner].role == "body"
             else:
@@ -459,9 +464,11 @@ class TestExport:
         rows = list(csv.DictReader(io.StringIO(text)))
         one_sided = [r for r in rows if r["side"].startswith("only_")]
         assert len(one_sided) == len(diff.items())
-        for r in one_sided:
+        for r, item in zip(one_sided, diff.items(), strict=True):
             art = res.arabic if r["side"] == "only_arabic" else res.english
             assert art.text[int(r["start"]) : int(r["end"])] == r["text"]
+            assert r["partner"] == ("" if item.partner is None else str(item.partner))
+        assert any(r["partner"] for r in one_sided)
         assert {r["kind"] for r in rows} <= set(KINDS)
         path = tmp_path / "diff.csv"
         to_differences_csv(res, path)
