@@ -63,7 +63,7 @@ __all__ = [
 ]
 
 #: Sentence pairs (Arabic sentences × English sentences) above which an article pair is
-#: cut into sections: a pair larger than one section. The dense scoring takes about 0.5 KB
+#: cut into sections: as many as one section holds. The dense scoring takes about 0.5 KB
 #: per sentence pair (0.64 GB at 1,000 × 1,000, 1.9 GB at 2,000 × 2,000, 7.2 GB at 4,000
 #: × 4,000, measured) and more than linear time; every ordinary article stays below.
 LONG_DOCUMENT_CELLS = 1_000 * 1_000
