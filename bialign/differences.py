@@ -944,6 +944,36 @@ def _rendered(
     return out
 
 
+def _rendered_by_each(
+    clauses: Sequence[str],
+    others: Sequence[tuple[Sequence[str], str]],
+    encoded: dict[str, Any],
+) -> np.ndarray:
+    """`_rendered` of ``clauses`` against each of ``others`` (its clauses, its whole text).
+
+    Row k is ``_rendered(clauses, *others[k], encoded)``, computed with one product
+    per clause for all of them: a one-sided sentence meets up to `PARTNER_CANDIDATES`.
+    """
+    vec = np.stack([encoded[c].vector for c in clauses]).astype(np.float64)
+    rows = [[*parts, text] for parts, text in others]
+    ovec = np.stack([encoded[t].vector for r in rows for t in r]).astype(np.float64)
+    starts = np.cumsum([0, *(len(r) for r in rows)])[:-1]
+    cos = np.clip(np.maximum.reduceat(vec @ ovec.T, starts, axis=1), 0.0, 1.0)
+    recall = np.zeros((len(others), len(clauses)))
+    words = [encoded[text].words for _, text in others]
+    has = [k for k, w in enumerate(words) if len(w)]
+    if has:
+        pool = np.concatenate([words[k] for k in has])
+        bounds = np.cumsum([0, *(len(words[k]) for k in has)])[:-1]
+        for c, clause in enumerate(clauses):
+            w = encoded[clause].words
+            if len(w):
+                best = np.maximum.reduceat(np.clip(w @ pool.T, 0.0, 1.0), bounds, axis=1)
+                recall[has, c] = best.mean(axis=0)
+    out: np.ndarray = CLAUSE_WEIGHT * cos.T + (1.0 - CLAUSE_WEIGHT) * recall
+    return out
+
+
 def _clause_item(
     art: Article,
     seg: Segment,
@@ -1043,15 +1073,15 @@ def _partial_clauses(
     for lang, (_, _, olang) in sides.items():
         for seg, cl, cands in wanted[lang]:
             clause_texts = [seg.text[s:e] for s, e in cl]
-            best: tuple[float, np.ndarray, int] | None = None
-            for o in cands:
-                parts = [o.text[s:e] for s, e in other_clauses[(olang, o.index)]]
-                scores = _rendered(clause_texts, parts, o.text, encoded)
-                if best is None or float(scores.max()) > best[0]:
-                    best = (float(scores.max()), scores, o.index)
-            if best is not None and best[0] >= PARTIAL_THRESHOLD:
-                shared[(lang, seg.index)] = (best[2], best[1])
-                strength[(lang, seg.index)] = best[0]
+            others = [
+                ([o.text[s:e] for s, e in other_clauses[(olang, o.index)]], o.text) for o in cands
+            ]
+            scores = _rendered_by_each(clause_texts, others, encoded)  # (candidates, clauses)
+            tops = scores.max(axis=1)
+            k = int(np.argmax(tops))  # the first of equal bests, as one by one
+            if tops[k] >= PARTIAL_THRESHOLD:
+                shared[(lang, seg.index)] = (cands[k].index, scores[k])
+                strength[(lang, seg.index)] = float(tops[k])
     # Sharing goes both ways: a one-sided partner is partly shared with the sentence too.
     lonely_cl = {(lang, seg.index): (seg, cl) for lang in sides for seg, cl in lonely[lang]}
     for (lang, index), (partner, _) in sorted(

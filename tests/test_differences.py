@@ -9,6 +9,7 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import bialign
@@ -407,6 +408,27 @@ class TestClauseScore:
         # and the other way round: the English clause is rendered by the Arabic text
         (back,) = _rendered(en, ar, " ".join(ar), encoded)
         assert back >= CLAUSE_THRESHOLD
+
+    def test_scores_against_many_sentences_at_once(self, res):
+        """`_rendered_by_each` gives, for each other sentence, what `_rendered` gives for it
+        alone (partly shared sentences meet up to 20 candidates), a sentence without
+        content words included."""
+        from bialign.aligner import _Signals
+        from bialign.differences import _rendered, _rendered_by_each
+
+        seg = res.arabic.segments[15]
+        clauses = [seg.text[s:e] for s, e in split_clauses(seg.text, "ar")]
+        others = []
+        for o in [*res.english.segments[6:22], "«...»"]:
+            text = o if isinstance(o, str) else o.text
+            others.append(([text[s:e] for s, e in split_clauses(text, "en")] or [text], text))
+        texts = sorted({*clauses, *(t for parts, text in others for t in (*parts, text))})
+        scorer = _Signals.embedding()
+        encoded = dict(zip(texts, scorer.encode(texts), strict=True))  # type: ignore[attr-defined]
+        many = _rendered_by_each(clauses, others, encoded)
+        one = np.stack([_rendered(clauses, parts, text, encoded) for parts, text in others])
+        assert many.shape == (len(others), len(clauses))
+        assert np.allclose(many, one, atol=1e-6)
 
 
 class TestNamesWayIn:
