@@ -638,7 +638,41 @@ class TestCaches:
             caches, 0
         )
         assert not _ATTESTED_CACHE
+        from bialign.names.matching import _KEYS
+
+        assert not _KEYS
         assert match_names(arabic, english) == before  # the caches fill again, same result
+
+    def test_a_whole_article_s_start_keys_are_read_once(self) -> None:
+        """Each English sentence of the seed matched against the whole Arabic article (as
+        the difference view does): the article's start keys are made once and the matches
+        are those found with the keys made afresh for every sentence."""
+        from bialign.names import clear_caches, matching
+
+        arabic = "\n".join(AR)
+        sentences = [line for line in EN_AA if line.strip()]
+        made: list[int] = []
+        original = matching._arabic_keys
+
+        def counted(ar: Any) -> Any:
+            made.append(1)
+            return original(ar)
+
+        cached = []
+        try:
+            matching._arabic_keys = counted  # type: ignore[assignment]
+            clear_caches(data=False)
+            cached = [match_names(arabic, s) for s in sentences]
+            once = len(made)
+            fresh = []
+            for s in sentences:
+                clear_caches(data=False)
+                fresh.append(match_names(arabic, s))
+        finally:
+            matching._arabic_keys = original  # type: ignore[assignment]
+        # Made afresh for each sentence with names (11 of them), and once for all of them.
+        assert once == 1 and len(made) - once >= 5
+        assert cached == fresh and any(cached)
 
 
 # --------------------------------------------------------------------------- data files

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+from .cache import on_clear
 from .dictionary import _attested_many, _unit_similarity
 from .sentences import _ArSentence, _EnSentence, _EnUnit
 from .skeletons import _ar_keys, _lat_keys
@@ -139,22 +142,13 @@ def _transliteration_candidates(
         return cache[key]
 
     # Where a match may start: names (or two adjacent names) whose skeletons agree.
-    index: dict[str, list[int]] = defaultdict(list)
-    for run in en.runs:
-        for i, q in enumerate(run):
-            for dq in (1, 2):
-                if i + dq <= len(run):
-                    english = " ".join(e_units[y].text for y in range(q, q + dq))
-                    for key in _lat_keys(english, False):
-                        index[key].append(q)
+    index = _start_keys(en, _english_keys)
+    ar_index = _start_keys(ar, _arabic_keys)
+    small, large = (index, ar_index) if len(index) <= len(ar_index) else (ar_index, index)
     starts: set[tuple[int, int, int]] = set()
-    for run in ar.runs:
-        for i, p in enumerate(run):
-            for r in range(len(units[p].readings)):
-                for dp in (1, 2):
-                    if i + dp <= len(run):
-                        for key in _ar_keys(ar_form(p, dp, r)[1], False):
-                            starts.update((p, r, q) for q in index.get(key, ()))
+    for key in small:
+        if key in large:
+            starts.update((p, r, q) for p, r in ar_index[key] for q in index[key])
     if use_romanizer:
         _attested_many([units[p].readings[r].text for p, r, _ in starts])
     cands: list[_Candidate] = []
@@ -193,6 +187,69 @@ def _transliteration_candidates(
                     )
                 )
     return cands
+
+
+def _english_keys(en: _EnSentence) -> dict[str, list[int]]:
+    """Skeleton key → the English name units where a match with that key may start."""
+    e_units = en.units
+    index: dict[str, list[int]] = defaultdict(list)
+    for run in en.runs:
+        for i, q in enumerate(run):
+            for dq in (1, 2):
+                if i + dq <= len(run):
+                    english = " ".join(e_units[y].text for y in range(q, q + dq))
+                    for key in _lat_keys(english, False):
+                        index[key].append(q)
+    return dict(index)
+
+
+def _arabic_keys(ar: _ArSentence) -> dict[str, list[tuple[int, int]]]:
+    """Skeleton key → the (Arabic name unit, reading) where a match with that key may start:
+    the unit alone or with the next one of its run."""
+    units = ar.units
+    index: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for run in ar.runs:
+        for i, p in enumerate(run):
+            for r in range(len(units[p].readings)):
+                for dp in (1, 2):
+                    if i + dp <= len(run):
+                        first = units[p].readings[r]
+                        rest = [units[x].readings[0].bw for x in range(p + 1, p + dp)]
+                        for key in _ar_keys(" ".join([first.bw, *rest]), False):
+                            index[key].append((p, r))
+    return dict(index)
+
+
+#: The start keys of the sentences matched last, by object (held, so that its id stays
+#: its own): `bialign.differences` matches each sentence against a whole article, whose
+#: keys are then read once instead of once per sentence.
+_KEYS: OrderedDict[tuple[int, Any], tuple[object, Any]] = OrderedDict()
+_KEYS_SIZE = 8
+_KEYS_LOCK = threading.Lock()
+
+
+def _start_keys(sentence: Any, make: Callable[[Any], Any]) -> Any:
+    """``make(sentence)``, kept for the `_KEYS_SIZE` sentences used last."""
+    key = (id(sentence), make)
+    with _KEYS_LOCK:
+        hit = _KEYS.get(key)
+        if hit is not None and hit[0] is sentence:
+            _KEYS.move_to_end(key)
+            return hit[1]
+    value = make(sentence)
+    with _KEYS_LOCK:
+        _KEYS[key] = (sentence, value)
+        while len(_KEYS) > _KEYS_SIZE:
+            _KEYS.popitem(last=False)
+    return value
+
+
+def _clear_keys() -> None:
+    with _KEYS_LOCK:
+        _KEYS.clear()
+
+
+on_clear(_clear_keys)
 
 
 def _select(cands: list[_Candidate], threshold: float, n_ar: int, n_en: int) -> list[_Candidate]:
