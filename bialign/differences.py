@@ -931,16 +931,7 @@ def _rendered(
     the lexical signal (`bialign.scorers.lexical`): the mean, over the clause's content
     words, of each word's best cosine with a content word of the other side's whole text.
     """
-    vec = np.stack([encoded[c].vector for c in clauses]).astype(np.float64)
-    ovec = np.stack([encoded[c].vector for c in (*other, other_text)]).astype(np.float64)
-    cos = np.clip((vec @ ovec.T).max(axis=1), 0.0, 1.0)
-    words = encoded[other_text].words
-    recall = np.zeros(len(clauses))
-    for k, c in enumerate(clauses):
-        w = encoded[c].words
-        if len(w) and len(words):
-            recall[k] = float(np.clip(w @ words.T, 0.0, 1.0).max(axis=1).mean())
-    out: np.ndarray = CLAUSE_WEIGHT * cos + (1.0 - CLAUSE_WEIGHT) * recall
+    out: np.ndarray = _rendered_by_each(clauses, [(other, other_text)], encoded)[0]
     return out
 
 
@@ -953,6 +944,7 @@ def _rendered_by_each(
 
     Row k is ``_rendered(clauses, *others[k], encoded)``, computed with one product
     per clause for all of them: a one-sided sentence meets up to `PARTNER_CANDIDATES`.
+    `_rendered` is this for one other side.
     """
     vec = np.stack([encoded[c].vector for c in clauses]).astype(np.float64)
     rows = [[*parts, text] for parts, text in others]
