@@ -351,13 +351,16 @@ def check_language(text: str, expected: str, *, name: str = "the text") -> None:
             expected=expected,
             found=found,
         )
-    message = _language_mismatch(_without_non_words(text), expected, name)
+    message = _language_mismatch(_without_non_words(text), expected, name, n_ar)
     if message is not None:
         warnings.warn(message, LanguageWarning, stacklevel=2)
 
 
-def _language_mismatch(text: str, expected: str, name: str) -> str | None:
-    """The warning message when ``text`` does not read as ``expected``, else ``None``."""
+def _language_mismatch(text: str, expected: str, name: str, n_arabic: int) -> str | None:
+    """The warning message when ``text`` does not read as ``expected``, else ``None``.
+
+    ``n_arabic``: the Arabic letters of ``text`` (`_letter_counts` has counted them).
+    """
     cues = _cues()
     th = cues.thresholds
     exp_name, exp_words = cues.expected[expected]
@@ -374,7 +377,7 @@ def _language_mismatch(text: str, expected: str, name: str) -> str | None:
         # Only the letters the other languages are told by are looked up.
         wanted = {c for *_, letter_set, strong in others.values() for c in letter_set + strong}
         letters = {c: text.count(c) for c in wanted if c > "\u0600"}
-    n_script = _count(_AR_LETTER, text) if expected == "ar" else 0
+    n_script = n_arabic if expected == "ar" else 0
     best: tuple[float, str] | None = None
     for nm, words, letter_set, strong in others.values():
         hits, shown = _evidence(counts, words)
