@@ -1332,7 +1332,6 @@ def _align_sections(
     # (`bialign.sections.regroup`), in rounds while a round adds links.
     free_ar = _free(n, pairs, "arabic")
     free_en = _free(m, pairs, "english")
-    linked: set[tuple[str, int]] = set()
     for _ in range(REGROUP_ROUNDS):
         added = 0
         for a_idx, e_idx in regroup(found.reductions, free_ar, free_en):
@@ -1347,17 +1346,13 @@ def _align_sections(
                 if _mutual_best(p, found.reductions) and _runs(p):
                     free_ar[list(p.arabic)] = False
                     free_en[list(p.english)] = False
-                    linked |= {("ar", i) for i in p.arabic} | {("en", j) for j in p.english}
                     pairs.append(p)
                     added += 1
         if not added:
             break
     # A candidate (of a section) with a sentence now linked is no longer one.
     candidates = [
-        c
-        for c in candidates
-        if not any(("ar", i) in linked for i in c.arabic)
-        and not any(("en", j) in linked for j in c.english)
+        c for c in candidates if free_ar[list(c.arabic)].all() and free_en[list(c.english)].all()
     ]
     p_doc = whole.document_probability
     verdict = "counterpart"
