@@ -824,7 +824,8 @@ def align(
             `Translator` object, or a transformers model name or
             path (``"Helsinki-NLP/opus-mt-ar-en"``). ``None``: no translation model.
         embedding: Use the embedded multilingual encoder. Defaults to ``True``;
-            with a translator you may switch it off to use the translation alone.
+            with a translator you may switch it off to use the translation alone
+            (a long pair is still cut into sections by the encoder).
         names: Use transliteration-aware name matching.
         anchors: Use number and date anchors.
         roles: Keep page roles apart (headline with headline, body with body …).
@@ -863,8 +864,13 @@ def align(
     )
     ar, en = _read_pair(arabic, english)
     encoding = _encode(ar, en, options)
-    if encoding.encoded is not None and is_long(len(ar.segments), len(en.segments)):
-        return _align_sections(ar, en, options, encoding)
+    if is_long(len(ar.segments), len(en.segments)):
+        if encoding.encoded is None:
+            # Without the encoder's similarity (a translator alone), the encoder still
+            # cuts the sections: scoring the whole pair would take memory in n × m.
+            encoding.encoded = _encode_for_sections(ar, en)
+        if encoding.encoded is not None:
+            return _align_sections(ar, en, options, encoding)
     ctx = _context(ar, en, options, encoding, keep_features=False)
     with one_blas_thread(len(ar.segments) * len(en.segments)):
         _score(ctx)
@@ -935,6 +941,18 @@ def _encode(ar: Article, en: Article, options: AlignOptions) -> _Encoding:
             both = embedder.encode([s.text for s in (*ar.segments, *en.segments)])
             encoded = {"ar": both[: len(ar.segments)], "en": both[len(ar.segments) :]}
     return _Encoding(sim_parts, lexical, encoded)
+
+
+def _encode_for_sections(ar: Article, en: Article) -> dict[str, list[Any]] | None:
+    """Every sentence through the encoder, only to cut a long pair into sections when
+    the encoder is not one of its similarity scorers (``embedding=False``); None when
+    the registered embedding scorer does not encode sentences (then the pair is
+    scored whole)."""
+    embedder = _Signals.embedding()
+    if not isinstance(embedder, SentenceEncoder):
+        return None
+    both = embedder.encode([s.text for s in (*ar.segments, *en.segments)])
+    return {"ar": both[: len(ar.segments)], "en": both[len(ar.segments) :]}
 
 
 def _context(
@@ -1107,7 +1125,7 @@ def signature(ctx: ScoredPair) -> Signature:
             tname = sig() if callable(sig) else type(o.translator).__name__
             tname = str(tname).replace("|", ",")
         if name == "embedding":
-            encoder = str(getattr(scorer, "model", type(scorer).__name__)).replace("|", ",")
+            encoder = _encoder_name(scorer)
     return Signature(
         sim="+".join(name for name, _ in ctx.sim_parts),
         encoder=encoder,
@@ -1128,6 +1146,10 @@ def signature(ctx: ScoredPair) -> Signature:
         version=__version__,
         dictionary=_dictionary_name(ctx.dictionary),
     )
+
+
+def _encoder_name(scorer: Scorer) -> str:
+    return str(getattr(scorer, "model", type(scorer).__name__)).replace("|", ",")
 
 
 def _dictionary_name(scorer: Scorer | None) -> str:
@@ -1371,10 +1393,19 @@ def _align_sections(
         pairs=tuple(sorted(pairs, key=_pair_order)),
         arabic_only=tuple(s for s in ar.segments if s.index not in used_ar),
         english_only=tuple(s for s in en.segments if s.index not in used_en),
-        signature=str(replace(signature(whole), sections=len(sections))),
+        signature=str(_sectioned_signature(whole, len(sections))),
         document=judgment,
         candidates=tuple(sorted(candidates, key=_pair_order)),
     )
+
+
+def _sectioned_signature(whole: ScoredPair, sections: int) -> Signature:
+    """The signature of a pair aligned in ``sections``: the encoder that cut them is
+    named even when it is not a similarity scorer (``sim:translation``)."""
+    sig = replace(signature(whole), sections=sections)
+    if sig.encoder == "none":
+        sig = replace(sig, encoder=_encoder_name(_Signals.embedding()))
+    return sig
 
 
 def _align_part(

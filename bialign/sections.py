@@ -30,6 +30,10 @@ side and aligns each pair with the ordinary machinery:
    neighbouring sentences. A passage moved across a cut (far from its place in
    the other article) is found this way.
 
+With a translator alone (``embedding=False``), the encoder still reads every
+sentence once, for the scan and the cuts only; the translation scores the
+sections, and the signature names the encoder.
+
 The cost: in a section, a link can only join sentences of that section pair;
 a moved sentence that is not its counterpart's mutual best in the whole pair
 is not found again by the regrouping, and stays one-sided.
