@@ -28,16 +28,26 @@ def finite_number(value: object) -> bool:
     )
 
 
-def knn_mean(sim: np.ndarray, k: int, axis: int) -> np.ndarray:
-    """The mean of the ``k`` highest values along ``axis`` (all of them when fewer)."""
+def knn_mean(sim: np.ndarray, k: int, axis: int, background: float | None = None) -> np.ndarray:
+    """The mean of the ``k`` highest values along ``axis``.
+
+    With fewer than ``k`` values, the mean of all of them; or, given a
+    ``background``, each missing value counts as ``background`` (the similarity
+    a neighbour that is not a counterpart usually has), so that a sentence of a
+    one- or two-sentence article is not its own only neighbour.
+    """
     import numpy as np
 
     n = sim.shape[axis]
     if n == 0:
-        return np.zeros(sim.shape[1 - axis])
+        return np.full(sim.shape[1 - axis], 0.0 if background is None else float(background))
     kk = max(1, min(k, n))
     part = -np.partition(-sim, kk - 1, axis=axis)
-    return np.take(part, range(kk), axis=axis).mean(axis=axis)
+    top = np.take(part, range(kk), axis=axis)
+    missing = max(k, 1) - kk
+    if background is None or not missing:
+        return top.mean(axis=axis)
+    return (top.sum(axis=axis) + missing * float(background)) / (kk + missing)
 
 
 #: Up to this many sentence pairs, `one_blas_thread` limits BLAS to one thread.

@@ -561,7 +561,11 @@ def _score(ctx: ScoredPair, document: dict[str, float] | None = None) -> None:
     anchors = anchor_path(sim, row_best & col_best)
     # The margin's neighbours are taken over all sentences, roles ignored: a
     # header with a single allowed counterpart must still stand out from the rest.
-    row_norm, col_norm = knn_mean(raw, k, axis=1), knn_mean(raw, k, axis=0)
+    # A sentence with fewer than k counterparts (a very short article): the missing
+    # neighbours count as the usual background similarity (`Weights.knn_background`).
+    bg = ctx.weights.knn_background
+    bg_sim, bg_words = (None, None) if bg is None else bg
+    row_norm, col_norm = knn_mean(raw, k, 1, bg_sim), knn_mean(raw, k, 0, bg_sim)
     # The document model was fitted on the encoder's cosine: it reads that scale even
     # when a translator is averaged into `sim` (the translation alone otherwise).
     if document is None:
@@ -575,7 +579,7 @@ def _score(ctx: ScoredPair, document: dict[str, float] | None = None) -> None:
     if ctx.lexical is not None:
         # Over all sentences, roles ignored, as for the sentence margin above.
         lexical = ctx.lexical_sim(singles_a, singles_e, raw)
-        lexical_norms = (knn_mean(lexical, k, axis=1), knn_mean(lexical, k, axis=0))
+        lexical_norms = (knn_mean(lexical, k, 1, bg_words), knn_mean(lexical, k, 0, bg_words))
     dictionary = ctx.span_scores("dictionary", singles_a, singles_e)
     ctx.stats = SentenceStats(
         row_norm=row_norm,

@@ -40,6 +40,10 @@ class Weights:
             counterpart to try joining that counterpart's link.
         merge_tolerance: How much lower a merged span may score than the link it extends.
         knn: Neighbours averaged in the margin.
+        knn_background: ``(sentence, word)`` similarity that a missing neighbour
+            counts as in the margin (sentence similarity, word-signal similarity)
+            of a sentence with fewer than ``knn`` sentences on the other side (an
+            article of one to three sentences); None: the mean of those there are.
         max_merge: Most sentences on the merged side of a link.
         max_gap: Farthest apart two sentences of one merged side may be.
         gap_threshold: Probability a one-to-one pair needs when both sentences
@@ -77,6 +81,7 @@ class Weights:
     translation_scale: tuple[float, float] = (0.0, 1.0)
     calibration: tuple[float, float] = (1.0, 0.0)
     min_score: float = 0.0
+    knn_background: tuple[float, float] | None = None
     note: str = ""
 
     def __post_init__(self) -> None:
@@ -159,6 +164,13 @@ def _check_weights(w: Weights) -> None:
         raise OptionError(
             "weights.calibration", cal, "a pair (slope, intercept) of finite numbers, slope > 0"
         )
+    bg = w.knn_background
+    if bg is not None:
+        if not (isinstance(bg, tuple) and len(bg) == 2 and all(finite_number(x) for x in bg)):
+            raise OptionError("weights.knn_background", bg, "None or a pair of numbers in [0, 1]")
+        object.__setattr__(
+            w, "knn_background", tuple(unit_number("weights.knn_background", x) for x in bg)
+        )
     if not isinstance(w.version, str) or not w.version or "|" in w.version:
         raise OptionError("weights.version", w.version, "a non-empty string without '|'")
 
@@ -199,11 +211,17 @@ def _text(value: Any) -> str:
     return value
 
 
+def _optional_pair(value: Any) -> tuple[float, float] | None:
+    """``null`` or two numbers (`_number_pair`)."""
+    return None if value is None else _number_pair(value)
+
+
 _READ_BY_TYPE: dict[str, Any] = {
     "str": _text,
     "float": _number,
     "int": _count,
     "tuple[float, float]": _number_pair,
+    "tuple[float, float] | None": _optional_pair,
     "tuple[float, ...]": _coef,
 }
 

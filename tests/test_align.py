@@ -213,6 +213,54 @@ class TestAccuracy:
         assert total.one_f1 >= 0.88
 
 
+class TestShortArticles:
+    """Articles of one to three sentences: a sentence is not its own only neighbour in the
+    margin; the missing neighbours count as the background (`Weights.knn_background`)."""
+
+    TRANSLATIONS = (
+        (
+            "أعلنت الحكومة المصرية عن خطة جديدة لدعم الاقتصاد.",
+            "The Egyptian government announced a new plan to support the economy.",
+        ),
+        ("قتل 25 شخصا في دمشق.", "25 people were killed in Damascus."),
+        ("قال الوزير.", "The minister said."),
+    )
+
+    def test_knn_mean_counts_missing_neighbours_as_the_background(self) -> None:
+        import numpy as np
+
+        from bialign._numeric import knn_mean
+
+        sim = np.array([[0.9, 0.3]])
+        assert knn_mean(sim, 4, axis=1).tolist() == pytest.approx([0.6])
+        assert knn_mean(sim, 4, axis=1, background=0.2).tolist() == pytest.approx([0.4])
+        assert knn_mean(sim, 4, axis=0, background=0.2).tolist() == pytest.approx([0.375, 0.225])
+        wide = np.array([[0.9, 0.3, 0.2, 0.1, 0.0]])  # k values there: no background
+        assert knn_mean(wide, 4, 1, 0.9).tolist() == knn_mean(wide, 4, 1).tolist()
+
+    @pytest.mark.parametrize(("arabic", "english"), TRANSLATIONS)
+    def test_a_one_sentence_translation_is_a_pair(self, arabic: str, english: str) -> None:
+        res = align([arabic], [english])
+        assert [(p.arabic, p.english) for p in res.pairs] == [((0,), (0,))]
+        assert res.pairs[0].score >= 0.5
+
+    def test_without_the_background_it_was_not(self) -> None:
+        from dataclasses import replace
+
+        weights = replace(bialign.load_weights(), knn_background=None)
+        arabic, english = self.TRANSLATIONS[0]
+        assert align([arabic], [english], weights=weights).pairs == ()
+
+    def test_one_sentence_of_another_story_is_not(self) -> None:
+        res = align([self.TRANSLATIONS[1][0]], [self.TRANSLATIONS[0][1]])
+        assert res.pairs == () and len(res.arabic_only) == len(res.english_only) == 1
+
+    def test_two_sentences_in_the_other_order(self) -> None:
+        (a0, e0), (a1, e1) = self.TRANSLATIONS[:2]
+        res = align([a0, a1], [e1, e0])
+        assert {(p.arabic, p.english) for p in res.pairs} == {((0,), (1,)), ((1,), (0,))}
+
+
 class TestTranslator:
     def test_function_translator_path(self) -> None:
         table = {

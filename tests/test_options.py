@@ -77,6 +77,17 @@ class TestWeightsFile:
         path.write_text(changed.to_json(), encoding="utf-8")
         assert bialign.load_weights(path) == changed
 
+    def test_knn_background_none_or_two_unit_numbers(self, tmp_path) -> None:  # type: ignore[no-untyped-def]
+        w = bialign.load_weights()
+        assert w.knn_background is not None  # measured by benchmarks/margin_background.py
+        for bg in (None, (0.3, 0.25)):
+            path = tmp_path / "w.json"
+            path.write_text(dataclasses.replace(w, knn_background=bg).to_json(), encoding="utf-8")
+            assert bialign.load_weights(path).knn_background == bg
+        for bad in ((0.3,), (0.3, 1.5), (float("nan"), 0.2), "0.3"):
+            with pytest.raises(bialign.OptionError, match="knn_background"):
+                dataclasses.replace(w, knn_background=bad)  # type: ignore[arg-type]
+
     def test_a_missing_optional_field_takes_the_dataclass_default(self, tmp_path) -> None:  # type: ignore[no-untyped-def]
         import json
 
