@@ -25,6 +25,12 @@ Runs (each in a fresh subprocess where memory or cold start matters):
   for all their sentences.
 * ``threads``: the encoder's time for the seed segments and for 1,000 NTREX
   sentences with 1, 2 and 4 threads.
+* ``parts``: where a corpus run's time goes, on the 61 NTREX cases, each
+  document encoded as `bialign.align` encodes it (its segments in one call):
+  bialign's own encoder pass with the content-word vectors and without them,
+  against the floor, and the whole alignment. The pass with the words is the
+  least an alignment with the word signal can cost; the rest (names, anchors,
+  features, search, result) comes on top. Median of 3 rounds, side by side.
 
 Usage::
 
@@ -53,7 +59,7 @@ if str(ROOT) not in sys.path:
 NTREX = ROOT.parent / "shared" / "data" / "ntrex-comparable-dev"
 SEED_AR = ROOT / "seeds" / "002_f2c150e3c700ff1f.txt"
 SEED_EN = ROOT / "seeds" / "000_9b6c93be4bbc7b4e.txt"
-RUNS = ("seed", "cold", "sweep", "corpus", "threads", "agree")
+RUNS = ("seed", "cold", "sweep", "corpus", "threads", "agree", "parts")
 _ARABIC_TAGS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
 _LATIN_TAGS = "bcdfghjklmnpqrstvwxz"
 
@@ -320,6 +326,58 @@ def run_corpus() -> dict[str, Any]:
             "align_s": round(took, 2), "ratio": round(took / floor, 2)}  # fmt: skip
 
 
+def run_parts(rounds: int = 3) -> dict[str, Any]:
+    import bialign
+    from bialign.normalize import normalize_for_encoder
+    from bialign.scorers._use_forward import forward_for
+    from bialign.scorers.embedding import _blas_threads, _content_group, load_encoder
+
+    docs = []
+    for f in sorted(NTREX.glob("*.json")):
+        d = json.loads(f.read_text(encoding="utf-8"))
+        docs.append((d["arabic"], d["english"]))
+    enc: Any = load_encoder()
+    fw = forward_for(enc)
+    assert fw is not None, "the encoder's split pass is not available"
+    clean = [[normalize_for_encoder(t) for t in (*a, *e)] for a, e in docs]
+    distinct = list(dict.fromkeys(t for texts in clean for t in texts))
+    bialign.align(["قال الوزير."], ["The minister said."])
+
+    def floor() -> float:
+        t0 = time.perf_counter()
+        for i in range(0, len(distinct), 256):
+            enc.encode(distinct[i : i + 256])
+        return time.perf_counter() - t0
+
+    def encoder_pass(words: bool) -> float:
+        content = _content_group if words else (lambda _: False)
+        t0 = time.perf_counter()
+        with _blas_threads(enc):
+            for texts in clean:
+                fw.encode_sentences(texts, content)
+        return time.perf_counter() - t0
+
+    def whole() -> float:
+        _empty_cache()
+        t0 = time.perf_counter()
+        for a, e in docs:
+            bialign.align(a, e)
+        return time.perf_counter() - t0
+
+    runs: dict[str, list[float]] = {"floor": [], "with_words": [], "without_words": [], "align": []}
+    for _ in range(rounds):
+        runs["floor"].append(floor())
+        runs["with_words"].append(encoder_pass(True))
+        runs["without_words"].append(encoder_pass(False))
+        runs["align"].append(whole())
+    med = {k: statistics.median(v) for k, v in runs.items()}
+    out = {f"{k}_s": round(v, 2) for k, v in med.items()}
+    for k in ("with_words", "without_words", "align"):
+        out[f"{k}_ratio"] = round(med[k] / med["floor"], 2)
+    print(f"parts (61 NTREX cases): {out}", flush=True)
+    return out
+
+
 _THREADS = """
 import json, sys, time
 sys.path.insert(0, {bench!r})
@@ -390,6 +448,8 @@ def main(argv: list[str] | None = None) -> int:
     if "sweep" in wanted and NTREX.is_dir():
         cells = 0 if args.force_sections else 10**18 if args.no_sections else None
         results["sweep"] = run_sweep([int(x) for x in args.sizes.split(",")], cells)
+    if "parts" in wanted and NTREX.is_dir():
+        results["parts"] = run_parts()
     if "agree" in wanted and NTREX.is_dir():
         results["agree"] = run_agree([int(x) for x in args.sizes.split(",")])
     results["load_after"] = os.getloadavg()[0]
