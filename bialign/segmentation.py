@@ -502,8 +502,9 @@ def decode_text(data: bytes, source: str) -> str:
     Raises:
         InputTypeError: ``data`` is not ``bytes``.
         EncodingError: the bytes are UTF-16 or UTF-32 (told as such, with the
-            ``iconv`` command that converts them), hold NUL bytes (a binary file),
-            or are not valid UTF-8 (with the offset of the first bad byte).
+            ``iconv`` command that converts them), a binary file (a PDF, a ZIP
+            archive such as a .docx, compressed data …: told by its signature or
+            its NUL bytes), or not valid UTF-8 (with the offset of the first bad byte).
 
     Examples:
         >>> decode_text("سوريا".encode("utf-8-sig"), "a.txt")
@@ -523,8 +524,19 @@ def decode_text(data: bytes, source: str) -> str:
             source,
             0,
         )
+    # A binary file is told as such before any decoding: a compressed file or a PDF
+    # is not "text in another encoding" (its bytes would fail as UTF-8 first).
+    kind = next((name for magic, name in _BINARY_MAGIC if data.startswith(magic)), None)
+    nul = data.find(0)
+    if kind is not None or nul >= 0:
+        what = f"is {kind}" if kind else f"holds a NUL byte at offset {nul}, so it is a binary file"
+        raise EncodingError(
+            f"{source}: {what}, not plain text; export the article as plain UTF-8 text",
+            source,
+            0 if kind else nul,
+        )
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise EncodingError(
             f"{source}: not UTF-8 text (invalid byte 0x{data[exc.start]:02x} at offset "
@@ -532,15 +544,19 @@ def decode_text(data: bytes, source: str) -> str:
             source,
             exc.start,
         ) from None
-    nul = text.find("\x00")
-    if nul >= 0:
-        raise EncodingError(
-            f"{source}: holds a NUL byte at offset {data.find(0)}, so it is a binary file, "
-            "not plain text; export the article as plain UTF-8 text",
-            source,
-            data.find(0),
-        )
-    return text
+
+
+#: File signatures of binary formats an article might be saved in by mistake.
+_BINARY_MAGIC = (
+    (b"%PDF-", "a PDF file"),
+    (b"PK\x03\x04", "a ZIP archive (a .docx, .odt or .epub is one)"),
+    (b"\x1f\x8b", "a gzip-compressed file"),
+    (b"\xfd7zXZ\x00", "an xz-compressed file"),
+    (b"\x28\xb5\x2f\xfd", "a zstd-compressed file"),
+    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office file (.doc)"),
+    (b"{\\rtf", "an RTF document"),
+    (b"\x7fELF", "a program (ELF)"),
+)
 
 
 def _conversion_hint(data: bytes) -> str:

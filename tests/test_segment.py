@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -406,8 +407,24 @@ class TestFiles:
         assert "1256" not in str(info.value)
 
     def test_binary_file(self) -> None:
-        with pytest.raises(bialign.EncodingError, match="binary"):
+        with pytest.raises(bialign.EncodingError, match="ZIP archive"):
             bialign.segmentation.decode_text(b"PK\x03\x04" + b"\x00" * 3 + b"abc" * 50, "x.docx")
+        with pytest.raises(bialign.EncodingError, match="NUL byte at offset 5, so it is a binary"):
+            bialign.segmentation.decode_text(b"Syria\x00 and China", "x.bin")
+
+    @pytest.mark.parametrize(
+        ("data", "kind"),
+        [
+            (gzip.compress("سوريا والصين".encode()), "gzip-compressed"),
+            (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "PDF file"),
+            (b"{\\rtf1\\ansi Syria and China", "RTF document"),
+        ],
+    )
+    def test_binary_formats_are_named_not_sent_to_iconv(self, data: bytes, kind: str) -> None:
+        """Not "convert it from Windows-1252": a compressed file or a PDF is no text."""
+        with pytest.raises(bialign.EncodingError, match=kind) as info:
+            bialign.segmentation.decode_text(data, "a.file")
+        assert "iconv" not in str(info.value) and "plain UTF-8 text" in str(info.value)
 
     def test_utf8_with_bom_decodes(self) -> None:
         assert bialign.segmentation.decode_text("\ufeffنص".encode(), "x") == "نص"
