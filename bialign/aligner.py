@@ -53,7 +53,7 @@ from .document import (
     load_document_model,
     shared_people,
 )
-from .errors import InputTypeError, LanguageError, OptionError
+from .errors import EmptyInputError, InputTypeError, LanguageError, OptionError
 from .features import (
     FEATURE_TABLE,
     FEATURES,
@@ -661,10 +661,12 @@ def _kind_mask(kinds: tuple[np.ndarray, np.ndarray] | None, n: int, m: int) -> n
 def _as_article(value: Any, expected: str, side: str) -> Article:
     if isinstance(value, Article):
         return value
-    if isinstance(value, str):
-        return read_article(value)
-    if isinstance(value, os.PathLike):
-        return read_article(value)  # read as a UTF-8 file; its path becomes the source
+    if isinstance(value, str | os.PathLike):
+        try:
+            # A path is read as a UTF-8 file; its path becomes the source.
+            return read_article(value)
+        except EmptyInputError as exc:
+            raise EmptyInputError(f"the {side} article: {exc}", exc.value) from None
     if isinstance(value, bytes | bytearray):
         raise InputTypeError(
             f"the {side} text is bytes: decode it first, e.g. data.decode('utf-8')", value

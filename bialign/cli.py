@@ -364,6 +364,9 @@ def _find_seeds(explicit: str | None) -> Path:
     if explicit is not None:
         if has_seeds(Path(explicit)):
             return Path(explicit)
+        if not Path(explicit).is_dir():
+            reason = "is a file, not a folder" if Path(explicit).exists() else "no such folder"
+            raise InputError(f"--seeds {explicit}: {reason}", explicit)
         raise InputError(
             f"--seeds {explicit}: the folder does not hold {SEED_ARABIC} and {SEED_ENGLISH}",
             explicit,

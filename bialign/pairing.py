@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ._checks import flag, unit_number, whole_number
-from .errors import BialignError, InputTypeError, OptionError
+from .errors import BialignError, InputError, InputTypeError, OptionError
 
 if TYPE_CHECKING:
     from .segmentation import Article
@@ -177,8 +177,14 @@ def _entries(docs: Any, side: str) -> list[tuple[DocId, Any]]:
     if isinstance(docs, os.PathLike):
         folder = Path(docs)
         if not folder.is_dir():
-            raise OptionError(option, os.fspath(docs), "a folder, a list or a mapping of documents")
-        return [(os.fspath(p), p) for p in sorted(folder.iterdir()) if p.is_file()]
+            reason = "is a file, not a folder" if folder.exists() else "no such folder"
+            raise InputError(f"{option} {os.fspath(docs)}: {reason}", os.fspath(docs))
+        # Hidden files (.DS_Store, an editor's swap file) are not articles; nor are subfolders.
+        return [
+            (os.fspath(p), p)
+            for p in sorted(folder.iterdir())
+            if p.is_file() and not p.name.startswith(".")
+        ]
     if isinstance(docs, Mapping):
         out = list(docs.items())
         for k, _ in out:
@@ -324,7 +330,8 @@ def pair(
     Args:
         arabic_docs: The Arabic articles: a list (of texts, `pathlib.Path` files,
             lists of sentences or `Article` objects), a mapping id → document,
-            or a `pathlib.Path` to a folder (every file in it).
+            or a `pathlib.Path` to a folder (every file in it but hidden ones,
+            whose name starts with a dot; subfolders are not read).
         english_docs: The English articles, likewise.
         top_k: Candidates kept per article by document-vector cosine (both ways)
             before the document model rescores them.
@@ -341,6 +348,7 @@ def pair(
             not take, or an id appears twice; before any work.
         InputTypeError: A side is not a list or mapping, or holds something that is
             not a document.
+        InputError: A side is a path that is not a folder (none, or a file).
     """
     _check_options(top_k, threshold, progress)
     from .aligner import _role_mask, _Signals

@@ -1113,7 +1113,13 @@ def read_article(
         if source is None:
             source = os.fspath(text) if isinstance(os.fspath(text), str) else None
         text = read_text_file(text)
-    _check_text(text)
+    try:
+        _check_text(text)
+    except EmptyInputError:
+        if not source:
+            raise
+        # Say which file (or standard input) was empty.
+        raise EmptyInputError(f"{source}: the text is empty or only white space", text) from None
     if lang is not None:
         check_language(text, lang)
         language = lang

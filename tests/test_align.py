@@ -291,8 +291,10 @@ class TestTranslator:
 
 class TestBadInput:
     def test_empty_side(self) -> None:
-        with pytest.raises(EmptyInputError):
+        with pytest.raises(EmptyInputError, match=r"^the Arabic article: the text is empty"):
             align("", "Syria and China agreed.")
+        with pytest.raises(EmptyInputError, match=r"^the English article: the text is empty"):
+            align("سوريا", " \n ")
         with pytest.raises(EmptyInputError):
             align([], ["Syria and China agreed."])
 

@@ -192,7 +192,15 @@ class TestErrors:
     def test_empty_article(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         empty = tmp_path / "empty.txt"
         empty.write_text("  \n", encoding="utf-8")
-        self.one_line_error(capsys, "align", str(empty), EN)
+        assert f"{empty}: the text is empty" in self.one_line_error(capsys, "align", str(empty), EN)
+
+    def test_empty_standard_input_is_named(
+        self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        import io
+
+        monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"")))
+        assert "stdin: the text is empty" in self.one_line_error(capsys, "align", AR, "-")
 
     def test_no_letters(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         f = tmp_path / "digits.txt"
@@ -377,7 +385,9 @@ class TestDemo:
     def test_bad_seeds_folder(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         code, _, err = run(capsys, "demo", "--out", str(tmp_path), "--seeds", str(tmp_path))
         assert code == 1 and err.startswith("bialign: error: --seeds ")
-        assert len(err.splitlines()) == 1
+        assert len(err.splitlines()) == 1 and "does not hold" in err
+        code, _, err = run(capsys, "demo", "--seeds", str(tmp_path / "nodir"))
+        assert code == 1 and err.rstrip().endswith("nodir: no such folder")
 
     def test_find_seeds_outside_the_repo(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bialign.errors import InputTypeError, OptionError
+from bialign.errors import InputError, InputTypeError, OptionError
 from bialign.pairing import DocumentMatch, Pairing, document_vector, pair
 
 # Short articles written for these tests: three stories told in both languages, and
@@ -197,6 +197,24 @@ def test_bad_inputs() -> None:
         pair([42], ENGLISH)
     with pytest.raises(OptionError):
         pair([Path("a.txt"), Path("a.txt")], ENGLISH)
+
+
+def test_a_folder_that_is_not_one(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match=r"arabic_docs .*nodir: no such folder"):
+        pair(tmp_path / "nodir", ENGLISH)
+    (tmp_path / "a.txt").write_text("سوريا", encoding="utf-8")
+    with pytest.raises(InputError, match=r"english_docs .*a\.txt: is a file, not a folder"):
+        pair([Path("x.txt")], tmp_path / "a.txt")
+
+
+def test_hidden_files_and_subfolders_of_a_folder_are_not_articles(tmp_path: Path) -> None:
+    from bialign.pairing import _entries
+
+    for name in ("b.txt", "a.txt", ".DS_Store", ".a.txt.swp"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "c.txt").write_text("x", encoding="utf-8")
+    assert [Path(k).name for k, _ in _entries(tmp_path, "arabic")] == ["a.txt", "b.txt"]
 
 
 def test_assignment_maximises_the_summed_probability() -> None:
