@@ -16,6 +16,7 @@ to stderr.
 from __future__ import annotations
 
 import argparse
+import codecs
 import os
 import sys
 import tempfile
@@ -132,6 +133,7 @@ def tsv_field(text: str) -> str:
 def _cmd_segment(args: argparse.Namespace, out: TextIO) -> int:
     import json
 
+    _check_stdout(out)
     art = _read_article(args.file, lang=args.lang)
     if args.format == "json":
         payload = {
@@ -180,6 +182,39 @@ def _format_for(args: argparse.Namespace) -> str:
             "output format (from the file extension)", ext.lstrip(".") or "(none)", export.FORMATS
         )
     return "csv"
+
+
+#: What a stream in a legacy encoding is told to do instead.
+_UTF8_HINT = "set PYTHONIOENCODING=utf-8 (or run python -X utf8 -m bialign)"
+
+
+def _stream_encoding(stream: TextIO) -> str:
+    """The name of a text stream's encoding (``cp1252``, not the codec's ``charmap``)."""
+    name = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return str(name)
+
+
+def _check_stdout(out: TextIO, other: str = "") -> None:
+    """Refuse, before any work, standard output in an encoding that cannot hold Arabic;
+    ``other`` is another way out, added to the message (``"or write to a file …"``).
+
+    Raises:
+        OutputError: ``out`` cannot encode Arabic letters (ASCII, Windows-1252 …).
+    """
+    try:
+        "\u0627\u064b\u06f1".encode(getattr(out, "encoding", None) or "utf-8")
+    except UnicodeEncodeError:
+        enc = _stream_encoding(out)
+        raise OutputError(
+            f"standard output is in the encoding {enc}, which cannot hold Arabic; "
+            f"{_UTF8_HINT}{other}",
+            "-",
+        ) from None
+    except LookupError:
+        pass  # an encoding Python does not know: let the writing tell
 
 
 def _check_output(output: str) -> None:
@@ -295,6 +330,8 @@ def _cmd_align(args: argparse.Namespace, out: TextIO) -> int:
         )
     if args.output:
         _check_output(args.output)
+    else:
+        _check_stdout(out, ", or write to a file with --output")
     fmt = _format_for(args)
     _check_export_flags(args)
     options, ignored = _export_options(args, fmt)
@@ -389,6 +426,7 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
     from . import export
     from .aligner import align
 
+    _check_stdout(out)
     seeds = _find_seeds(args.seeds)
     outdir = Path(args.out)
     if outdir.exists() and not outdir.is_dir():
@@ -714,11 +752,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except UnicodeEncodeError as exc:
+    except UnicodeEncodeError:
         # Standard output in a legacy encoding (ASCII, Windows-1252 …) cannot take Arabic.
         print(
-            f"bialign: error: the output cannot be written in the encoding {exc.encoding} of "
-            "standard output; set PYTHONIOENCODING=utf-8 (or run python -X utf8 -m bialign)",
+            f"bialign: error: the output cannot be written in the encoding "
+            f"{_stream_encoding(sys.stdout)} of standard output; {_UTF8_HINT}",
             file=sys.stderr,
         )
         return 1

@@ -316,6 +316,19 @@ class TestErrors:
         monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(io.BytesIO(), encoding="ascii"))
         assert "PYTHONIOENCODING=utf-8" in self.one_line_error(capsys, "segment", AR)
 
+    @pytest.mark.parametrize("command", [("align", AR, EN), ("demo", "--seeds", "nodir")])
+    def test_stdout_that_cannot_hold_arabic_is_refused_before_any_work(
+        self,
+        command: tuple[str, ...],
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        monkeypatch.setattr(bialign.aligner, "align", _never)
+        monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(io.BytesIO(), encoding="cp1252"))
+        line = self.one_line_error(capsys, *command)
+        assert "encoding cp1252, which cannot hold Arabic; set PYTHONIOENCODING=utf-8" in line
+        assert ("--output" in line) == (command[0] == "align")
+
     def test_bad_min_score(self, capsys: pytest.CaptureFixture[str]) -> None:
         assert "min-score" in self.one_line_error(capsys, "align", AR, EN, "--min-score", "2")
 
