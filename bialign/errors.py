@@ -19,6 +19,7 @@ __all__ = [
     "InputTypeError",
     "LanguageError",
     "LanguageWarning",
+    "MarkupWarning",
     "MissingDependencyError",
     "ModelError",
     "OptionError",
@@ -194,6 +195,13 @@ class SchedulerError(BialignError, ConnectionError):
 
 class TruncationWarning(UserWarning):
     """Some inputs were longer than a model accepts and were cut (a warning, not an error)."""
+
+
+class MarkupWarning(UserWarning):
+    """A text holds HTML or XML markup (tags, entities), which is read as words.
+
+    Pasted page source rather than the article's text: extract the text first.
+    """
 
 
 class LanguageWarning(UserWarning):

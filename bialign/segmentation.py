@@ -35,6 +35,7 @@ from .errors import (
     InputTypeError,
     LanguageError,
     LanguageWarning,
+    MarkupWarning,
     ResourceError,
     UnknownNameError,
 )
@@ -1077,6 +1078,28 @@ def segment(
     return list(read_article(text, lang=lang, patterns=patterns).segments)
 
 
+#: An HTML or XML tag (``<p>``, ``</div>``, ``<br/>``, ``<a href=…>``) or an entity (``&nbsp;``).
+_MARKUP = regex.compile(
+    r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>|&(?:[A-Za-z]{2,8}|#[0-9]{2,6});"
+)
+#: This many tags or entities make a text read as markup (`MarkupWarning`).
+MARKUP_WARN_AT = 3
+
+
+def _warn_markup(text: str, source: str | None) -> None:
+    """A `MarkupWarning` when ``text`` holds `MARKUP_WARN_AT` tags or entities or more."""
+    found = _MARKUP.findall(text, overlapped=False)
+    if len(found) >= MARKUP_WARN_AT:
+        shown = ", ".join(dict.fromkeys(m if len(m) <= 12 else m[:11] + "…" for m in found[:5]))
+        warnings.warn(
+            f"{source or 'the text'} looks like HTML: it holds {len(found)} tags or entities "
+            f"({shown} …), which are read as words; extract the article's text first "
+            "(for example with trafilatura, or BeautifulSoup's get_text())",
+            MarkupWarning,
+            stacklevel=3,
+        )
+
+
 def read_article(
     text: str | os.PathLike[str],
     *,
@@ -1120,6 +1143,7 @@ def read_article(
             raise
         # Say which file (or standard input) was empty.
         raise EmptyInputError(f"{source}: the text is empty or only white space", text) from None
+    _warn_markup(text, source)
     if lang is not None:
         check_language(text, lang)
         language = lang

@@ -566,3 +566,32 @@ class TestListsTablesSubheadings:
     def test_short_body_line_between_short_lines_is_not_a_subheading(self) -> None:
         text = "Syria and China agreed.\n\nThe minister said\n\nNo more details"
         assert "subheading" not in [s.role for s in segment(text)]
+
+
+class TestMarkup:
+    """Pasted page source: a `MarkupWarning`, the text still segmented as given."""
+
+    def test_html_is_told(self) -> None:
+        html = (
+            "<h1>Syria, China agree</h1>\n"
+            '<p class="lead">Syria and China agreed in Beijing&nbsp;on Monday.</p>'
+        )
+        with pytest.warns(bialign.MarkupWarning, match=r"^the text looks like HTML: it holds 5"):
+            art = read_article(html)
+        assert art.text == html  # offsets still point into what was given
+        with pytest.warns(bialign.MarkupWarning, match="^page.html looks like HTML"):
+            read_article(html, source="page.html")
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Syria and China agreed that 3 < 5 and 7 > 2, and R&D spending rose.",
+            "He wrote <sic> once.\n\nThe talks in Beijing & Damascus went on.",
+        ],
+    )
+    def test_plain_text_with_angle_brackets_is_not(self, text: str) -> None:
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", bialign.MarkupWarning)
+            read_article(text)
