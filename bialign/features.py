@@ -305,7 +305,9 @@ FEATURE_TABLE: tuple[Feature, ...] = (
         "`sim` divided by the mean of the two segments' typical similarity: for each segment, the "
         "mean of its `knn` (4) highest similarities with the segments of the other article, "
         "whatever their roles (the role rule does not apply here). Above 1 when the pair stands "
-        "out from both segments' other candidates",
+        "out from both segments' other candidates. A segment with fewer than `knn` segments on "
+        "the other side (an article of one to three sentences) counts each missing neighbour as "
+        "`knn_background`",
         evidence=True,
     ),
     Feature(
