@@ -660,6 +660,8 @@ def _kind_mask(kinds: tuple[np.ndarray, np.ndarray] | None, n: int, m: int) -> n
 
 def _as_article(value: Any, expected: str, side: str) -> Article:
     if isinstance(value, Article):
+        if not value.segments:
+            raise EmptyInputError(f"the {side} article has no segments", value.text)
         return value
     if isinstance(value, str | os.PathLike):
         try:
@@ -672,7 +674,10 @@ def _as_article(value: Any, expected: str, side: str) -> Article:
             f"the {side} text is bytes: decode it first, e.g. data.decode('utf-8')", value
         )
     if isinstance(value, Sequence):
-        return Article.from_sentences(value)
+        try:
+            return Article.from_sentences(value)
+        except EmptyInputError as exc:
+            raise EmptyInputError(f"the {side} article: {exc}", exc.value) from None
     raise InputTypeError(
         f"the {side} side must be a text, a file path (pathlib.Path), a list of sentences "
         f"or an Article, not {type(value).__name__}",
@@ -874,7 +879,7 @@ def align(
         if encoding.encoded is None:
             # Without the encoder's similarity (a translator alone), the encoder still
             # cuts the sections: scoring the whole pair would take memory in n × m.
-            encoding.encoded = _encode_for_sections(ar, en)
+            encoding.encoded = _encode_segments(ar, en)
         if encoding.encoded is not None:
             return _align_sections(ar, en, options, encoding)
     ctx = _context(ar, en, options, encoding, keep_features=False)
@@ -943,20 +948,22 @@ def _encode(ar: Article, en: Article, options: AlignOptions) -> _Encoding:
         if isinstance(embedder, SentenceEncoder):
             # Each sentence through the encoder once: spans and words come from this.
             lexical = LexicalScorer(embedder)
-            # Both sides in one call: fewer, fuller batches.
-            both = embedder.encode([s.text for s in (*ar.segments, *en.segments)])
-            encoded = {"ar": both[: len(ar.segments)], "en": both[len(ar.segments) :]}
+            encoded = _encode_segments(ar, en)
     return _Encoding(sim_parts, lexical, encoded)
 
 
-def _encode_for_sections(ar: Article, en: Article) -> dict[str, list[Any]] | None:
-    """Every sentence through the encoder, only to cut a long pair into sections when
-    the encoder is not one of its similarity scorers (``embedding=False``); None when
-    the registered embedding scorer does not encode sentences (then the pair is
-    scored whole)."""
+def _encode_segments(ar: Article, en: Article) -> dict[str, list[Any]] | None:
+    """Every segment of both sides through the encoder once, by side; None when the
+    registered embedding scorer does not encode sentences (`SentenceEncoder`).
+
+    `_encode` uses it for the similarity; `align` also for the sections of a long
+    pair aligned with a translator alone (``embedding=False``), which would
+    otherwise be scored whole.
+    """
     embedder = _Signals.embedding()
     if not isinstance(embedder, SentenceEncoder):
         return None
+    # Both sides in one call: fewer, fuller batches.
     both = embedder.encode([s.text for s in (*ar.segments, *en.segments)])
     return {"ar": both[: len(ar.segments)], "en": both[len(ar.segments) :]}
 

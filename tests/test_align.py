@@ -295,8 +295,11 @@ class TestBadInput:
             align("", "Syria and China agreed.")
         with pytest.raises(EmptyInputError, match=r"^the English article: the text is empty"):
             align("سوريا", " \n ")
-        with pytest.raises(EmptyInputError):
+        with pytest.raises(EmptyInputError, match=r"^the Arabic article: the list"):
             align([], ["Syria and China agreed."])
+        empty = bialign.Article(text="سوريا", lang="ar", segments=())
+        with pytest.raises(EmptyInputError, match=r"^the Arabic article has no segments"):
+            align(empty, ["Syria and China agreed."])
 
     def test_two_english_articles(self) -> None:
         with pytest.raises(LanguageError, match="Arabic side"):
