@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from .errors import OptionError
 
-__all__ = ["flag", "unit_number", "whole_number"]
+__all__ = ["flag", "not_a_folder", "unit_number", "whole_number"]
 
 
 def _is_number(value: Any) -> bool:
@@ -50,3 +52,12 @@ def whole_number(option: str, value: Any, low: int = 1, *, allow_none: bool = Fa
         accepted = ("None or " if allow_none else "") + f"a whole number of at least {low}"
         raise OptionError(option, value, accepted)
     return int(value)
+
+
+def not_a_folder(path: str | os.PathLike[str]) -> str | None:
+    """Why ``path`` is not a folder (``"no such folder"``, ``"is a file, not a folder"``);
+    None when it is one. The input errors of folder arguments say it in these words."""
+    p = Path(path)
+    if p.is_dir():
+        return None
+    return "is a file, not a folder" if p.exists() else "no such folder"

@@ -133,8 +133,9 @@ def tsv_field(text: str) -> str:
 def _cmd_segment(args: argparse.Namespace, out: TextIO) -> int:
     import json
 
-    _check_stdout(out)
     art = _read_article(args.file, lang=args.lang)
+    if art.lang == "ar":
+        _check_stdout(out)
     if args.format == "json":
         payload = {
             "source": art.source,
@@ -197,6 +198,21 @@ def _stream_encoding(stream: TextIO) -> str:
         return str(name)
 
 
+def _unencodable(exc: UnicodeEncodeError) -> str:
+    """Which stream could not take the text of ``exc``, in which encoding (its real name)."""
+    text = exc.object[exc.start : exc.end]
+    for name, stream in (("standard output", sys.stdout), ("standard error", sys.stderr)):
+        try:
+            text.encode(getattr(stream, "encoding", None) or "utf-8")
+        except UnicodeEncodeError:
+            return (
+                f"the output cannot be written in the encoding {_stream_encoding(stream)} of {name}"
+            )
+        except LookupError:
+            continue
+    return f"the output cannot be written in the encoding {exc.encoding}"
+
+
 def _check_stdout(out: TextIO, other: str = "") -> None:
     """Refuse, before any work, standard output in an encoding that cannot hold Arabic;
     ``other`` is another way out, added to the message (``"or write to a file …"``).
@@ -205,7 +221,7 @@ def _check_stdout(out: TextIO, other: str = "") -> None:
         OutputError: ``out`` cannot encode Arabic letters (ASCII, Windows-1252 …).
     """
     try:
-        "\u0627\u064b\u06f1".encode(getattr(out, "encoding", None) or "utf-8")
+        "\u0627\u064b".encode(getattr(out, "encoding", None) or "utf-8")
     except UnicodeEncodeError:
         enc = _stream_encoding(out)
         raise OutputError(
@@ -401,8 +417,10 @@ def _find_seeds(explicit: str | None) -> Path:
     if explicit is not None:
         if has_seeds(Path(explicit)):
             return Path(explicit)
-        if not Path(explicit).is_dir():
-            reason = "is a file, not a folder" if Path(explicit).exists() else "no such folder"
+        from ._checks import not_a_folder
+
+        reason = not_a_folder(explicit)
+        if reason:
             raise InputError(f"--seeds {explicit}: {reason}", explicit)
         raise InputError(
             f"--seeds {explicit}: the folder does not hold {SEED_ARABIC} and {SEED_ENGLISH}",
@@ -485,11 +503,12 @@ def _demo_report(res: Alignment, seeds: Path, elapsed: float) -> str:
 
 
 def _check_folder(path: str, what: str) -> Path:
-    folder = Path(path)
-    if not folder.is_dir():
-        reason = "is a file, not a folder" if folder.exists() else "no such folder"
+    from ._checks import not_a_folder
+
+    reason = not_a_folder(path)
+    if reason:
         raise InputError(f"{path}: {reason} (the {what} articles)", path)
-    return folder
+    return Path(path)
 
 
 def _known_pairs(file: str, ar_dir: Path, en_dir: Path) -> list[tuple[Path, Path]]:
@@ -752,13 +771,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except UnicodeEncodeError:
+    except UnicodeEncodeError as exc:
         # Standard output in a legacy encoding (ASCII, Windows-1252 …) cannot take Arabic.
-        print(
-            f"bialign: error: the output cannot be written in the encoding "
-            f"{_stream_encoding(sys.stdout)} of standard output; {_UTF8_HINT}",
-            file=sys.stderr,
-        )
+        print(f"bialign: error: {_unencodable(exc)}; {_UTF8_HINT}", file=sys.stderr)
         return 1
     except OSError as exc:
         # Writing to standard output failed (disk full …): still one line.

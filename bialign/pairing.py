@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._checks import flag, unit_number, whole_number
+from ._checks import flag, not_a_folder, unit_number, whole_number
 from .errors import BialignError, InputError, InputTypeError, OptionError
 
 if TYPE_CHECKING:
@@ -176,8 +176,8 @@ def _entries(docs: Any, side: str) -> list[tuple[DocId, Any]]:
         )
     if isinstance(docs, os.PathLike):
         folder = Path(docs)
-        if not folder.is_dir():
-            reason = "is a file, not a folder" if folder.exists() else "no such folder"
+        reason = not_a_folder(folder)
+        if reason:
             raise InputError(f"{option} {os.fspath(docs)}: {reason}", os.fspath(docs))
         # Hidden files (.DS_Store, an editor's swap file) are not articles; nor are subfolders.
         return [

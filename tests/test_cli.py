@@ -316,6 +316,34 @@ class TestErrors:
         monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(io.BytesIO(), encoding="ascii"))
         assert "PYTHONIOENCODING=utf-8" in self.one_line_error(capsys, "segment", AR)
 
+    def test_arabic_code_pages_and_english_to_ascii_are_accepted(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        from bialign.cli import _check_stdout
+
+        for enc in ("cp1256", "iso8859-6", "utf-8"):
+            _check_stdout(io.TextIOWrapper(io.BytesIO(), encoding=enc))
+        f = tmp_path / "en.txt"
+        f.write_text("Syria and China agreed on Monday.", encoding="utf-8")
+        buf = io.BytesIO()
+        monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(buf, encoding="ascii"))
+        assert main(["segment", str(f)]) == 0
+        sys.stdout.flush()
+        assert b"Syria and China agreed" in buf.getvalue()
+
+    def test_the_stream_that_failed_is_named(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from bialign.cli import _unencodable
+
+        try:
+            "سوريا".encode("ascii")
+        except UnicodeEncodeError as exc:
+            error = exc
+        monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(io.BytesIO(), encoding="utf-8"))
+        monkeypatch.setattr(sys, "stderr", io.TextIOWrapper(io.BytesIO(), encoding="cp1252"))
+        assert _unencodable(error).endswith("encoding cp1252 of standard error")
+        monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(io.BytesIO(), encoding="latin-1"))
+        assert _unencodable(error).endswith("encoding iso8859-1 of standard output")
+
     @pytest.mark.parametrize("command", [("align", AR, EN), ("demo", "--seeds", "nodir")])
     def test_stdout_that_cannot_hold_arabic_is_refused_before_any_work(
         self,
