@@ -1078,18 +1078,23 @@ def segment(
     return list(read_article(text, lang=lang, patterns=patterns).segments)
 
 
-#: An HTML or XML tag (``<p>``, ``</div>``, ``<br/>``, ``<a href=…>``) or an entity (``&nbsp;``).
-_MARKUP = regex.compile(
-    r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>|&(?:[A-Za-z]{2,8}|#[0-9]{2,6});"
-)
-#: This many tags or entities make a text read as markup (`MarkupWarning`).
-MARKUP_WARN_AT = 3
+@functools.lru_cache(maxsize=1)
+def _markup() -> tuple[regex.Pattern[str], int]:
+    """The tag-or-entity pattern and the count that warns (``resources/markup.toml``)."""
+    data = read_toml(resource_dir() / "markup.toml")
+    tags = "|".join(sorted((regex.escape(t) for t in data["tags"]), key=len, reverse=True))
+    ents = "|".join(sorted((regex.escape(e) for e in data["entities"]), key=len, reverse=True))
+    pattern = regex.compile(
+        rf"(?i:</?(?:{tags})(?:\s[^<>]*)?/?>)|&(?:{ents}|#[0-9]{{2,6}}|#[xX][0-9A-Fa-f]{{2,6}});"
+    )
+    return pattern, int(data["warn_at"])
 
 
 def _warn_markup(text: str, source: str | None) -> None:
-    """A `MarkupWarning` when ``text`` holds `MARKUP_WARN_AT` tags or entities or more."""
-    found = _MARKUP.findall(text, overlapped=False)
-    if len(found) >= MARKUP_WARN_AT:
+    """A `MarkupWarning` when ``text`` holds HTML tags or entities (``resources/markup.toml``)."""
+    pattern, warn_at = _markup()
+    found = pattern.findall(text)
+    if len(found) >= warn_at:
         shown = ", ".join(dict.fromkeys(m if len(m) <= 12 else m[:11] + "…" for m in found[:5]))
         warnings.warn(
             f"{source or 'the text'} looks like HTML: it holds {len(found)} tags or entities "

@@ -587,6 +587,9 @@ class TestMarkup:
         [
             "Syria and China agreed that 3 < 5 and 7 > 2, and R&D spending rose.",
             "He wrote <sic> once.\n\nThe talks in Beijing & Damascus went on.",
+            # three things or more that look like markup but are not (resources/markup.toml)
+            "<<Syria and China>> met. Press <Ctrl>, <Alt> and <Del>; x<y and z>w.",
+            "Johnson&Johnson; M&Ms; and AT&T; reported.",
         ],
     )
     def test_plain_text_with_angle_brackets_is_not(self, text: str) -> None:
