@@ -404,7 +404,10 @@ FEATURE_TABLE: tuple[Feature, ...] = (
         "the feature is their F-measure. A shared fact inside otherwise different sentences shows "
         "here more than in `sim`. It is scored for the `LEXICAL_CANDIDATES` (12) most similar "
         "segments of each segment, on both sides (every pair when both articles are that short); "
-        "other pairs score 0. Without the encoder (`embedding=False`) it is `sim` itself",
+        "other pairs score 0. Without the encoder (`embedding=False`) it is `sim` itself. It is "
+        "computed only when the link model weighs it (`Weights.uses`): the shipped model does "
+        "not since 1 December 2026 (it did no better held out, see Speed and memory); the "
+        "dictionary's model does",
         evidence=True,
     ),
     Feature(

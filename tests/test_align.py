@@ -90,10 +90,11 @@ class TestResult:
     def test_evidence_names_and_signals(self, result: Alignment) -> None:
         headline = next(p for p in result.pairs if p.arabic == (1,))
         assert {n.english for n in headline.evidence.names} >= {"Syria", "China"}
-        assert {"sim", "margin", "names", "anchors", "embedding", "lexical"} <= set(
-            headline.evidence.signals
-        )
-        assert headline.evidence.signals["lexical"] > 0.0
+        assert {"sim", "margin", "names", "anchors", "embedding"} <= set(headline.evidence.signals)
+        # The word signal shows when the link model weighs it (the signature says whether).
+        words = "|words:encoder|" in result.signature
+        assert ("lexical" in headline.evidence.signals) == words
+        assert not words or headline.evidence.signals["lexical"] > 0.0
         for n in headline.evidence.names:
             a, b = n.arabic_span
             assert result.arabic.segments[n.arabic_segment].text[a:b] == n.arabic
@@ -102,7 +103,9 @@ class TestResult:
         sig = result.signature
         for part in ("sim:embedding", "translator:none", "weights:", "link:", "version:"):
             assert part in sig
-        assert "|words:encoder|" in sig  # the word-level signal was used
+        # The word-level signal is computed when the shipped link model weighs it.
+        uses = bialign.load_weights().uses("lexical", "lexical_margin")
+        assert f"|words:{'encoder' if uses else 'none'}|" in sig
         assert sig.endswith(bialign.__version__)
 
     def test_margins_compare_headers_with_all_sentences(self, seed_pair: tuple[str, str]) -> None:
@@ -244,12 +247,20 @@ class TestShortArticles:
         assert [(p.arabic, p.english) for p in res.pairs] == [((0,), (0,))]
         assert res.pairs[0].score >= 0.5
 
-    def test_without_the_background_it_was_not(self) -> None:
+    def test_without_the_background_the_margin_is_one(self) -> None:
+        """The only sentence of the other side was the sentence's only neighbour."""
         from dataclasses import replace
 
-        weights = replace(bialign.load_weights(), knn_background=None)
+        from bialign.aligner import FEATURES, prepare
+
         arabic, english = self.TRANSLATIONS[0]
-        assert align([arabic], [english], weights=weights).pairs == ()
+        margins = []
+        for bg in (None, bialign.load_weights().knn_background):
+            weights = replace(bialign.load_weights(), knn_background=bg)
+            options = bialign.AlignOptions(weights=weights)
+            design = prepare([arabic], [english], options).design_matrix()
+            margins.append(float(design.features[0, FEATURES.index("margin")]))
+        assert margins[0] == pytest.approx(1.0) and margins[1] > 1.5
 
     def test_one_sentence_of_another_story_is_not(self) -> None:
         res = align([self.TRANSLATIONS[1][0]], [self.TRANSLATIONS[0][1]])
