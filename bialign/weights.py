@@ -45,7 +45,8 @@ class Weights:
             of a sentence with fewer than ``knn`` sentences on the other side (an
             article of one to three sentences); None: the mean of those there are.
         max_merge: Most sentences on the merged side of a link.
-        max_gap: Farthest apart two sentences of one merged side may be.
+        max_gap: Farthest apart two sentences of one merged side may be (in a merge;
+            a split link, `bialign.search`, joins two halves that are apart by design).
         gap_threshold: Probability a one-to-one pair needs when both sentences
             lie in the same gap between two consecutive links (1.0: no gap filling).
         max_fill: The widest gap (sentences on each side) that is filled.
