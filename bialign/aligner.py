@@ -874,15 +874,16 @@ def align(
         dictionary=dictionary,
     )
     ar, en = _read_pair(arabic, english)
-    encoding = _encode(ar, en, options, _wants_words(options))
+    weights = options.weights or _default_weights(options)
+    encoding = _encode(ar, en, options, weights.uses(*WORD_FEATURES))
     if is_long(len(ar.segments), len(en.segments)):
         if encoding.encoded is None:
             # Without the encoder's similarity (a translator alone), the encoder still
             # cuts the sections: scoring the whole pair would take memory in n × m.
             encoding.encoded = _encode_segments(ar, en)
         if encoding.encoded is not None:
-            return _align_sections(ar, en, options, encoding)
-    ctx = _context(ar, en, options, encoding, keep_features=False)
+            return _align_sections(ar, en, options, encoding, weights)
+    ctx = _context(ar, en, options, encoding, keep_features=False, weights=weights)
     with one_blas_thread(len(ar.segments) * len(en.segments)):
         _score(ctx)
     return ctx.run()
@@ -908,8 +909,11 @@ def prepare(
     elif not isinstance(options, AlignOptions):
         raise OptionError("options", options, "a bialign.AlignOptions or None")
     ar, en = _read_pair(arabic, english)
-    encoding = _encode(ar, en, options, _wants_words(options, keep_features))
-    ctx = _context(ar, en, options, encoding, keep_features=keep_features)
+    weights = options.weights or _default_weights(options)
+    # Fitting (``keep_features``) may weigh any feature: the word signal is computed.
+    words = keep_features or weights.uses(*WORD_FEATURES)
+    encoding = _encode(ar, en, options, words)
+    ctx = _context(ar, en, options, encoding, keep_features=keep_features, weights=weights)
     with one_blas_thread(len(ar.segments) * len(en.segments)):
         _score(ctx)
     return ctx
@@ -933,12 +937,6 @@ class _Encoding:
 
 #: The link model's features that read the word vectors (`bialign.scorers.lexical`).
 WORD_FEATURES = ("lexical", "lexical_margin")
-
-
-def _wants_words(options: AlignOptions, keep_features: bool = False) -> bool:
-    """Whether an alignment computes the word signal: when its link model weighs it, or
-    for fitting (``keep_features``), where any feature may be weighed."""
-    return keep_features or (options.weights or _default_weights(options)).uses(*WORD_FEATURES)
 
 
 def _encode(ar: Article, en: Article, options: AlignOptions, words: bool = True) -> _Encoding:
@@ -1337,7 +1335,7 @@ def _build_result(
 
 
 def _align_sections(
-    ar: Article, en: Article, options: AlignOptions, encoding: _Encoding
+    ar: Article, en: Article, options: AlignOptions, encoding: _Encoding, weights: Weights
 ) -> Alignment:
     """Align a long pair section by section (`bialign.sections`) into one `Alignment`.
 
@@ -1355,7 +1353,6 @@ def _align_sections(
     n, m = len(ar.segments), len(en.segments)
     kinds = _role_kinds(ar, en, options.roles)
     found = scan(vectors(encoded["ar"]), vectors(encoded["en"]), kinds)
-    weights = options.weights or _default_weights(options)
     model = options.document_model or load_document_model()
     # The whole pair, for its document judgment and signature (nothing is scored on it).
     whole = _context(
