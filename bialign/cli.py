@@ -202,12 +202,11 @@ def _unencodable(exc: UnicodeEncodeError) -> str:
     """Which stream could not take the text of ``exc``, in which encoding (its real name)."""
     text = exc.object[exc.start : exc.end]
     for name, stream in (("standard output", sys.stdout), ("standard error", sys.stderr)):
+        enc = _stream_encoding(stream)
         try:
-            text.encode(getattr(stream, "encoding", None) or "utf-8")
+            text.encode(enc)
         except UnicodeEncodeError:
-            return (
-                f"the output cannot be written in the encoding {_stream_encoding(stream)} of {name}"
-            )
+            return f"the output cannot be written in the encoding {enc} of {name}"
         except LookupError:
             continue
     return f"the output cannot be written in the encoding {exc.encoding}"
@@ -220,10 +219,10 @@ def _check_stdout(out: TextIO, other: str = "") -> None:
     Raises:
         OutputError: ``out`` cannot encode Arabic letters (ASCII, Windows-1252 …).
     """
+    enc = _stream_encoding(out)
     try:
-        "\u0627\u064b".encode(getattr(out, "encoding", None) or "utf-8")
+        "\u0627\u064b".encode(enc)
     except UnicodeEncodeError:
-        enc = _stream_encoding(out)
         raise OutputError(
             f"standard output is in the encoding {enc}, which cannot hold Arabic; "
             f"{_UTF8_HINT}{other}",
