@@ -125,17 +125,10 @@ def _transliteration_candidates(
     cache: dict[tuple[int, int, int, int, int], tuple[float, str]] = {}
     unit_min = _tables().unit_min
 
-    def ar_form(p: int, dp: int, r: int) -> tuple[str, str, float]:
-        first = units[p].readings[r]
-        rest = [units[x].readings[0] for x in range(p + 1, p + dp)]
-        text = " ".join([first.text, *(x.text for x in rest)])
-        bw = " ".join([first.bw, *(x.bw for x in rest)])
-        return text, bw, first.penalty
-
     def span_pair(p: int, dp: int, r: int, q: int, dq: int) -> tuple[float, str]:
         key = (p, dp, r, q, dq)
         if key not in cache:
-            text, bw, penalty = ar_form(p, dp, r)
+            text, bw, penalty = _ar_span(ar, p, dp, r)
             english = " ".join(e_units[y].text for y in range(q, q + dq))
             s, src = _unit_similarity(text, bw, english, use_romanizer, unit_min)
             cache[key] = (max(0.0, s - penalty), src)
@@ -203,6 +196,16 @@ def _english_keys(en: _EnSentence) -> dict[str, list[int]]:
     return dict(index)
 
 
+def _ar_span(ar: _ArSentence, p: int, dp: int, r: int) -> tuple[str, str, float]:
+    """Name units ``p`` to ``p + dp - 1`` of ``ar``, the first in its reading ``r``, the
+    others in their first: (text, Buckwalter form, the first reading's penalty)."""
+    first = ar.units[p].readings[r]
+    rest = [ar.units[x].readings[0] for x in range(p + 1, p + dp)]
+    text = " ".join([first.text, *(x.text for x in rest)])
+    bw = " ".join([first.bw, *(x.bw for x in rest)])
+    return text, bw, first.penalty
+
+
 def _arabic_keys(ar: _ArSentence) -> dict[str, list[tuple[int, int]]]:
     """Skeleton key → the (Arabic name unit, reading) where a match with that key may start:
     the unit alone or with the next one of its run."""
@@ -213,9 +216,7 @@ def _arabic_keys(ar: _ArSentence) -> dict[str, list[tuple[int, int]]]:
             for r in range(len(units[p].readings)):
                 for dp in (1, 2):
                     if i + dp <= len(run):
-                        first = units[p].readings[r]
-                        rest = [units[x].readings[0].bw for x in range(p + 1, p + dp)]
-                        for key in _ar_keys(" ".join([first.bw, *rest]), False):
+                        for key in _ar_keys(_ar_span(ar, p, dp, r)[1], False):
                             index[key].append((p, r))
     return dict(index)
 
