@@ -32,6 +32,8 @@ Usage::
 
     python benchmarks/robust.py                          # every slice
     python benchmarks/robust.py --slices ntrex,moved3 --limit 10 --json out.json
+    python benchmarks/robust.py --oracle-translator 0.5   # an idealised translator (see
+                                                          # oracle_translator)
 
 All slices run in one process: the encoder's embedding cache is per process and
 the moved variants reuse the same sentences.
@@ -44,6 +46,7 @@ import json
 import random
 import sys
 import time
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -709,6 +712,55 @@ def evaluate(
     return Report(slices, bands, ece, all_results)
 
 
+# --------------------------------------------------------------------------- oracle translator
+
+
+def oracle_table(cases: Mapping[str, Sequence[Case]]) -> dict[str, str]:
+    """Each Arabic sentence of a counterpart case → its gold English (sure links, joined).
+
+    From the ``ntrex`` and ``seed_counterpart`` slices: the English that really renders
+    the sentence. Another slice's Arabic (moved, unrelated, Al Jazeera) is one of these
+    sentences, so it is "translated" into its own article's English, not into the
+    English it is aligned with. A sentence without a sure link has no entry.
+    """
+    table: dict[str, str] = {}
+    for slice_name in ("ntrex", "seed_counterpart"):
+        for c in cases.get(slice_name, ()):
+            by_ar: dict[int, list[int]] = {}
+            for i, j in sorted(c.gold.sure):
+                by_ar.setdefault(i, []).append(j)
+            for i, js in by_ar.items():
+                table.setdefault(c.gold.arabic[i], " ".join(c.gold.english[j] for j in js))
+    return table
+
+
+def thin(text: str, keep: float) -> str:
+    """``text`` with about ``keep`` of its words kept (the same ones every run)."""
+    if keep >= 1.0:
+        return text
+    words = text.split()
+    kept = [
+        w for k, w in enumerate(words) if zlib.crc32(f"{k}|{text}".encode()) % 1000 < keep * 1000
+    ]
+    return " ".join(kept)
+
+
+def oracle_translator(table: Mapping[str, str], keep: float = 1.0) -> Any:
+    """A `bialign.FunctionTranslator` that "translates" by `oracle_table`.
+
+    An upper bound of what a translation model brings, not a model: a sentence
+    missing from the table (one with no counterpart) becomes the empty string, where
+    a real model would give a translation that shares some n-grams by chance.
+    ``keep`` below 1 drops words (`thin`), a crude stand-in for a weaker model.
+    """
+    from bialign import FunctionTranslator
+
+    def translate(sentence: str) -> str:
+        return thin(table.get(sentence, ""), keep)
+
+    return FunctionTranslator(translate, name=f"oracle-keep{keep:g}")
+
+
 # --------------------------------------------------------------------------- script
 
 
@@ -722,7 +774,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--dictionary", help="align with this bilingual dictionary (as align(dictionary=...))"
     )
+    ap.add_argument(
+        "--oracle-translator",
+        type=float,
+        metavar="KEEP",
+        help="align with a translator that returns each Arabic sentence's gold English, "
+        "keeping this share of its words (1.0: all; see oracle_translator)",
+    )
     args = ap.parse_args(argv)
+    if args.oracle_translator is not None and not 0.0 < args.oracle_translator <= 1.0:
+        ap.error("--oracle-translator: KEEP must be in (0, 1]")
+    if args.oracle_translator is not None and args.dictionary:
+        ap.error("--oracle-translator and --dictionary: one at a time")
     wanted = SLICES
     if args.slices:
         wanted = tuple(s.strip() for s in args.slices.split(",") if s.strip())
@@ -730,6 +793,7 @@ def main(argv: list[str] | None = None) -> int:
         if unknown:
             ap.error(f"unknown slice(s): {', '.join(unknown)}; slices: {', '.join(SLICES)}")
     cases = build_cases(args.seed, args.ntrex)
+    table = oracle_table(cases)
     missing = [s for s in wanted if s not in cases]
     if missing:
         print(f"(no NTREX data at {args.ntrex}; skipped: {', '.join(missing)})")
@@ -748,6 +812,16 @@ def main(argv: list[str] | None = None) -> int:
 
         def fn(case: Case) -> Alignment:
             return align(case.arabic, case.english, dictionary=dictionary)
+
+    if args.oracle_translator is not None:
+        from bialign import align
+
+        translator = oracle_translator(table, args.oracle_translator)
+        print(f"oracle translator: {len(table)} Arabic sentences, keeping "
+              f"{args.oracle_translator:.0%} of the words")  # fmt: skip
+
+        def fn(case: Case) -> Alignment:
+            return align(case.arabic, case.english, translator=translator)
 
     report = evaluate(fn, cases, on_slice=lambda r: print(slice_line(r), flush=True))
     print()
