@@ -1031,8 +1031,9 @@ def _partial_clauses(
     if not (lonely["ar"] and body["en"]) and not (lonely["en"] and body["ar"]):
         return [], []
     scorer: Any = _Signals.embedding()
+    # Sentence vectors only (the aligner encoded these sentences already, without words).
     vectors = {
-        lang: np.stack([e.vector for e in scorer.encode([s.text for s in body[lang]])])
+        lang: np.stack([e.vector for e in scorer.encode([s.text for s in body[lang]], words=False)])
         if body[lang]
         else np.zeros((0, 1), dtype=np.float32)
         for lang in sides
