@@ -881,7 +881,6 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
 
 
 def _clauses(res: Alignment, threshold: float) -> tuple[list[DifferenceItem], list[DifferenceItem]]:
-    from .aligner import _Signals
 
     # Per link, the clauses of each side: (segment, start, end) with offsets into the segment.
     jobs: list[tuple[int, list[tuple[Segment, int, int]], list[tuple[Segment, int, int]]]] = []
@@ -897,13 +896,14 @@ def _clauses(res: Alignment, threshold: float) -> tuple[list[DifferenceItem], li
             jobs.append((pid, per_side[0], per_side[1]))
     if not jobs:
         return [], []
-    texts = sorted(
+    clause_texts = sorted(
         {seg.text[s:e] for _, ar_cl, en_cl in jobs for seg, s, e in (*ar_cl, *en_cl)}
-        | {res.pairs[pid].arabic_text for pid, _, _ in jobs}
+    )
+    whole = sorted(
+        {res.pairs[pid].arabic_text for pid, _, _ in jobs}
         | {res.pairs[pid].english_text for pid, _, _ in jobs}
     )
-    scorer: Any = _Signals.embedding()
-    encoded = dict(zip(texts, scorer.encode(texts), strict=True))
+    encoded = _encode_clauses(clause_texts, whole)
     ar_out: list[DifferenceItem] = []
     en_out: list[DifferenceItem] = []
     for pid, ar_cl, en_cl in jobs:
@@ -952,7 +952,8 @@ def _rendered_by_each(
     starts = np.cumsum([0, *(len(r) for r in rows)])[:-1]
     cos = np.clip(np.maximum.reduceat(vec @ ovec.T, starts, axis=1), 0.0, 1.0)
     recall = np.zeros((len(others), len(clauses)))
-    words = [encoded[text].words for _, text in others]
+    # The other side's words are its clauses' words (see `_encode_clauses`).
+    words = [_joined_words([encoded[c] for c in parts]) for parts, _ in others]
     has = [k for k, w in enumerate(words) if len(w)]
     if has:
         pool = np.concatenate([words[k] for k in has])
@@ -964,6 +965,33 @@ def _rendered_by_each(
                 recall[has, c] = best.mean(axis=0)
     out: np.ndarray = CLAUSE_WEIGHT * cos.T + (1.0 - CLAUSE_WEIGHT) * recall
     return out
+
+
+def _encode_clauses(clauses: Sequence[str], whole: Sequence[str]) -> dict[str, Any]:
+    """The encoder's reading of clauses (vector and content-word vectors) and of whole
+    texts (vector only), by text.
+
+    A whole text's words are not encoded again: `_rendered_by_each` takes them from
+    its clauses, each word read with its neighbours inside its clause. The encoder's
+    token features only look a few tokens to each side, so they differ from the
+    whole text's only at the clause edges, and the whole texts' vectors are the
+    aligner's, already cached.
+    """
+    from .aligner import _Signals
+
+    scorer: Any = _Signals.embedding()
+    out = dict(zip(clauses, scorer.encode(list(clauses)), strict=True))
+    rest = [t for t in whole if t not in out]
+    out.update(zip(rest, scorer.encode(rest, words=False), strict=True))
+    return out
+
+
+def _joined_words(parts: Sequence[Any]) -> np.ndarray:
+    """The content-word vectors of several encoded texts, in one matrix."""
+    rows = [p.words for p in parts if len(p.words)]
+    if rows:
+        return np.concatenate(rows)
+    return np.zeros((0, 1), dtype=np.float32)
 
 
 def _clause_item(
@@ -1042,7 +1070,8 @@ def _partial_clauses(
     # For each one-sided sentence, its candidates on the other side (by sentence vector).
     wanted: dict[str, list[tuple[Segment, list[tuple[int, int]], list[Segment]]]] = {}
     other_clauses: dict[tuple[str, int], list[tuple[int, int]]] = {}
-    texts: set[str] = set()
+    texts: set[str] = set()  # whole sentences: their vectors
+    clause_texts: set[str] = set()  # clauses: their vectors and words
     for lang, (_, _, olang) in sides.items():
         wanted[lang] = []
         if not body[olang]:
@@ -1052,14 +1081,15 @@ def _partial_clauses(
             top = np.argsort(-sims, kind="stable")[:PARTNER_CANDIDATES].tolist()
             cands = [body[olang][k] for k in top]
             wanted[lang].append((seg, cl, cands))
-            texts |= {seg.text[s:e] for s, e in cl} | {seg.text}
+            clause_texts |= {seg.text[s:e] for s, e in cl}
+            texts.add(seg.text)
             for o in cands:
                 key = (olang, o.index)
                 if key not in other_clauses:
                     other_clauses[key] = split_clauses(o.text, olang)
-                texts |= {o.text[s:e] for s, e in other_clauses[key]} | {o.text}
-    ordered = sorted(texts)
-    encoded = dict(zip(ordered, scorer.encode(ordered), strict=True))
+                clause_texts |= {o.text[s:e] for s, e in other_clauses[key]}
+                texts.add(o.text)
+    encoded = _encode_clauses(sorted(clause_texts), sorted(texts - clause_texts))
     # Each partly shared sentence: its partner and its clauses' scores against it.
     shared: dict[tuple[str, int], tuple[int, np.ndarray]] = {}
     strength: dict[tuple[str, int], float] = {}
