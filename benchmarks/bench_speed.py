@@ -31,6 +31,10 @@ Runs (each in a fresh subprocess where memory or cold start matters):
   against the floor, and the whole alignment. The pass with the words is the
   least an alignment with the word signal can cost; the rest (names, anchors,
   features, search, result) comes on top. Median of 3 rounds, side by side.
+* ``differences``: `Alignment.differences` after the alignment, for each of
+  ``--sizes``, on the sweep's counterpart pair and on a pair of other stories
+  (`unrelated`: nearly every sentence one-sided, the partly-shared search's worst
+  case), against the floor of both articles.
 
 Usage::
 
@@ -59,7 +63,7 @@ if str(ROOT) not in sys.path:
 NTREX = ROOT.parent / "shared" / "data" / "ntrex-comparable-dev"
 SEED_AR = ROOT / "seeds" / "002_f2c150e3c700ff1f.txt"
 SEED_EN = ROOT / "seeds" / "000_9b6c93be4bbc7b4e.txt"
-RUNS = ("seed", "cold", "sweep", "corpus", "threads", "agree", "parts")
+RUNS = ("seed", "cold", "sweep", "corpus", "threads", "agree", "parts", "differences")
 _ARABIC_TAGS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
 _LATIN_TAGS = "bcdfghjklmnpqrstvwxz"
 
@@ -113,6 +117,28 @@ def counterparts(n: int) -> tuple[list[str], list[str], list[tuple[int, int]]]:
         en += [f"{tag} {t}" for t in e]
         k += 1
     return ar[:n], en[:n], [(i, j) for i, j in gold if i < n and j < n]
+
+
+def unrelated(n: int) -> tuple[list[str], list[str]]:
+    """An ``n`` × ``n`` pair of other stories: the Arabic of the first half of the NTREX
+    cases and the English of the second half, each cycled and tagged as in
+    `counterparts`, so no story is on both sides, nearly every sentence is one-sided,
+    and `bialign.differences` compares each with the other article."""
+    cases = []
+    for f in sorted(NTREX.glob("*.json")):
+        d = json.loads(f.read_text(encoding="utf-8"))
+        cases.append((d["arabic"], d["english"]))
+    half = len(cases) // 2
+    sides: list[list[str]] = []
+    for side, chosen in ((0, cases[:half]), (1, cases[half:])):
+        out: list[str] = []
+        k = 0
+        while len(out) < n:
+            tag = _tag(k // len(chosen), _LATIN_TAGS)
+            out += [f"{tag} {t}" for t in chosen[k % len(chosen)][side]]
+            k += 1
+        sides.append(out[:n])
+    return sides[0], sides[1]
 
 
 def recall(res: Any, gold: list[tuple[int, int]]) -> float:
@@ -402,6 +428,45 @@ print(json.dumps(out))
 """
 
 
+_DIFFERENCES = """
+import json, sys, time
+sys.path.insert(0, {bench!r})
+from bench_speed import counterparts, unrelated, _floor_times, _empty_cache
+import bialign
+n, kind = {n}, {kind!r}
+ar, en = counterparts(n)[:2] if kind == "counterparts" else unrelated(n)
+bialign.align(["قال الوزير."], ["The minister said."])
+floor, _ = _floor_times(ar + en)
+_empty_cache()
+t0 = time.perf_counter()
+res = bialign.align(ar, en)
+took = time.perf_counter() - t0
+t0 = time.perf_counter()
+d = res.differences
+diff = time.perf_counter() - t0
+clauses = sum(i.kind == "clause" for i in (*d.arabic_only, *d.english_only))
+print(json.dumps({{"n": n, "pair": kind, "encoder_s": round(floor, 2), "align_s": round(took, 2),
+                  "differences_s": round(diff, 2), "ratio": round(diff / floor, 2),
+                  "pairs": len(res.pairs), "clauses": clauses}}))
+"""
+
+
+def run_differences(sizes: list[int]) -> list[dict[str, Any]]:
+    """`Alignment.differences` after `bialign.align`, against the floor of both articles:
+    the sweep's counterpart pairs and pairs of other stories (`unrelated`), each in a
+    fresh process."""
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    out = []
+    for n in sizes:
+        for kind in ("counterparts", "unrelated"):
+            code = _DIFFERENCES.format(bench=str(Path(__file__).parent), n=n, kind=kind)
+            proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env,
+                                  capture_output=True, text=True, check=True)  # fmt: skip
+            out.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+            print(f"  differences {out[-1]}", flush=True)
+    return out
+
+
 def run_threads() -> dict[str, Any]:
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
     out = {}
@@ -450,6 +515,8 @@ def main(argv: list[str] | None = None) -> int:
         results["sweep"] = run_sweep([int(x) for x in args.sizes.split(",")], cells)
     if "parts" in wanted and NTREX.is_dir():
         results["parts"] = run_parts()
+    if "differences" in wanted and NTREX.is_dir():
+        results["differences"] = run_differences([int(x) for x in args.sizes.split(",")])
     if "agree" in wanted and NTREX.is_dir():
         results["agree"] = run_agree([int(x) for x in args.sizes.split(",")])
     results["load_after"] = os.getloadavg()[0]
