@@ -196,6 +196,30 @@ class TestAnchors:
     def test_extraction(self, text: str, lang: str, expected: set[str]) -> None:
         assert set(extract_anchors(text, lang).items) == expected
 
+    @pytest.mark.parametrize(
+        ("text", "lang", "expected"),
+        [
+            # English capitalises month and weekday names: lower case is another word.
+            ("it may have an impact", "en", set()),
+            ("protesters will march", "en", set()),
+            ("they may meet in May", "en", {"month:5"}),
+            ("IN MARCH 2024", "en", {"month:3", "year:2024"}),
+            # مارس "he practised"; آب (August) is اب "father" once normalised.
+            ("مارس الضغط على الحكومة", "ar", set()),
+            ("توفي الأب أمس", "ar", set()),
+            ("وقال أب الضحية", "ar", set()),
+            ("في آب الماضي", "ar", {"month:8"}),
+            ("منذ مارس", "ar", {"month:3"}),
+            ("15 مارس", "ar", {"month:3", "number:15"}),
+            ("مارس/ آذار", "ar", {"month:3"}),
+            ("في يناير", "ar", {"month:1"}),
+        ],
+    )
+    def test_month_names_that_are_other_words(
+        self, text: str, lang: str, expected: set[str]
+    ) -> None:
+        assert set(extract_anchors(text, lang).items) == expected
+
     def test_weekday_is_not_also_the_number_two(self) -> None:
         assert "number:2" not in extract_anchors("الاثنين", "ar").items
 

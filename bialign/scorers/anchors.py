@@ -51,6 +51,40 @@ class Anchors:
 
 
 @functools.cache
+def _ambiguous() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """Arabic month forms that are also everyday words, and the words around them that
+    make them months (``calendar.toml``'s ``[ambiguous]``), normalised."""
+    data = read_toml(resource_path("calendar.toml"))["ambiguous"]
+    return tuple(  # type: ignore[return-value]
+        frozenset(normalize_arabic(w) for w in data[key])
+        for key in ("ar_forms", "ar_before", "ar_after")
+    )
+
+
+def _arabic_month_in_context(norm: str, start: int, end: int) -> bool:
+    """Whether an ambiguous Arabic month form at ``norm[start:end]`` reads as a month: a
+    number, a slash (``مارس/ آذار``) or a cue word right before or after it."""
+    _, before, after = _ambiguous()
+    prev = norm[:start].rstrip().rsplit(maxsplit=1)
+    nxt = norm[end:].lstrip().split(maxsplit=1)
+    p = prev[-1] if prev else ""
+    n = nxt[0] if nxt else ""
+    if p.endswith("/") or n.startswith("/") or norm[end:].lstrip().startswith("/"):
+        return True
+    if any(c.isdigit() for c in p) or any(c.isdigit() for c in n):
+        return True
+    return p.removeprefix("و") in before or p in before or n in after
+
+
+def _capitalised(original: str, found: str) -> bool:
+    """Whether ``original`` writes the English name ``found`` (matched on the case-folded
+    text) with a capital: English capitalises month and weekday names, so "may" and
+    "march" are other words."""
+    cap = regex.escape(found[:1].upper() + found[1:])
+    return regex.search(rf"\b(?:{cap}|{regex.escape(found.upper())})\b", original) is not None
+
+
+@functools.cache
 def _calendar() -> dict[str, dict[str, regex.Pattern[str]]]:
     data = read_toml(resource_path("calendar.toml"))
     out: dict[str, dict[str, regex.Pattern[str]]] = {}
@@ -72,6 +106,14 @@ def _calendar() -> dict[str, dict[str, regex.Pattern[str]]]:
                 pats[str(key)] = regex.compile(pat)
             out[f"{table}.{lang}"] = pats
     return out
+
+
+def _bare_form(word: str) -> str:
+    """An Arabic calendar word without the clitic and article the pattern allows."""
+    for form in _ambiguous()[0]:
+        if word.endswith(form):
+            return form
+    return word
 
 
 def _num_value(int_part: str, frac: str | None) -> str:
@@ -108,14 +150,26 @@ def extract_anchors(text: str, lang: str) -> Anchors:
             items.add(f"year:{value}")
         else:
             items.add(f"number:{value}")
+    ambiguous = _ambiguous()[0] if lang == "ar" else frozenset()
+    original = fold_digits(text) if lang == "en" else ""
     for kind, table in (("month", "months"), ("weekday", "weekdays"), ("number", "numbers")):
         for key, pat in cal[f"{table}.{lang}"].items():
             for wm in pat.finditer(norm):
                 # A word already read as a weekday or month ("الاثنين") is not a number.
-                if not any(a < wm.end() and wm.start() < b for a, b in used):
-                    items.add(f"{kind}:{key}")
-                    if kind != "number":
-                        used.append(wm.span())
+                if any(a < wm.end() and wm.start() < b for a, b in used):
+                    continue
+                if kind != "number" and lang == "en" and not _capitalised(original, wm.group()):
+                    continue
+                if (
+                    kind == "month"
+                    and ambiguous
+                    and _bare_form(wm.group()) in ambiguous
+                    and not _arabic_month_in_context(norm, *wm.span())
+                ):
+                    continue
+                items.add(f"{kind}:{key}")
+                if kind != "number":
+                    used.append(wm.span())
     return Anchors(frozenset(items))
 
 
