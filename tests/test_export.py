@@ -1472,6 +1472,50 @@ class TestRoles:
         assert 'id="pair-7"' in text
 
 
+class TestFilteredDifferences:
+    """With ``min_score`` or ``roles``, the differences in JSON and HTML are those of the
+    result as written: a dropped pair's segments are one-sided there as well."""
+
+    FILTERS = ({"min_score": 0.9}, {"roles": ["body"]}, {"min_score": 0.9, "roles": ["body"]})
+
+    @pytest.mark.parametrize("options", FILTERS)
+    def test_json_items_agree_with_the_written_pairs(self, res, options):
+        data = json.loads(to_json(res, **options))
+        ids = {p["id"] for p in data["pairs"]}
+        one_sided = {"ar": set(data["arabic_only"]), "en": set(data["english_only"])}
+        dropped = [i for i, p in enumerate(res.pairs) if i not in ids]
+        assert dropped
+        roles = set(options.get("roles") or ROLES)
+        for side, art in (("arabic_only", res.arabic), ("english_only", res.english)):
+            for item in data["differences"][side]:
+                assert art[item["segment"]].role in roles
+                if item["kind"] == "clause" and item.get("pair") is not None:
+                    assert item["pair"] in ids
+                    assert item["segment"] not in one_sided[item["lang"]]
+        # Each kept one-sided body segment of a dropped pair lies in a passage item.
+        passages = [
+            (i["start"], i["end"])
+            for i in data["differences"]["arabic_only"]
+            if i["kind"] == "passage"
+        ]
+        for pid in dropped:
+            for a in res.pairs[pid].arabic:
+                seg = res.arabic[a]
+                if seg.role in roles:
+                    assert any(s <= seg.start < e for s, e in passages), (pid, a)
+
+    def test_json_without_filters_is_the_results(self, res):
+        data = json.loads(to_json(res))
+        assert data["differences"] == res.differences.to_dict()
+
+    @pytest.mark.parametrize("options", FILTERS)
+    def test_html_links_lead_to_rows(self, res, options):
+        text = to_html(res, **options)
+        ids = set(re.findall(r'id="([^"]+)"', text))
+        hrefs = set(re.findall(r'href="#([^"]+)"', text))
+        assert hrefs and hrefs <= ids, hrefs - ids
+
+
 class TestTmxDefaults:
     def test_default_keeps_body_and_headline_from_the_threshold(self, res):
         """Page furniture (bylines 0.91, captions, categories) is not a translation."""

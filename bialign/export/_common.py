@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import bisect
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._checks import flag, unit_number
 from ..errors import InputError, OptionError, UnknownNameError
 from ..result import AlignedPair, Alignment
 from ..segmentation import ROLES, Article, Segment
+
+if TYPE_CHECKING:
+    from ..differences import Differences
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +110,52 @@ def _one_sided(res: Alignment, keep: _Filter) -> tuple[list[Segment], list[Segme
     return (
         [ar[k] for k in sorted(ar) if keep.keeps_segment(ar[k])],
         [en[k] for k in sorted(en) if keep.keeps_segment(en[k])],
+    )
+
+
+def _differences(res: Alignment, keep: _Filter) -> Differences:
+    """`Alignment.differences` of the result as a filtered export shows it.
+
+    Without a filter, the result's own. With one, the pairs the filter drops are
+    one-sided content here too, so their clauses are not clauses of a link (their
+    segments become passages, and the partly-shared search may read them); the items'
+    ``pair`` numbers stay those of ``res.pairs``; with ``roles``, the items whose
+    segments have another role are left out (a shared item needs both of its).
+    """
+    if keep == _Filter():
+        return res.differences
+    kept = _kept_pairs(res, keep)
+    linked_ar = {i for _, p in kept for i in p.arabic}
+    linked_en = {j for _, p in kept for j in p.english}
+    view = dataclasses.replace(
+        res,
+        pairs=tuple(p for _, p in kept),
+        arabic_only=tuple(s for s in res.arabic.segments if s.index not in linked_ar),
+        english_only=tuple(s for s in res.english.segments if s.index not in linked_en),
+    )
+    diff = view.differences
+    ids = [pid for pid, _ in kept]
+
+    def role_kept(art: Article, index: int) -> bool:
+        return keep.keeps_segment(art.segments[index])
+
+    def items(found: Iterable[Any], art: Article) -> tuple[Any, ...]:
+        return tuple(
+            i if i.pair is None else dataclasses.replace(i, pair=ids[i.pair])
+            for i in found
+            if role_kept(art, i.segment)
+        )
+
+    return dataclasses.replace(
+        diff,
+        arabic_only=items(diff.arabic_only, res.arabic),
+        english_only=items(diff.english_only, res.english),
+        shared=tuple(
+            sh
+            for sh in diff.shared
+            if role_kept(res.arabic, sh.arabic_segment)
+            and role_kept(res.english, sh.english_segment)
+        ),
     )
 
 

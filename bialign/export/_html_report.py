@@ -21,7 +21,16 @@ from .._version import __version__
 from ..errors import OptionError, ResourceError
 from ..result import AlignedPair, Alignment, NameEvidence, _is
 from ..segmentation import ROLES, Segment
-from ._common import _check_bool, _document_rows, _Filter, _filter, _Row, _segment, _short
+from ._common import (
+    _check_bool,
+    _differences,
+    _document_rows,
+    _Filter,
+    _filter,
+    _Row,
+    _segment,
+    _short,
+)
 from ._files import PathOrFile, _emit
 from ._tmx_format import TMX_MIN_SCORE
 
@@ -232,7 +241,7 @@ def to_html(
     if title is not None and not isinstance(title, str):
         raise OptionError("title", title, "None or a string")
     rows = _document_rows(res, keep)
-    diff = res.differences if _check_bool("differences", differences) else None
+    diff = _differences(res, keep) if _check_bool("differences", differences) else None
     extra = _extra_marks(res, diff) if diff is not None else {}
     shown = None
     if keep != _Filter():
@@ -531,10 +540,10 @@ def _differences_view(res: Alignment, diff: Differences, rows: Sequence[_Row]) -
 
     def link(lang: str, segment: int) -> str:
         anchor = _item_anchor(res, lang, segment)
-        ok = (anchor.startswith("pair-") and int(anchor[5:]) in shown) or (
-            (lang, segment) in shown_seg
-        )
-        return f"#{anchor}" if ok else ""
+        if anchor.startswith("pair-") and int(anchor[5:]) in shown:
+            return f"#{anchor}"
+        # A segment of a pair the filters dropped is shown as a one-sided row.
+        return f"#{lang}-{segment}" if (lang, segment) in shown_seg else ""
 
     sides = [
         {"lang": lang, "entries": [(i, link(lang, i.segment)) for i in items]}

@@ -10,7 +10,15 @@ from typing import IO
 
 from ..errors import EncodingError, InputError, InputTypeError, OptionError
 from ..result import Alignment
-from ._common import _check_bool, _Filter, _filter, _kept_pairs, _one_sided, _short
+from ._common import (
+    _check_bool,
+    _differences,
+    _Filter,
+    _filter,
+    _kept_pairs,
+    _one_sided,
+    _short,
+)
 from ._files import PathOrFile, _emit, _reason
 from ._schema import FORMAT_VERSION
 
@@ -35,9 +43,11 @@ def to_json(
     ``"document"`` (the document-level judgment `Alignment.document`: ``probability``,
     ``verdict``, ``features``) when there is one, and ``"candidates"`` (the low-scoring
     links left out of the pairs, in the shape of a pair) when there are any; then
-    ``"differences"``: `Alignment.differences` (`Differences.to_dict`, for the whole
-    result whatever the filters; computing it embeds the clauses of the links with the
-    sentence encoder), which `load_json` ignores. Non-ASCII text is written as is (UTF-8).
+    ``"differences"``: `Alignment.differences` (`Differences.to_dict`; computing it
+    embeds the clauses of the links with the sentence encoder), which `load_json`
+    ignores. With ``min_score`` or ``roles``, they are those of the result as written:
+    a dropped pair's segments are one-sided there too, and the items of segments with
+    another role are left out. Non-ASCII text is written as is (UTF-8).
 
     Args:
         res: The alignment.
@@ -73,7 +83,7 @@ def to_json(
         data["arabic_only"] = [int(s.index) for s in ar_only]
         data["english_only"] = [int(s.index) for s in en_only]
     if _check_bool("differences", differences):
-        data["differences"] = res.differences.to_dict()
+        data["differences"] = _differences(res, keep).to_dict()
     try:
         text = json.dumps(data, ensure_ascii=False, indent=indent, allow_nan=False)
     except ValueError as exc:
