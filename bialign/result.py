@@ -187,8 +187,11 @@ class Alignment:
         document: Whether the two articles tell the same story: a calibrated
             probability and a verdict (``"counterpart"``, ``"same event"``,
             ``"unrelated"``); ``None`` for results made without one.
-        candidates: Links too unlikely to be pairs (calibrated score below the
-            weights' ``min_score``), kept for review; their segments are in
+        candidates: Links held back, kept for review: those whose calibrated score
+            is below the weights' ``min_score``, and, for two articles that are not
+            counterparts, those the document judgment held back (model probability below
+            its ``related_link_threshold``; their score is what the link would score
+            between counterparts, which overstates it). Their segments are in
             ``arabic_only`` / ``english_only``.
     """
 
@@ -255,13 +258,18 @@ class Alignment:
         cov = self.coverage
         kinds = ", ".join(f"{k}: {v}" for k, v in sorted(types.items()))
         return (
-            f"{len(self.pairs)} pairs ({kinds}); "
-            f"Arabic {len(self.arabic.segments)} segments, "
+            f"{len(self.pairs)} pair{'' if len(self.pairs) == 1 else 's'}"
+            + (f" ({kinds}); " if kinds else "; ")
+            + f"Arabic {len(self.arabic.segments)} segments, "
             f"{len(self.arabic_only)} Arabic-only; "
             f"English {len(self.english.segments)} segments, "
             f"{len(self.english_only)} English-only; "
             f"coverage ar {cov['arabic_segments']:.0%} / en {cov['english_segments']:.0%}"
-            + (f"; {len(self.candidates)} candidates" if self.candidates else "")
+            + (
+                f"; {len(self.candidates)} candidate{'' if len(self.candidates) == 1 else 's'}"
+                if self.candidates
+                else ""
+            )
             + (
                 f"; document: {self.document.verdict} ({self.document.probability:.2f})"
                 if self.document is not None

@@ -171,6 +171,21 @@ class TestJudgmentOnTheSeeds:
         for c in res.candidates:
             assert set(c.arabic) <= {s.index for s in res.arabic_only}
             assert set(c.english) <= {s.index for s in res.english_only}
+        n = len(res.candidates)
+        assert res.summary().startswith("0 pairs; Arabic ")
+        assert f"; {n} candidate{'s' if n != 1 else ''}; document: unrelated" in res.summary()
+
+    def test_held_back_candidates_may_score_above_min_score(self, arabic: Article) -> None:
+        """A sentence both stories really share, in a pair judged not to be counterparts: the
+        judgment holds its link back whatever its score (see docs/concepts/alignment.md)."""
+        en = seed("000_9b6c93be4bbc7b4e.txt")
+        other = seed("004_6764a29bb713b2ea.txt")
+        text = other.text + "\n\n" + en.segments[14].text
+        res = bialign.align(arabic, text)
+        assert res.pairs == () and res.document.verdict != "counterpart"
+        held = [c for c in res.candidates if c.index_pairs == ((14, len(res.english) - 1),)]
+        assert held and held[0].score > load_weights().min_score
+        assert "held-back candidate" in res.to_html()
 
     def test_a_document_model_can_be_given(self, arabic: Article) -> None:
         never = replace(load_document_model(), version="never", intercept=-40.0, threshold=0.5)
