@@ -327,6 +327,9 @@ class _Mention:
     text: str
     key: str
     kind: str  # gazetteer kind or ""
+    # Every gazetteer row of the form is a nationality row ("Russian"; not "US" or "Gulf",
+    # which are also a country's or a region's forms).
+    adjective: bool = False
 
 
 @functools.cache
@@ -339,6 +342,27 @@ def _name_cues() -> tuple[frozenset[str], tuple[regex.Pattern[str], ...]]:
     except (KeyError, TypeError, regex.error) as exc:
         raise ResourceError(f"{path}: malformed name cues: {exc}", str(path)) from exc
     return given, pats
+
+
+@functools.cache
+def _peoples() -> frozenset[str]:
+    path = resource_path("difference_names.toml")
+    try:
+        return frozenset(w.casefold() for w in read_toml(path)["peoples"]["en"])
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise ResourceError(f"{path}: malformed [peoples]: {exc}", str(path)) from exc
+
+
+def _is_people(key: str) -> bool:
+    """Whether gazetteer row ``key`` (``g:…``) names a people without a state of its own
+    (``difference_names.toml``, ``[peoples]``): its adjective is a name of its own."""
+    return key.startswith("g:") and any(v.casefold() in _peoples() for v in _gaz_row(key).english)
+
+
+def _adjective(ids: Iterable[int]) -> bool:
+    from .names.mentions import gazetteer_entry
+
+    return all(gazetteer_entry(i).kind == "nationality" for i in ids)
 
 
 def _gaz_kind(ids: Iterable[int]) -> str:
@@ -369,7 +393,9 @@ def _arabic_mentions(seg: Segment) -> list[_Mention]:
         covered[s:e] = b"\x01" * (e - s)
         a, b = _seg_span(seg, s, e)
         key = "g:" + str(min(hit.ids))
-        out.append(_Mention(seg.index, a, b, text[s:e], key, _gaz_kind(hit.ids)))
+        out.append(
+            _Mention(seg.index, a, b, text[s:e], key, _gaz_kind(hit.ids), _adjective(hit.ids))
+        )
     given, pats = _name_cues()
     for run in p.runs:
         units = list(run)
@@ -411,7 +437,9 @@ def _english_mentions(seg: Segment) -> list[_Mention]:
         covered[s:e] = b"\x01" * (e - s)
         a, b = _seg_span(seg, s, e)
         key = "g:" + str(min(hit.ids))
-        out.append(_Mention(seg.index, a, b, text[s:e], key, _gaz_kind(hit.ids)))
+        out.append(
+            _Mention(seg.index, a, b, text[s:e], key, _gaz_kind(hit.ids), _adjective(hit.ids))
+        )
     for run in p.runs:
         s, e = run[0][0], run[-1][1]
         if covered.find(1, s, e) != -1:
@@ -512,9 +540,14 @@ def _names(
         if not _overlaps(m, ar_matched)
         and not (m.key.startswith("l:") and m.key[2:] in en_fold)
         and not (m.key.startswith("g:") and _gaz_in(m.key, en_fold, "en"))
+        # A nationality adjective is no name of its own, unless it stands for a people
+        # the other article never mentions.
         and not (
             m.kind == "nationality"
-            and any(v.casefold()[:4] in en_stems for v in _gaz_row(m.key).english)
+            and (
+                (m.adjective and not _is_people(m.key))
+                or any(v.casefold()[:4] in en_stems for v in _gaz_row(m.key).english)
+            )
         )
         and not {normalize_arabic(w) for w in m.text.split()} <= shared_words_ar
     ]
@@ -525,7 +558,10 @@ def _names(
         if not _overlaps(m, en_matched)
         and not _words(m.text) <= shared_words_en
         and not (m.key.startswith("g:") and _gaz_in(m.key, ar_fold, "ar"))
-        and not (m.kind == "nationality" and m.text.casefold()[:4] in ar_stems)
+        and not (
+            m.kind == "nationality"
+            and ((m.adjective and not _is_people(m.key)) or m.text.casefold()[:4] in ar_stems)
+        )
     ]
     return (
         _group(ar_only, res.arabic, "ar"),

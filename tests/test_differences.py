@@ -289,6 +289,22 @@ class TestSeedExamples:
         names = _texts(diff.items(), "name")
         assert not names & {"Syrian", "Chinese", "السورية", "الصينية", "السوري", "الصيني"}
 
+    def test_adjectives_of_countries_the_other_never_names_are_not_names(self):
+        """"Russian" and "Iranian" with no Russia or Iran in the Arabic: still adjectives, not
+        names of their own; a people without a state ("Uyghur") and a country named in its
+        own right ("the US") are names."""
+        res = bialign.align(
+            ["قال وزير الخارجية السوري أسعد الشيباني إن المحادثات كانت بناءة."],
+            [
+                "Syria's foreign minister Asaad al-Shaibani said the talks were constructive. "
+                "The Russian and Iranian envoys were not invited, and the fate of Uyghur "
+                "fighters and the US-led coalition were not discussed."
+            ],
+        )
+        names = _texts(res.differences.english_only, "name")
+        assert not names & {"Russian", "Iranian", "Syrian"}
+        assert {"Uyghur", "US"} <= names
+
     def test_dates_and_numbers(self, diff):
         assert any("2023" in i.text for i in diff.arabic_only if i.kind == "date")
         assert "13" in _texts(diff.english_only, "number")
