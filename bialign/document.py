@@ -32,6 +32,7 @@ can: the ministers who met are named in both reports of that meeting.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -311,6 +312,21 @@ def _name_key(word: str) -> str:
     return w[2:] if w.startswith("ال") and len(w) > 4 else w
 
 
+@functools.cache
+def _common_name_words() -> frozenset[str]:
+    """Arabic name words many people share (given names, بن, أبو: the ``given_names`` and
+    ``particles`` of ``resources/difference_names.toml``), as `_name_key` makes them."""
+    from ._resources import read_toml
+
+    path = resource_path("difference_names.toml")
+    try:
+        data = read_toml(path)["ar"]
+        words = [*data["given_names"], *data["particles"]]
+    except (KeyError, TypeError) as exc:
+        raise ResourceError(f"{path}: malformed name words: {exc}", str(path)) from exc
+    return frozenset(_name_key(w) for w in words)
+
+
 def shared_people(arabic: Article, english: Article) -> tuple[str, ...]:
     """The people both articles name, one English spelling each, in order of first match.
 
@@ -322,7 +338,8 @@ def shared_people(arabic: Article, english: Article) -> tuple[str, ...]:
     organisations, agencies and nationalities are not evidence of one event.
     The matches of one person (al-Shaibani, Asaad al-Shaibani, al-Shaybani) are
     grouped by the Arabic words they share, and a person counts when any of
-    its matches does.
+    its matches does. Words many people share (a given name such as أحمد, بن, أبو)
+    do not group: Ahmed al-Sharaa and Ahmed Aboul Gheit are two people.
     """
     from .names import match_names
     from .names.mentions import arabic_names, gazetteer_entry, is_nationality
@@ -341,9 +358,12 @@ def shared_people(arabic: Article, english: Article) -> tuple[str, ...]:
     for m in match_names(text(arabic), text(english)):
         if is_nationality(m.arabic, m.english):
             continue
-        keys = [_name_key(w) for w in m.arabic.split()]
-        if not keys:
+        words = [_name_key(w) for w in m.arabic.split()]
+        if not words:
             continue
+        common = _common_name_words()
+        # Grouped by its distinctive words; a name of common words only, by the whole name.
+        keys = [w for w in words if w not in common] or [" ".join(words)]
         if m.source == "gazetteer":
             kinds = {
                 gazetteer_entry(i).kind for hit in arabic_names(m.arabic).gazetteer for i in hit.ids
@@ -352,7 +372,7 @@ def shared_people(arabic: Article, english: Article) -> tuple[str, ...]:
                 continue
             full = True
         else:
-            full = len(keys) >= 2 and len(m.english.replace("-", " ").split()) >= 2
+            full = len(words) >= 2 and len(m.english.replace("-", " ").split()) >= 2
         for k in keys[1:]:
             parent[root(k)] = root(keys[0])
         matched.append((keys[0], m.english, full))

@@ -224,6 +224,30 @@ class TestSharedPeople:
         # Another story: countries and cities in common (Syria, China, Beijing), no one.
         assert people("003_360714d64b266035.txt") == ()
 
+    def test_a_shared_given_name_is_not_one_person(self) -> None:
+        """Names that share only a given name or a particle (أحمد, محمد بن) are different
+        people; names that share a family name (al-Shaibani) are one."""
+        ar = bialign.read_article(
+            "التقى الرئيس أحمد الشرع بالأمين العام للجامعة العربية أحمد أبو الغيط في القاهرة."
+            "\n\nوحضر اللقاء محمد بن سلمان ومحمد بن زايد، وقال الشيباني إن أسعد الشيباني متفائل.",
+            lang="ar",
+        )
+        en = bialign.read_article(
+            "President Ahmed al-Sharaa met Arab League Secretary-General Ahmed Aboul Gheit in "
+            "Cairo.\n\nMohammed bin Salman and Mohammed bin Zayed attended, and al-Shaibani "
+            "said Asaad al-Shaibani was hopeful.",
+            lang="en",
+        )
+        people = shared_people(ar, en)
+        assert {
+            "Ahmed al-Sharaa",
+            "Ahmed Aboul Gheit",
+            "Mohammed bin Salman",
+            "Mohammed bin Zayed",
+            "Asaad al-Shaibani",
+        } <= set(people)
+        assert len(people) == 5
+
     def test_what_does_not_count(self) -> None:
         ar = Article.from_sentences(
             ["أسعد الشيباني زار بكين.", "قال باتريك إن سوريا والصين وقعتا اتفاقا."]
