@@ -630,7 +630,8 @@ def _group(mentions: list[_Mention], art: Article, lang: str) -> list[Difference
 
 # --------------------------------------------------------------------------- numbers
 
-_NUM_TOKEN = regex.compile(r"\p{N}+(?:[.,/]\p{N}+)*%?|[\p{L}\p{M}]+")
+# A number with its separators and percent sign, Arabic ones included (٣٫٥٪, ١٬٠٠٠), or a word.
+_NUM_TOKEN = regex.compile(r"\p{N}+(?:[.,/٫٬]\p{N}+)*[%٪]?|[\p{L}\p{M}]+")
 _JOIN_GAP = regex.compile(r"[\s/\-–,،]*")
 
 

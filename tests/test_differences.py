@@ -290,7 +290,7 @@ class TestSeedExamples:
         assert not names & {"Syrian", "Chinese", "السورية", "الصينية", "السوري", "الصيني"}
 
     def test_adjectives_of_countries_the_other_never_names_are_not_names(self):
-        """"Russian" and "Iranian" with no Russia or Iran in the Arabic: still adjectives, not
+        """ "Russian" and "Iranian" with no Russia or Iran in the Arabic: still adjectives, not
         names of their own; a people without a state ("Uyghur") and a country named in its
         own right ("the US") are names."""
         res = bialign.align(
@@ -304,6 +304,14 @@ class TestSeedExamples:
         names = _texts(res.differences.english_only, "name")
         assert not names & {"Russian", "Iranian", "Syrian"}
         assert {"Uyghur", "US"} <= names
+
+    def test_arabic_decimal_and_percent_signs_are_one_number(self):
+        res = bialign.align(
+            ["ارتفعت الأسعار بنسبة ٣٫٥٪ في عام ٢٠٢٤ وبلغ الدين ١٬٠٠٠ مليار."],
+            ["Prices rose 3.5% in 2024 and the debt reached 1,000 billion."],
+        )
+        shared = {s.arabic: s.english for s in res.differences.shared if s.kind == "number"}
+        assert shared == {"٣٫٥٪": "3.5%", "١٬٠٠٠ مليار": "1,000 billion"}
 
     def test_dates_and_numbers(self, diff):
         assert any("2023" in i.text for i in diff.arabic_only if i.kind == "date")

@@ -803,6 +803,23 @@ class TestMentions:
         entry = gazetteer_entry(min(en.gazetteer[0].ids))
         assert entry.kind == "agency" and "Syrian Arab News Agency" in entry.english
 
+    @pytest.mark.parametrize(
+        ("sentence", "runs"),
+        [
+            # بنظيره "with his counterpart": a stop-word with a clitic and a pronoun.
+            ("التقى أسعد الشيباني بنظيره الصيني في بكين", [["أسعد", "الشيباني"]]),
+            ("عقد الوزير ونظيرها محادثات", []),
+            # The ة of السلامة is no pronoun: السلام is a stop-word, السلامة here a name.
+            ("ورئيس جهاز الاستخبارات العامة حسين السلامة", [["حسين", "السلامة"]]),
+        ],
+    )
+    def test_runs_stop_at_a_word_with_a_pronoun(self, sentence, runs) -> None:
+        from bialign.names.mentions import arabic_names
+
+        found = arabic_names(sentence)
+        got = [[sentence[a:b] for a, b in run] for run in found.runs]
+        assert got == runs
+
 
 # --------------------------------------------------------------------------- evaluation
 

@@ -94,7 +94,7 @@ def _word_info(raw: str) -> _WordInfo:
         readings,
         any(r[1] in _AR_PREFIX_PARTICLES for r in readings),
         key in _AR_SUFFIX_PARTICLES,
-        len(key) >= 3 and not _is_stopword(key, ar_stop),
+        len(key) >= 3 and not _is_stopword(key, ar_stop, raw),
     )
 
 
@@ -190,8 +190,27 @@ def _parse_arabic(sentence: str, use_gazetteer: bool = True) -> _ArSentence:
     return _ArSentence(tokens, tuple(units), runs, gaz, latin)
 
 
-def _is_stopword(key: str, stop: frozenset[str]) -> bool:
-    """Whether an Arabic word, or what is left after a clitic (وهو, بأن), is a stop-word."""
+def _is_stopword(key: str, stop: frozenset[str], raw: str = "") -> bool:
+    """Whether an Arabic word, or what is left after a clitic (وهو, بأن) or without a
+    pronoun suffix (نظيره, بنظيره: "his counterpart"), is a stop-word.
+
+    ``raw``: the word as written; a suffix is taken off only when it is written so (the
+    ة of السلامة is no pronoun, though `normalize_arabic` writes it ه).
+    """
+    if _is_stopword_stem(key, stop):
+        return True
+    written = "".join(_AR_ANY.findall(raw))
+    for suffix in _PRONOUN_SUFFIXES:
+        if written.endswith(suffix) and key.endswith(suffix) and len(key) - len(suffix) >= 3:
+            return _is_stopword_stem(key[: -len(suffix)], stop)
+    return False
+
+
+# Attached pronouns, longest first (normalised: ة and ه are one letter).
+_PRONOUN_SUFFIXES = ("هما", "كما", "هم", "هن", "ها", "كم", "نا", "ه")
+
+
+def _is_stopword_stem(key: str, stop: frozenset[str]) -> bool:
     if key in stop:
         return True
     k = 1 if key[:1] in ("و", "ف") else 0
