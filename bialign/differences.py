@@ -566,8 +566,25 @@ def _names(
     return (
         _group(ar_only, res.arabic, "ar"),
         _group(en_only, res.english, "en"),
-        shared,
+        _outermost(shared),
     )
+
+
+def _outermost(shared: list[SharedItem]) -> list[SharedItem]:
+    """The shared names without those inside a longer shared name, on either side: one
+    item per name (بشار الأسد = Bashar al-Assad, not also بشار = Bashar), and no match on
+    a part of another person's name (الأسد = the "Assad" of Assad al-Shaibani)."""
+
+    def inside(a: SharedItem, b: SharedItem) -> bool:
+        ar = b.arabic_start <= a.arabic_start and a.arabic_end <= b.arabic_end
+        en = b.english_start <= a.english_start and a.english_end <= b.english_end
+        longer = (b.arabic_end - b.arabic_start, b.english_end - b.english_start) > (
+            a.arabic_end - a.arabic_start,
+            a.english_end - a.english_start,
+        )
+        return (ar or en) and longer
+
+    return [s for s in shared if not any(o is not s and inside(s, o) for o in shared)]
 
 
 def _gaz_row(key: str) -> GazetteerEntry:
@@ -606,13 +623,73 @@ def _locate(at: Sequence[int], segs: Sequence[Segment], pos: int) -> tuple[Segme
     return segs[k], at[k]
 
 
+_VOWELS = regex.compile(r"[aeiouy]")
+
+
+def _name_words(key: str) -> frozenset[str]:
+    """The words of a name mention's key as `_group` compares them, empty for a gazetteer
+    row (grouped by its row): Latin words without vowels and doubled letters (Faysal and
+    Faisal are one), Arabic words normalised and without the article."""
+    kind, _, text = key.partition(":")
+    if kind in ("e", "l"):
+        words = (
+            w.removeprefix("al-").removeprefix("el-")
+            for w in regex.findall(r"[\p{L}\-]+", text.replace("'s", ""))
+        )
+        out = set()
+        for w in words:
+            skeleton = regex.sub(r"(.)\1+", r"\1", _VOWELS.sub("", w.replace("-", "")))
+            if skeleton:
+                out.add(skeleton)
+        return frozenset(out)
+    if kind == "a":
+        return frozenset(w[2:] if w.startswith("ال") and len(w) > 4 else w for w in text.split())
+    return frozenset()
+
+
 def _group(mentions: list[_Mention], art: Article, lang: str) -> list[DifferenceItem]:
+    """One item per name: the mentions of one key, and those of a spelling variant
+    (Faysal / Faisal Mekdad) or of a part of one longer name (Mekdad, بشار) that no other
+    name contains; the item shows the longest name's first mention."""
     by_key: dict[str, list[_Mention]] = {}
     for m in sorted(mentions, key=lambda m: m.start):
         by_key.setdefault(m.key, []).append(m)
+    # Keys with the same words become one group; then a group whose words are part of
+    # exactly one other group's joins it (shortest first).
+    words = {k: _name_words(k) for k in by_key}
+    into: dict[str, str] = {}
+    first_of: dict[frozenset[str], str] = {}
+    for k in by_key:
+        if words[k]:
+            into[k] = first_of.setdefault(words[k], k)
+    # A Latin name in the Arabic text (a dateline's "Istanbul") joins the gazetteer row
+    # whose English form it is (إسطنبول).
+    rows = {v.casefold(): k for k in by_key if k.startswith("g:") for v in _gaz_row(k).english}
+    for k in by_key:
+        if k.startswith("l:") and k[2:] in rows:
+            into[k] = rows[k[2:]]
+    heads = [k for k in by_key if into.get(k, k) == k]
+    for k in sorted(heads, key=lambda k: len(words[k])):
+        if not words[k]:
+            continue
+        larger = {
+            into.get(h, h) for h in heads if h != k and words[k] < words[h] and into.get(h, h) != k
+        }
+        if len(larger) == 1:
+            target = larger.pop()
+            for key, head in list(into.items()):
+                if head == k:
+                    into[key] = target
+            into[k] = target
+    merged: dict[str, list[_Mention]] = {}
+    for k, group in by_key.items():
+        merged.setdefault(into.get(k, k), []).extend(group)
     out = []
-    for group in by_key.values():
-        first = group[0]
+    for group in merged.values():
+        group.sort(key=lambda m: m.start)
+        # Shown by the first mention of its longest form (Faisal Mekdad, not Mekdad), in
+        # the article's own script when it has one (إسطنبول, not a dateline's Istanbul).
+        first = max(group, key=lambda m: (not m.key.startswith("l:"), m.end - m.start, -m.start))
         out.append(
             DifferenceItem(
                 "name",

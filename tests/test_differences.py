@@ -280,6 +280,41 @@ class TestSeedExamples:
         damascus = [i for i in diff.english_only if i.text == "Damascus"]
         assert len(damascus) == 1 and damascus[0].count == 2
 
+    def test_one_item_per_name(self, res):
+        """Spelling variants and a part of one longer name are one item, shown by the longest
+        form; a dateline's Latin "Istanbul" joins إسطنبول (seed 002 against another story)."""
+        other = (ROOT / "seeds" / "003_360714d64b266035.txt").read_text(encoding="utf-8")
+        res = bialign.align(res.arabic, other)
+        en = [i for i in res.differences.english_only if i.kind == "name"]
+        mekdad = [i for i in en if "ekdad" in i.text]
+        assert len(mekdad) == 1 and mekdad[0].count >= 3, mekdad
+        ar = {i.text: i for i in res.differences.arabic_only if i.kind == "name"}
+        assert "بشار" not in ar and ar["بشار الأسد"].count == 2
+        assert "Istanbul" not in ar and ar["إسطنبول"].count == 2
+        for item in res.differences.items("name"):
+            art = res.arabic if item.lang == "ar" else res.english
+            assert all(art.text[s:e] for s, e in item.spans)
+
+    def test_shared_names_once_each(self, diff):
+        """بشار الأسد = Bashar al-Assad, not also its parts; al-Shaibani inside Asaad
+        al-Shaibani."""
+        names = [(s.arabic, s.english) for s in diff.shared if s.kind == "name"]
+        assert ("بشار الأسد", "Bashar al-Assad") in names
+        assert not {("بشار", "Bashar"), ("الأسد", "al-Assad")} & set(names)
+        assert [e for _, e in names].count("al-Shaibani") == 0
+        for a in diff.shared:
+            for b in diff.shared:
+                if a is not b and a.kind == b.kind == "name":
+                    assert not (
+                        b.english_start <= a.english_start and a.english_end <= b.english_end
+                    )
+
+    def test_no_shared_name_inside_another_persons(self, aj_res):
+        """Al Jazeera's first "Assad" is Assad al-Shaibani's given name, not al-Assad."""
+        res = aj_res
+        pairs = {(s.arabic, s.english) for s in res.differences.shared if s.kind == "name"}
+        assert ("الأسد", "Assad") not in pairs and ("بشار الأسد", "Bashar al-Assad") in pairs
+
     def test_transliteration_variants_shared(self, diff):
         assert not any("الشيباني" in i.text for i in diff.arabic_only if i.kind == "name")
         assert not any("Shaibani" in i.text for i in diff.english_only if i.kind == "name")
