@@ -422,14 +422,22 @@ def _arabic_mentions(seg: Segment) -> list[_Mention]:
     return out
 
 
-def _english_mentions(seg: Segment) -> list[_Mention]:
-    """Name mentions of one English segment: gazetteer forms and capitalised runs."""
+def _english_mentions(seg: Segment, lowered: frozenset[str] = frozenset()) -> list[_Mention]:
+    """Name mentions of one English segment: gazetteer forms and capitalised runs.
+
+    A capitalised run that is only common words (`_common_word`; ``lowered``: the words
+    the article writes in lower case) is no name when it is one word opening a sentence
+    or a list item ("Prices rose", "Experts say"), opens a table cell ("| Training
+    Programs |"), or stands in a segment written in title case (a heading: "Focus Area").
+    """
     from .names.mentions import english_names
 
     text = seg.text
     if not text.strip():
         return []
     p = english_names(text)
+    words = _EN_WORD.findall(text)
+    title_case = len(words) >= 2 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
     out: list[_Mention] = []
     covered = bytearray(len(text))
     for hit in p.gazetteer:
@@ -444,9 +452,54 @@ def _english_mentions(seg: Segment) -> list[_Mention]:
         s, e = run[0][0], run[-1][1]
         if covered.find(1, s, e) != -1:
             continue
+        before = text[:s]
+        cell = _CELL_START.search(before) is not None
+        opens = cell or _SENTENCE_START.search(before) is not None
+        if ((opens and len(run) == 1) or title_case or cell) and all(
+            _common_word(w, lowered) for w in _EN_WORD.findall(text[s:e])
+        ):
+            continue
         a, b = _seg_span(seg, s, e)
         out.append(_Mention(seg.index, a, b, text[s:e], "e:" + text[s:e].casefold(), ""))
     return out
+
+
+_EN_WORD = regex.compile(r"\p{L}[\p{L}\p{M}']*")
+# What may stand before the first word of a sentence: nothing, quotes, a sentence's end,
+# a list item's dash or bullet.
+_SENTENCE_START = regex.compile(r"(?:^|[.!?:;]\s+|\n)[\s\"'“‘(\[*•–-]*$")
+# The start of a table cell ("| Training Programs | ..."), where headers are in title case.
+_CELL_START = regex.compile(r"\|\s*$")
+
+
+def _common_word(word: str, lowered: frozenset[str]) -> bool:
+    """Whether an English word is an everyday word: the article writes it in lower case
+    elsewhere, or its lower-case form is a whole word of the sentence encoder's vocabulary
+    (which holds frequent words, not rare names: "prices" and "experts" are in it, "mekdad"
+    and "shaibani" are not)."""
+    low = word.casefold()
+    return low in lowered or _in_encoder_vocabulary(low)
+
+
+@functools.lru_cache(maxsize=65536)
+def _in_encoder_vocabulary(word: str) -> bool:
+    vocab = _encoder_vocabulary()
+    return vocab is not None and vocab.piece_to_id("\u2581" + word) != vocab.unk_id()
+
+
+@functools.cache
+def _encoder_vocabulary() -> Any:
+    """The encoder's sentencepiece model (None without ``sentencepiece`` or the encoder)."""
+    try:
+        import sentencepiece
+
+        from .scorers.embedding import _encoder_resources
+
+        return sentencepiece.SentencePieceProcessor(
+            model_file=str(_encoder_resources() / "sp.model")
+        )
+    except (ImportError, OSError, RuntimeError):
+        return None
 
 
 def _overlaps(m: _Mention, spans: Iterable[tuple[int, int]]) -> bool:
@@ -551,10 +604,12 @@ def _names(
         )
         and not {normalize_arabic(w) for w in m.text.split()} <= shared_words_ar
     ]
+    # The words the English article writes in lower case (everyday words, not names).
+    lowered = frozenset(w for w in _EN_WORD.findall(en_text) if w[0].islower())
     en_only = [
         m
         for seg in en_segs
-        for m in _english_mentions(seg)
+        for m in _english_mentions(seg, lowered)
         if not _overlaps(m, en_matched)
         and not _words(m.text) <= shared_words_en
         and not (m.key.startswith("g:") and _gaz_in(m.key, ar_fold, "ar"))

@@ -340,6 +340,22 @@ class TestSeedExamples:
         assert not names & {"Russian", "Iranian", "Syrian"}
         assert {"Uyghur", "US"} <= names
 
+    def test_common_words_in_capitals_are_not_names(self):
+        """A common word opening a sentence, a table's header cells and a title-case heading
+        are not names; a rare name opening a sentence is."""
+        ar = bialign.read_article("قال فيصل المقداد إن الأسعار ارتفعت.", lang="ar")
+        en = bialign.read_article(
+            "Strategic Implications\n\nPrices rose, Mekdad said. Experts disagree with Mekdad."
+            "\n\n| Focus Area | Expected Outcome |\n\nObservers say prices may fall.",
+            lang="en",
+        )
+        names = _texts(bialign.align(ar, en).differences.english_only, "name")
+        assert not names & {"Prices", "Experts", "Focus Area", "Expected Outcome"}
+        assert not names & {"Strategic Implications"}
+        assert _texts(
+            bialign.align(["قال الوزير."], ["Mekdad said it."]).differences.english_only, "name"
+        ) == {"Mekdad"}
+
     def test_arabic_decimal_and_percent_signs_are_one_number(self):
         res = bialign.align(
             ["ارتفعت الأسعار بنسبة ٣٫٥٪ في عام ٢٠٢٤ وبلغ الدين ١٬٠٠٠ مليار."],
