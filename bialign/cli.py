@@ -347,6 +347,10 @@ def _cmd_align(args: argparse.Namespace, out: TextIO) -> int:
         _check_output(args.output)
     else:
         _check_stdout(out, ", or write to a file with --output")
+    if args.differences:
+        _check_output(args.differences)
+        if args.output and Path(args.output).resolve() == Path(args.differences).resolve():
+            raise OptionError("--differences", args.differences, "another file than --output")
     fmt = _format_for(args)
     _check_export_flags(args)
     options, ignored = _export_options(args, fmt)
@@ -370,6 +374,11 @@ def _cmd_align(args: argparse.Namespace, out: TextIO) -> int:
     _progress(args, f"bialign: {res.summary()} ({elapsed:.1f} s)")
     if args.output:
         _progress(args, f"bialign: wrote {args.output}")
+    if args.differences:
+        from .export import to_differences_csv
+
+        to_differences_csv(res, args.differences)
+        _progress(args, f"bialign: wrote {args.differences}")
     return 0
 
 
@@ -645,6 +654,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="output file (default: stdout); its extension sets the format",
     )
     io_.add_argument("-f", "--format", choices=FORMATS, help="output format (default: csv)")
+    io_.add_argument(
+        "--differences",
+        metavar="CSV",
+        help="also write what only one version says (names, numbers, dates, clauses, "
+        "passages) and what both share, one row per item, to this CSV file",
+    )
     sc = al.add_argument_group("scoring")
     sc.add_argument(
         "--translator",

@@ -172,6 +172,16 @@ class TestAlign:
         assert {"1-0", "0-1"} <= kinds
         assert all(float(r["score"]) >= 0.5 for r in rows if r["score"])
 
+    def test_differences_csv(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        out, diff = tmp_path / "pairs.csv", tmp_path / "differences.csv"
+        code, _, err = run(capsys, "align", AR, EN, "-o", str(out), "--differences", str(diff))
+        assert code == 0 and out.exists() and f"wrote {diff}" in err
+        rows = list(csv.DictReader(diff.open(encoding="utf-8")))
+        assert tuple(rows[0]) == bialign.export.DIFFERENCES_CSV_COLUMNS
+        sides = {r["side"] for r in rows}
+        assert {"only_arabic", "only_english", "shared_ar", "shared_en"} <= sides
+        assert any(r["kind"] == "name" and r["text"] == "Xi Jinping" for r in rows)
+
 
 class TestErrors:
     def one_line_error(self, capsys: pytest.CaptureFixture[str], *argv: str) -> str:
@@ -219,6 +229,19 @@ class TestErrors:
         out = tmp_path / "missing" / "pairs.csv"
         self.one_line_error(capsys, "align", AR, EN, "-o", str(out))
         assert not out.parent.exists()
+
+    def test_differences_file_checked_first(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        monkeypatch.setattr(bialign.aligner, "align", _never)
+        missing = tmp_path / "missing" / "d.csv"
+        line = self.one_line_error(capsys, "align", AR, EN, "--differences", str(missing))
+        assert str(missing) in line
+        same = tmp_path / "out.csv"
+        line = self.one_line_error(
+            capsys, "align", AR, EN, "-o", str(same), "--differences", str(same)
+        )
+        assert "--differences" in line and not same.exists()
 
     def test_both_from_stdin(self, capsys: pytest.CaptureFixture[str]) -> None:
         line = self.one_line_error(capsys, "align", "-", "-")

@@ -546,6 +546,12 @@ class TestExport:
     def test_html(self, res):
         page = res.to_html()
         assert page.index('id="differences"') < page.index('class="alignment"')
+        # The verdict comes first, then the panel; a passage names its first and last segment.
+        assert page.index('class="document"') < page.index('id="differences"')
+        passages = [p for p in res.english_passages if len(p.segments) > 1]
+        first, last = passages[0].segments[0].index, passages[0].segments[-1].index
+        assert f">en {first}–{last}</a>)" in page
+        assert re.search(r"best match 0\.\d{3}\)", page)
         assert "Only in Arabic" in page and "Shared names, numbers and dates" in page
         assert '<span class="extra"' in page
         assert 'dir="auto"' in page

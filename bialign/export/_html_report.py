@@ -193,10 +193,11 @@ def to_html(
 ) -> str:
     """A self-contained side-by-side HTML report (inline CSS, no script, no external URL).
 
-    At the very top, a "Differences" panel (`Alignment.differences`): what is only in
-    Arabic, only in English, and the names, numbers and dates both share, each item
-    linked to its row; the extra clauses are marked inside linked rows
-    (``<span class="extra">``).
+    After the summary (with the document judgment), a "Differences" panel
+    (`Alignment.differences`, of the result as shown when ``min_score`` or ``roles``
+    filter it): what is only in Arabic, only in English, and the names, numbers and
+    dates both share, each item linked to its row; the extra clauses are marked inside
+    their rows (``<span class="extra">``).
 
     At the top: where each article came from, then a summary (pairs by link
     type, one-sided segments per side, coverage (`Alignment.coverage`) and the
@@ -516,11 +517,11 @@ def _extra_marks(res: Alignment, diff: Differences) -> dict[tuple[str, int], lis
         seg = art.segments[item.segment]
         start, end = item.start - seg.start, item.end - seg.start
         if 0 <= start < end <= len(seg.text):
-            tip = f"{_EXTRA_TIP} (best match {item.score or 0:.2f})"
+            tip = f"{_EXTRA_TIP} (best match {item.score or 0:.3f})"
             if item.partner is not None:  # a partly shared one-sided sentence
                 other = "English" if item.lang == "ar" else "Arabic"
                 tip = f"{_EXTRA_TIP} ({other} {item.partner} renders the rest; best match "
-                tip += f"{item.score or 0:.2f})"
+                tip += f"{item.score or 0:.3f})"
             out.setdefault((item.lang, item.segment), []).append((start, end, tip))
     return out
 
@@ -545,8 +546,16 @@ def _differences_view(res: Alignment, diff: Differences, rows: Sequence[_Row]) -
         # A segment of a pair the filters dropped is shown as a one-sided row.
         return f"#{lang}-{segment}" if (lang, segment) in shown_seg else ""
 
+    def label(item: Any) -> str:
+        """Where an item is: its segment, or a passage's first and last ("ar 18–24")."""
+        if item.kind != "passage":
+            return f"{item.lang} {item.segment}"
+        art = res.arabic if item.lang == "ar" else res.english
+        last = next((s.index for s in reversed(art.segments) if s.start < item.end), item.segment)
+        return f"{item.lang} {item.segment}" + (f"–{last}" if last > item.segment else "")
+
     sides = [
-        {"lang": lang, "entries": [(i, link(lang, i.segment)) for i in items]}
+        {"lang": lang, "entries": [(i, link(lang, i.segment), label(i)) for i in items]}
         for lang, items in (("ar", diff.arabic_only), ("en", diff.english_only))
     ]
     shared = [(sh, link("ar", sh.arabic_segment)) for sh in diff.shared]
