@@ -1105,6 +1105,16 @@ def _warn_markup(text: str, source: str | None) -> None:
         )
 
 
+def _names_a_file(text: str) -> bool:
+    """Whether a str given as an article's text is, whole, the path of an existing file."""
+    if not text or len(text) > 1024 or "\n" in text or text != text.strip():
+        return False
+    try:
+        return os.path.isfile(text)
+    except (OSError, ValueError):
+        return False
+
+
 def read_article(
     text: str | os.PathLike[str],
     *,
@@ -1117,7 +1127,8 @@ def read_article(
     See `segment` for the rules and errors. A `pathlib.Path` (any
     ``os.PathLike``) is read as a UTF-8 file (see `read_text_file`) and its
     name becomes ``source`` unless ``source`` is given; a ``str`` is always the
-    text itself.
+    text itself (one that is, whole, the path of an existing file is refused with
+    `InputError`: pass a `pathlib.Path` to read the file).
 
     Examples:
         >>> art = read_article(
@@ -1137,6 +1148,12 @@ def read_article(
     pat = _resolve_patterns(patterns)
     if lang is not None:
         _check_lang(lang)
+    if isinstance(text, str) and _names_a_file(text):
+        raise InputError(
+            f"{text!r} is the path of a file, but a str is read as the text itself: pass "
+            f"pathlib.Path({text!r}) to read the file",
+            text,
+        )
     if isinstance(text, os.PathLike):
         if source is None:
             source = os.fspath(text) if isinstance(os.fspath(text), str) else None
@@ -1149,11 +1166,19 @@ def read_article(
         # Say which file (or standard input) was empty.
         raise EmptyInputError(f"{source}: the text is empty or only white space", text) from None
     _warn_markup(text, source)
-    if lang is not None:
-        check_language(text, lang)
-        language = lang
-    else:
-        language = detect_language(text)
+    try:
+        if lang is not None:
+            check_language(text, lang)
+            language = lang
+        else:
+            language = detect_language(text)
+    except LanguageError as exc:
+        if not source:
+            raise
+        # Say which file (or standard input) it is.
+        raise LanguageError(
+            f"{source}: {exc}", exc.value, expected=exc.expected, found=exc.found
+        ) from None
     lines = _lines(text)
     _assign_roles(lines, pat)
     segs: list[Segment] = []

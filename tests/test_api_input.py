@@ -259,6 +259,21 @@ class TestPaths:
         with pytest.raises(bialign.InputError, match="no such file"):
             align_cheaply(tmp_path / "nope.txt", EN)
 
+    def test_a_str_that_is_a_file_path_is_refused(self, tmp_path: Path) -> None:
+        """A str is the text itself: one that names an existing file is a mistake, refused
+        before any work with the way to read the file, not aligned as a one-line text."""
+        en = tmp_path / "en.txt"
+        en.write_text("\n\n".join(EN), encoding="utf-8")
+        with pytest.raises(bialign.InputError, match=r"pathlib\.Path\(") as info:
+            align_cheaply("\n\n".join(AR), str(en))
+        assert str(en) in str(info.value)
+        with pytest.raises(bialign.InputError):
+            bialign.read_article(str(en))
+        # A one-line text that names no file is a text.
+        assert bialign.read_article("Syria and China agreed.").sentences == (
+            "Syria and China agreed.",
+        )
+
     def test_other_objects_are_refused_with_the_accepted_kinds(self) -> None:
         with pytest.raises(InputTypeError, match=r"pathlib\.Path"):
             align_cheaply(3.5, EN)
