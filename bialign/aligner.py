@@ -669,6 +669,10 @@ def _as_article(value: Any, expected: str, side: str) -> Article:
             return read_article(value)
         except EmptyInputError as exc:
             raise EmptyInputError(f"the {side} article: {exc}", exc.value) from None
+        except LanguageError as exc:
+            raise LanguageError(
+                f"the {side} article: {exc}", exc.value, expected=exc.expected, found=exc.found
+            ) from None
     if isinstance(value, bytes | bytearray):
         raise InputTypeError(
             f"the {side} text is bytes: decode it first, e.g. data.decode('utf-8')", value
@@ -736,6 +740,11 @@ def _check_options(
         )
 
 
+def _named(art: Article) -> str:
+    """`` (its source)`` for an article read from a file or standard input, else ``""``."""
+    return f" ({art.source})" if art.source else ""
+
+
 def _check_languages(ar: Article, en: Article) -> None:
     if ar.lang == "en" and en.lang == "ar":
         raise LanguageError(
@@ -747,14 +756,14 @@ def _check_languages(ar: Article, en: Article) -> None:
         )
     if ar.lang != "ar":
         raise LanguageError(
-            "the Arabic side is not Arabic (it is written in Latin script)",
+            f"the Arabic side{_named(ar)} is not Arabic (it is written in Latin script)",
             ar.text,
             expected="ar",
             found=ar.lang,
         )
     if en.lang != "en":
         raise LanguageError(
-            "the English side is not English (it is written in Arabic script)",
+            f"the English side{_named(en)} is not English (it is written in Arabic script)",
             en.text,
             expected="en",
             found=en.lang,

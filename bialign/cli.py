@@ -305,6 +305,14 @@ def _check_export_flags(args: argparse.Namespace) -> None:
     _check_min_score_flag(args)
     if args.roles is not None:
         _parse_roles(args.roles)
+    if args.include_unaligned and args.layout not in (None, "pairs"):
+        raise OptionError(
+            "--include-unaligned",
+            True,
+            "--layout pairs",
+            f"--include-unaligned works only with --layout pairs (one-sided rows exist only "
+            f"there), not with --layout {args.layout}",
+        )
     from .export import check_language_tag
 
     for flag, code, primary in (
@@ -626,6 +634,15 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"bialign: error: {where}{_one_line(message)} (see {help_})\n")
 
 
+def _subparser(parser: argparse.ArgumentParser, command: str | None) -> argparse.ArgumentParser:
+    """The parser of ``command`` (``parser`` itself when there is none)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction) and command in action.choices:
+            sub: argparse.ArgumentParser = action.choices[command]
+            return sub
+    return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for the docs)."""
     from .export import CSV_LAYOUTS, FORMATS, TMX_MIN_SCORE, TMX_ROLES
@@ -773,7 +790,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extras = parser.parse_known_args(argv)
+    if extras:
+        # Named by the subcommand that did not take them, with its own --help.
+        _subparser(parser, args.command).error(f"unrecognized arguments: {' '.join(extras)}")
     try:
         with _one_line_warnings():
             return int(args.func(args, sys.stdout))

@@ -217,6 +217,35 @@ class TestErrors:
         f.write_text("123 456", encoding="utf-8")
         assert "Arabic or Latin" in self.one_line_error(capsys, "segment", str(f))
 
+    def test_language_errors_name_the_file(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        f = tmp_path / "digits.txt"
+        f.write_text("123 456", encoding="utf-8")
+        line = self.one_line_error(capsys, "align", str(f), EN)
+        assert str(f) in line and "Arabic or Latin" in line
+        line = self.one_line_error(capsys, "align", EN, EN)
+        assert f"the Arabic side ({EN}) is not Arabic" in line
+
+    def test_include_unaligned_needs_the_pairs_layout_before_any_work(
+        self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        monkeypatch.setattr(bialign.aligner, "align", _never)
+        line = self.one_line_error(
+            capsys, "align", AR, EN, "--layout", "tidy", "--include-unaligned"
+        )
+        assert "--include-unaligned works only with --layout pairs" in line
+        assert "--layout tidy" in line and "=" not in line
+
+    def test_an_unknown_flag_names_its_command(self, capsys: pytest.CaptureFixture[str]) -> None:
+        with pytest.raises(SystemExit) as info:
+            main(["align", AR, EN, "--bogus"])
+        err = capsys.readouterr().err.strip()
+        assert info.value.code == 2
+        assert err == (
+            "bialign: error: align: unrecognized arguments: --bogus (see bialign align --help)"
+        )
+
     def test_swapped(self, capsys: pytest.CaptureFixture[str]) -> None:
         assert "swapped" in self.one_line_error(capsys, "align", EN, AR)
 

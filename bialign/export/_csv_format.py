@@ -113,7 +113,9 @@ def to_csv(
         raise OptionError(
             "include_unaligned",
             include_unaligned,
-            f'False with layout={layout!r}: one-sided rows exist only in layout="pairs"',
+            'layout="pairs"',
+            f'include_unaligned=True works only with layout="pairs" (one-sided rows exist '
+            f"only there), not with layout={layout!r}",
         )
     bom = "\ufeff" if excel else ""
     if layout == "pairs":
