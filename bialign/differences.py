@@ -41,8 +41,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import regex
 
+from ._checks import flag
 from ._resources import read_toml, resource_path
-from .errors import InputTypeError, OptionError, ResourceError
+from .errors import InputTypeError, OptionError, ResourceError, UnknownNameError
 from .normalize import fold_digits, normalize_arabic
 
 if TYPE_CHECKING:
@@ -210,7 +211,13 @@ class Differences:
     clause_threshold: float = CLAUSE_THRESHOLD
 
     def items(self, kind: str | None = None) -> tuple[DifferenceItem, ...]:
-        """Every one-sided item (Arabic, then English), of one kind if given."""
+        """Every one-sided item (Arabic, then English), of one kind if given.
+
+        Raises:
+            UnknownNameError: ``kind`` is not one of `KINDS` (``"names"`` for ``"name"``).
+        """
+        if kind is not None and kind not in KINDS:
+            raise UnknownNameError("difference kind", str(kind), KINDS)
         both = self.arabic_only + self.english_only
         return both if kind is None else tuple(i for i in both if i.kind == kind)
 
@@ -253,7 +260,8 @@ def differences(
 
     Raises:
         InputTypeError: ``res`` is not an `Alignment`.
-        OptionError: ``clause_threshold`` is not a number in [0, 1].
+        OptionError: ``clause_threshold`` is not a number in [0, 1], or ``clauses`` is
+            not True or False.
     """
     from .result import Alignment
 
@@ -267,6 +275,7 @@ def differences(
         or not 0.0 <= float(clause_threshold) <= 1.0
     ):
         raise OptionError("clause_threshold", clause_threshold, "a number in [0, 1]")
+    flag("clauses", clauses)
     ar_items: list[DifferenceItem] = []
     en_items: list[DifferenceItem] = []
     for passage in res.arabic_passages:

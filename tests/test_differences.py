@@ -534,6 +534,17 @@ class TestErrors:
         assert not differences(res, clauses=False).items("clause")
 
 
+class TestChecks:
+    def test_clauses_must_be_a_flag(self, res):
+        with pytest.raises(bialign.OptionError, match="clauses"):
+            differences(res, clauses="no")
+
+    def test_unknown_kind(self, diff):
+        with pytest.raises(bialign.UnknownNameError, match="name") as info:
+            diff.items("names")
+        assert "name" in info.value.choices and "clause" in info.value.choices
+
+
 class TestExport:
     def test_json(self, res, diff):
         data = json.loads(res.to_json())
