@@ -1249,7 +1249,7 @@ def _partial_clauses(
     wanted: dict[str, list[tuple[Segment, list[tuple[int, int]], list[Segment]]]] = {}
     other_clauses: dict[tuple[str, int], list[tuple[int, int]]] = {}
     texts: set[str] = set()  # whole sentences: their vectors
-    clause_texts: set[str] = set()  # clauses: their vectors and words
+    all_clauses: set[str] = set()  # clauses: their vectors and words
     for lang, (_, _, olang) in sides.items():
         wanted[lang] = []
         if not body[olang]:
@@ -1259,15 +1259,15 @@ def _partial_clauses(
             top = np.argsort(-sims, kind="stable")[:PARTNER_CANDIDATES].tolist()
             cands = [body[olang][k] for k in top]
             wanted[lang].append((seg, cl, cands))
-            clause_texts |= {seg.text[s:e] for s, e in cl}
+            all_clauses |= {seg.text[s:e] for s, e in cl}
             texts.add(seg.text)
             for o in cands:
                 key = (olang, o.index)
                 if key not in other_clauses:
                     other_clauses[key] = split_clauses(o.text, olang)
-                clause_texts |= {o.text[s:e] for s, e in other_clauses[key]}
+                all_clauses |= {o.text[s:e] for s, e in other_clauses[key]}
                 texts.add(o.text)
-    encoded = _encode_clauses(sorted(clause_texts), sorted(texts - clause_texts))
+    encoded = _encode_clauses(sorted(all_clauses), sorted(texts - all_clauses))
     # Each partly shared sentence: its partner and its clauses' scores against it.
     shared: dict[tuple[str, int], tuple[int, np.ndarray]] = {}
     strength: dict[tuple[str, int], float] = {}
