@@ -108,11 +108,12 @@ def _word_readings(raw: str) -> tuple[tuple[int, str, str, str, float], ...]:
         return tuple(out)  # presentation forms: keep the token whole
     penalty = _tables().clitic_penalty  # a split reading costs a little more than the whole
 
-    def add(k: int, prefix: str = "") -> None:
+    def add(k: int, prefix: str = "", at: int | None = None) -> None:
+        # ``at``: where the reading's span starts, when not at its first letter.
         surface = raw[offsets[k] :]
         out.append(
             (
-                offsets[k],
+                offsets[k if at is None else at],
                 prefix + key[k:],
                 prefix + surface,
                 _to_bw(prefix + surface),
@@ -127,7 +128,9 @@ def _word_readings(raw: str) -> tuple[tuple[int, str, str, str, float], ...]:
         k = 1
     if n - k > 3 and key[k] in "بلك":
         if key[k : k + 2] == "لل":
-            add(k + 1, "ا")
+            # لـ + الـ written للـ: read الحزب, but span the whole للحزب, as no letter of
+            # the word stands for the article alone ("لحزب" is no word).
+            add(k + 1, "ا", at=k)
         elif key[k] != "ك" or key[k + 1 : k + 3] == "ال":  # كـ only before ال: كليا is a word
             add(k + 1)
     return tuple(out)
