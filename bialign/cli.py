@@ -300,12 +300,22 @@ def _check_min_score_flag(args: argparse.Namespace) -> None:
         )
 
 
-def _check_export_flags(args: argparse.Namespace) -> None:
+def _check_outputs_are_not_inputs(args: argparse.Namespace) -> None:
+    """Refuse ``-o`` or ``--differences`` naming one of the input articles."""
+    inputs = {Path(p).resolve() for p in (args.arabic, args.english) if p != "-"}
+    for flag, target in (("--output", args.output), ("--differences", args.differences)):
+        if target and Path(target).resolve() in inputs:
+            raise OptionError(
+                flag, target, "a file other than the input articles (it would overwrite one)"
+            )
+
+
+def _check_export_flags(args: argparse.Namespace, fmt: str) -> None:
     """Refuse the values of the export flags that no format takes, before any work."""
     _check_min_score_flag(args)
     if args.roles is not None:
         _parse_roles(args.roles)
-    if args.include_unaligned and args.layout not in (None, "pairs"):
+    if fmt == "csv" and args.include_unaligned and args.layout not in (None, "pairs"):
         raise OptionError(
             "--include-unaligned",
             True,
@@ -355,12 +365,17 @@ def _cmd_align(args: argparse.Namespace, out: TextIO) -> int:
         _check_output(args.output)
     else:
         _check_stdout(out, ", or write to a file with --output")
+    _check_outputs_are_not_inputs(args)
     if args.differences:
         _check_output(args.differences)
+        if Path(args.differences).suffix.lower() != ".csv":
+            raise OptionError(
+                "--differences", args.differences, "a .csv file (the differences are a CSV table)"
+            )
         if args.output and Path(args.output).resolve() == Path(args.differences).resolve():
             raise OptionError("--differences", args.differences, "another file than --output")
     fmt = _format_for(args)
-    _check_export_flags(args)
+    _check_export_flags(args, fmt)
     options, ignored = _export_options(args, fmt)
     for flag in ignored:
         _warn_line(f"{flag} does not apply to {fmt} output; ignored")
@@ -790,10 +805,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     parser = build_parser()
-    args, extras = parser.parse_known_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    args, extras = parser.parse_known_args(given)
     if extras:
-        # Named by the subcommand that did not take them, with its own --help.
-        _subparser(parser, args.command).error(f"unrecognized arguments: {' '.join(extras)}")
+        # Named by the subcommand that did not take them, with its own --help, when they
+        # come after it; before it (`bialign -q align`), by the program's.
+        after = given[given.index(args.command) + 1 :] if args.command in given else []
+        owner = _subparser(parser, args.command) if set(extras) <= set(after) else parser
+        owner.error(f"unrecognized arguments: {' '.join(extras)}")
     try:
         with _one_line_warnings():
             return int(args.func(args, sys.stdout))

@@ -237,6 +237,16 @@ class TestErrors:
         assert "--include-unaligned works only with --layout pairs" in line
         assert "--layout tidy" in line and "=" not in line
 
+    def test_include_unaligned_with_tidy_is_only_ignored_for_another_format(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        out = tmp_path / "res.json"
+        code, _, err = run(
+            capsys, "align", AR, EN, "-o", str(out), "--layout", "tidy", "--include-unaligned"
+        )
+        assert code == 0 and out.exists()
+        assert "--include-unaligned does not apply to json output" in err
+
     def test_an_unknown_flag_names_its_command(self, capsys: pytest.CaptureFixture[str]) -> None:
         with pytest.raises(SystemExit) as info:
             main(["align", AR, EN, "--bogus"])
@@ -271,6 +281,33 @@ class TestErrors:
             capsys, "align", AR, EN, "-o", str(same), "--differences", str(same)
         )
         assert "--differences" in line and not same.exists()
+        # The same file by another path.
+        monkeypatch.chdir(tmp_path)
+        line = self.one_line_error(
+            capsys, "align", AR, EN, "-o", "out.csv", "--differences", f"../{tmp_path.name}/out.csv"
+        )
+        assert "another file than --output" in line and not same.exists()
+        line = self.one_line_error(capsys, "align", AR, EN, "--differences", "d.json")
+        assert ".csv" in line and not (tmp_path / "d.json").exists()
+
+    def test_outputs_never_overwrite_an_input(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        monkeypatch.setattr(bialign.aligner, "align", _never)
+        ar = tmp_path / "ar.csv"
+        ar.write_text(Path(AR).read_text(encoding="utf-8"), encoding="utf-8")
+        before = ar.read_bytes()
+        for flag in ("-o", "--differences"):
+            line = self.one_line_error(capsys, "align", str(ar), EN, flag, str(ar))
+            assert "input articles" in line
+        assert ar.read_bytes() == before
+
+    def test_a_flag_before_the_command_is_the_programs(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        with pytest.raises(SystemExit):
+            main(["-q", "align", AR, EN])
+        assert capsys.readouterr().err.strip().endswith("(see bialign --help)")
 
     def test_both_from_stdin(self, capsys: pytest.CaptureFixture[str]) -> None:
         line = self.one_line_error(capsys, "align", "-", "-")
