@@ -1492,17 +1492,21 @@ class TestFilteredDifferences:
                 if item["kind"] == "clause" and item.get("pair") is not None:
                     assert item["pair"] in ids
                     assert item["segment"] not in one_sided[item["lang"]]
-        # Each kept one-sided body segment of a dropped pair lies in a passage item.
-        passages = [
-            (i["start"], i["end"])
-            for i in data["differences"]["arabic_only"]
-            if i["kind"] == "passage"
-        ]
+        # The passages are exactly the written one-sided segments: each lies in one, and a
+        # passage holds only written one-sided segments (no segment of another role).
+        for side, art, lang in (
+            ("arabic_only", res.arabic, "ar"),
+            ("english_only", res.english, "en"),
+        ):
+            passages = [
+                (i["start"], i["end"]) for i in data["differences"][side] if i["kind"] == "passage"
+            ]
+            covered = {seg.index for seg in art.segments for s, e in passages if s <= seg.start < e}
+            assert covered == one_sided[lang], (side, covered ^ one_sided[lang])
         for pid in dropped:
-            for a in res.pairs[pid].arabic:
-                seg = res.arabic[a]
-                if seg.role in roles:
-                    assert any(s <= seg.start < e for s, e in passages), (pid, a)
+            assert {a for a in res.pairs[pid].arabic if res.arabic[a].role in roles} <= (
+                one_sided["ar"]
+            )
 
     def test_json_without_filters_is_the_results(self, res):
         data = json.loads(to_json(res))

@@ -120,8 +120,12 @@ def _differences(res: Alignment, keep: _Filter) -> Differences:
     one-sided content here too, so their clauses are not clauses of a link (their
     segments become passages, and the partly-shared search may read them); the items'
     ``pair`` numbers stay those of ``res.pairs``; with ``roles``, the items whose
-    segments have another role are left out (a shared item needs both of its).
+    segments have another role are left out (a shared item needs both of its), and the
+    passages are the runs of the one-sided segments the export writes (`_one_sided`).
     """
+    from ..differences import _passage_item
+    from ..result import _passages
+
     if keep == _Filter():
         return res.differences
     kept = _kept_pairs(res, keep)
@@ -139,17 +143,23 @@ def _differences(res: Alignment, keep: _Filter) -> Differences:
     def role_kept(art: Article, index: int) -> bool:
         return keep.keeps_segment(art.segments[index])
 
-    def items(found: Iterable[Any], art: Article) -> tuple[Any, ...]:
-        return tuple(
+    written = dict(zip(("ar", "en"), _one_sided(res, keep), strict=True))
+
+    def items(found: Iterable[Any], art: Article, lang: str) -> tuple[Any, ...]:
+        passages = [
+            _passage_item(art, p.segments, lang) for p in _passages(tuple(written[lang]), lang)
+        ]
+        rest = [
             i if i.pair is None else dataclasses.replace(i, pair=ids[i.pair])
             for i in found
-            if role_kept(art, i.segment)
-        )
+            if i.kind != "passage" and role_kept(art, i.segment)
+        ]
+        return (*passages, *rest)
 
     return dataclasses.replace(
         diff,
-        arabic_only=items(diff.arabic_only, res.arabic),
-        english_only=items(diff.english_only, res.english),
+        arabic_only=items(diff.arabic_only, res.arabic, "ar"),
+        english_only=items(diff.english_only, res.english, "en"),
         shared=tuple(
             sh
             for sh in diff.shared
