@@ -687,13 +687,15 @@ def _locate(at: Sequence[int], segs: Sequence[Segment], pos: int) -> tuple[Segme
     return segs[k], at[k]
 
 
-_VOWELS = regex.compile(r"[aeiouy]")
+# Spellings of one transliterated sound (Faysal / Faisal, Youssef / Yusuf): `_name_words`.
+_SPELLINGS = (("ou", "u"), ("oo", "u"), ("ee", "i"), ("y", "i"))
 
 
 def _name_words(key: str) -> frozenset[str]:
     """The words of a name mention's key as `_group` compares them, empty for a gazetteer
-    row (grouped by its row): Latin words without vowels and doubled letters (Faysal and
-    Faisal are one), Arabic words normalised and without the article."""
+    row (grouped by its row): Latin words case-folded, without al-/el- and doubled letters,
+    with the spellings of one sound made one (Faysal and Faisal are one; Hassan and
+    Hussein, Amir and Omar are not), Arabic words normalised and without the article."""
     kind, _, text = key.partition(":")
     if kind in ("e", "l"):
         words = (
@@ -702,9 +704,12 @@ def _name_words(key: str) -> frozenset[str]:
         )
         out = set()
         for w in words:
-            skeleton = regex.sub(r"(.)\1+", r"\1", _VOWELS.sub("", w.replace("-", "")))
-            if skeleton:
-                out.add(skeleton)
+            w = w.replace("-", "")
+            for a, b in _SPELLINGS:
+                w = w.replace(a, b)
+            w = regex.sub(r"(.)\1+", r"\1", w)
+            if w:
+                out.add(w)
         return frozenset(out)
     if kind == "a":
         return frozenset(w[2:] if w.startswith("ال") and len(w) > 4 else w for w in text.split())
@@ -714,7 +719,7 @@ def _name_words(key: str) -> frozenset[str]:
 def _group(mentions: list[_Mention], art: Article, lang: str) -> list[DifferenceItem]:
     """One item per name: the mentions of one key, and those of a spelling variant
     (Faysal / Faisal Mekdad) or of a part of one longer name (Mekdad, بشار) that no other
-    name contains; the item shows the longest name's first mention."""
+    name contains; the item is its first mention (news names a person in full first)."""
     by_key: dict[str, list[_Mention]] = {}
     for m in sorted(mentions, key=lambda m: m.start):
         by_key.setdefault(m.key, []).append(m)
@@ -751,9 +756,7 @@ def _group(mentions: list[_Mention], art: Article, lang: str) -> list[Difference
     out = []
     for group in merged.values():
         group.sort(key=lambda m: m.start)
-        # Shown by the first mention of its longest form (Faisal Mekdad, not Mekdad), in
-        # the article's own script when it has one (إسطنبول, not a dateline's Istanbul).
-        first = max(group, key=lambda m: (not m.key.startswith("l:"), m.end - m.start, -m.start))
+        first = group[0]
         out.append(
             DifferenceItem(
                 "name",
