@@ -541,6 +541,8 @@ def _names(
     seen_shared: set[str] = set()
     shared_words_ar: set[str] = set()
     shared_words_en: set[str] = set()
+    # Every match of an Arabic mention in the English article, then those kept.
+    found: list[tuple[Any, Segment, Segment, tuple[int, int], tuple[int, int]]] = []
     for seg in ar_segs:
         for m in match_names(seg.text, en_text):
             if _nationality_match(m.arabic, m.english):
@@ -551,28 +553,32 @@ def _names(
                 en_seg.start + m.english_span[0] - en_off,
                 en_seg.start + m.english_span[1] - en_off,
             )
-            ar_matched.append(a)
-            en_matched.append(e)
-            shared_words_ar |= {normalize_arabic(w) for w in m.arabic.split()}
-            shared_words_en |= _words(m.english)
-            key = m.english.casefold().removeprefix("al-")
-            if key in seen_shared:
-                continue
-            seen_shared.add(key)
-            shared.append(
-                SharedItem(
-                    "name",
-                    res.arabic.text[a[0] : a[1]],
-                    res.english.text[e[0] : e[1]],
-                    a[0],
-                    a[1],
-                    e[0],
-                    e[1],
-                    seg.index,
-                    en_seg.index,
-                    m.source,
-                )
+            found.append((m, seg, en_seg, a, e))
+    for m, seg, en_seg, a, e in found:
+        if _inside_another_name(m, e, found):
+            continue
+        ar_matched.append(a)
+        en_matched.append(e)
+        shared_words_ar |= {normalize_arabic(w) for w in m.arabic.split()}
+        shared_words_en |= _words(m.english)
+        key = m.english.casefold().removeprefix("al-")
+        if key in seen_shared:
+            continue
+        seen_shared.add(key)
+        shared.append(
+            SharedItem(
+                "name",
+                res.arabic.text[a[0] : a[1]],
+                res.english.text[e[0] : e[1]],
+                a[0],
+                a[1],
+                e[0],
+                e[1],
+                seg.index,
+                en_seg.index,
+                m.source,
             )
+        )
     for seg in en_segs:
         for m in match_names(ar_text, seg.text):
             if _nationality_match(m.arabic, m.english):
@@ -632,6 +638,24 @@ def _names(
         _group(en_only, res.english, "en"),
         _outermost(shared),
     )
+
+
+def _inside_another_name(
+    m: Any, e: tuple[int, int], found: Sequence[tuple[Any, Any, Any, Any, tuple[int, int]]]
+) -> bool:
+    """Whether a match found its English form inside a longer English match of another
+    name: الأسد on the "Assad" of Assad al-Shaibani, whose Arabic أسعد الشيباني does not
+    hold الأسد. (Inside a longer match of the same name, al-Shaibani in Asaad al-Shaibani,
+    it stands.)"""
+    from .names.mentions import arabic_name_word
+
+    words = {arabic_name_word(w) for w in m.arabic.split()}
+    for other, _, _, _, oe in found:
+        if other is m or not (oe[0] <= e[0] and e[1] <= oe[1]) or oe[1] - oe[0] <= e[1] - e[0]:
+            continue
+        if not words <= {arabic_name_word(w) for w in other.arabic.split()}:
+            return True
+    return False
 
 
 def _outermost(shared: list[SharedItem]) -> list[SharedItem]:

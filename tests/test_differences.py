@@ -333,6 +333,16 @@ class TestSeedExamples:
                         b.english_start <= a.english_start and a.english_end <= b.english_end
                     )
 
+    def test_a_wrong_match_leaves_its_name_one_sided(self):
+        """بشار الأسد found only on the "Assad" of Assad al-Shaibani is not shared: it is a
+        name only the Arabic gives."""
+        res = bialign.align(
+            ["التقى أسعد الشيباني نظيره في بكين.", "وكان بشار الأسد قد زار الصين."],
+            ["Assad al-Shaibani met his counterpart in Beijing.", "He visited China."],
+        )
+        assert "بشار الأسد" in _texts(res.differences.arabic_only, "name")
+        assert not any("الأسد" == s.arabic for s in res.differences.shared)
+
     def test_no_shared_name_inside_another_persons(self, aj_res):
         """Al Jazeera's first "Assad" is Assad al-Shaibani's given name, not al-Assad."""
         res = aj_res

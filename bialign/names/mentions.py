@@ -29,11 +29,19 @@ __all__ = [
     "GazetteerEntry",
     "GazetteerHit",
     "SentenceNames",
+    "arabic_name_word",
     "arabic_names",
     "english_names",
     "gazetteer_entry",
     "is_nationality",
 ]
+
+
+def arabic_name_word(word: str) -> str:
+    """An Arabic name word as mentions of one person are compared: normalised, without the
+    article (``الأسد`` and ``أسد`` are one word; a short word keeps its ``ال``)."""
+    w = normalize_arabic(word)
+    return w[2:] if w.startswith("ال") and len(w) > 4 else w
 
 
 @dataclass(frozen=True, slots=True)
