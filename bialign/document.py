@@ -304,19 +304,17 @@ def features_from_reductions(
     return out
 
 
-def _name_key(word: str) -> str:
-    """An Arabic name word as `shared_people` groups it: normalised, without the article."""
-    from .normalize import normalize_arabic
-
-    w = normalize_arabic(word)
-    return w[2:] if w.startswith("ال") and len(w) > 4 else w
+# "son of", "daughter of": what follows is the father's name, which brothers share.
+_NASAB = frozenset({"بن", "ابن", "بنت"})
 
 
 @functools.cache
 def _common_name_words() -> frozenset[str]:
     """Arabic name words many people share (given names, بن, أبو: the ``given_names`` and
-    ``particles`` of ``resources/difference_names.toml``), as `_name_key` makes them."""
+    ``particles`` of ``resources/difference_names.toml``), as
+    `bialign.names.mentions.arabic_name_word` makes them."""
     from ._resources import read_toml
+    from .names.mentions import arabic_name_word
 
     path = resource_path("difference_names.toml")
     try:
@@ -324,7 +322,7 @@ def _common_name_words() -> frozenset[str]:
         words = [*data["given_names"], *data["particles"]]
     except (KeyError, TypeError) as exc:
         raise ResourceError(f"{path}: malformed name words: {exc}", str(path)) from exc
-    return frozenset(_name_key(w) for w in words)
+    return frozenset(arabic_name_word(w) for w in words)
 
 
 def shared_people(arabic: Article, english: Article) -> tuple[str, ...]:
@@ -342,7 +340,7 @@ def shared_people(arabic: Article, english: Article) -> tuple[str, ...]:
     do not group: Ahmed al-Sharaa and Ahmed Aboul Gheit are two people.
     """
     from .names import match_names
-    from .names.mentions import arabic_names, gazetteer_entry, is_nationality
+    from .names.mentions import arabic_name_word, arabic_names, gazetteer_entry, is_nationality
 
     def text(art: Article) -> str:
         return "\n".join(s.text for s in art.segments if s.role not in SHARED_PEOPLE_SKIPPED_ROLES)
@@ -358,12 +356,14 @@ def shared_people(arabic: Article, english: Article) -> tuple[str, ...]:
     for m in match_names(text(arabic), text(english)):
         if is_nationality(m.arabic, m.english):
             continue
-        words = [_name_key(w) for w in m.arabic.split()]
+        words = [arabic_name_word(w) for w in m.arabic.split()]
         if not words:
             continue
         common = _common_name_words()
-        # Grouped by its distinctive words; a name of common words only, by the whole name.
-        keys = [w for w in words if w not in common] or [" ".join(words)]
+        # Grouped by its distinctive words; a name of common words only, or one with a
+        # father's name (محمد بن سلمان and خالد بن سلمان are brothers), by the whole name.
+        nasab = any(w in _NASAB for w in words)
+        keys = ([] if nasab else [w for w in words if w not in common]) or [" ".join(words)]
         if m.source == "gazetteer":
             kinds = {
                 gazetteer_entry(i).kind for hit in arabic_names(m.arabic).gazetteer for i in hit.ids

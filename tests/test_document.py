@@ -247,6 +247,16 @@ class TestSharedPeople:
             "Asaad al-Shaibani",
         } <= set(people)
         assert len(people) == 5
+        # Brothers share a father's name; compound names share الدين.
+        ar = bialign.read_article(
+            "حضر محمد بن سلمان وخالد بن سلمان ونور الدين زكي وجمال الدين ربيع اللقاء.", lang="ar"
+        )
+        en = bialign.read_article(
+            "Mohammed bin Salman, Khalid bin Salman, Nour al-Din Zaki and Jamal al-Din Rabie "
+            "attended the meeting.",
+            lang="en",
+        )
+        assert len(shared_people(ar, en)) == 4
 
     def test_what_does_not_count(self) -> None:
         ar = Article.from_sentences(
