@@ -341,7 +341,7 @@ class TestSeedExamples:
             ["Assad al-Shaibani met his counterpart in Beijing.", "He visited China."],
         )
         assert "بشار الأسد" in _texts(res.differences.arabic_only, "name")
-        assert not any("الأسد" == s.arabic for s in res.differences.shared)
+        assert not any(s.arabic == "الأسد" for s in res.differences.shared)
 
     def test_no_shared_name_inside_another_persons(self, aj_res):
         """Al Jazeera's first "Assad" is Assad al-Shaibani's given name, not al-Assad."""
