@@ -431,13 +431,18 @@ def _arabic_mentions(seg: Segment) -> list[_Mention]:
     return out
 
 
-def _english_mentions(seg: Segment, lowered: frozenset[str] = frozenset()) -> list[_Mention]:
+def _english_mentions(
+    seg: Segment,
+    lowered: frozenset[str] = frozenset(),
+    named: frozenset[str] = frozenset(),
+) -> list[_Mention]:
     """Name mentions of one English segment: gazetteer forms and capitalised runs.
 
-    A capitalised run that is only common words (`_common_word`; ``lowered``: the words
-    the article writes in lower case) is no name when it is one word opening a sentence
-    or a list item ("Prices rose", "Experts say"), opens a table cell ("| Training
-    Programs |"), or stands in a segment written in title case (a heading: "Focus Area").
+    A capitalised run that is only everyday words (`_common_word`; ``lowered``: the words
+    the article writes in lower case; ``named``: those it capitalises inside a sentence,
+    which are names) is no name when it is one word opening a sentence or a list item
+    ("Prices rose", "Experts say"), opens a table cell ("| Training Programs |"), or
+    stands in a heading (`_is_heading`: "Focus Area").
     """
     from .names.mentions import english_names
 
@@ -445,8 +450,8 @@ def _english_mentions(seg: Segment, lowered: frozenset[str] = frozenset()) -> li
     if not text.strip():
         return []
     p = english_names(text)
-    words = _EN_WORD.findall(text)
-    title_case = len(words) >= 2 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+    heading = _is_heading(seg)
+    lead = len(text) - len(text.lstrip(_OPENERS))
     out: list[_Mention] = []
     covered = bytearray(len(text))
     for hit in p.gazetteer:
@@ -461,11 +466,11 @@ def _english_mentions(seg: Segment, lowered: frozenset[str] = frozenset()) -> li
         s, e = run[0][0], run[-1][1]
         if covered.find(1, s, e) != -1:
             continue
-        before = text[:s]
+        before = text[max(0, s - _LOOK_BACK) : s]  # a few characters: linear in the text
         cell = _CELL_START.search(before) is not None
-        opens = cell or _SENTENCE_START.search(before) is not None
-        if ((opens and len(run) == 1) or title_case or cell) and all(
-            _common_word(w, lowered) for w in _EN_WORD.findall(text[s:e])
+        opens = cell or s <= lead or _SENTENCE_START.search(before) is not None
+        if ((opens and len(run) == 1) or heading or cell) and all(
+            _common_word(w, lowered, named) for w in _EN_WORD.findall(text[s:e])
         ):
             continue
         a, b = _seg_span(seg, s, e)
@@ -474,20 +479,48 @@ def _english_mentions(seg: Segment, lowered: frozenset[str] = frozenset()) -> li
 
 
 _EN_WORD = regex.compile(r"\p{L}[\p{L}\p{M}']*")
-# What may stand before the first word of a sentence: nothing, quotes, a sentence's end,
-# a list item's dash or bullet.
-_SENTENCE_START = regex.compile(r"(?:^|[.!?:;]\s+|\n)[\s\"'“‘(\[*•–-]*$")
+# What may stand before the first word of a sentence or list item (after its end).
+_OPENERS = " \t\"'“‘([*•–-"
+_SENTENCE_START = regex.compile(r"(?:[.!?:;]\s+|\n)[\s\"'“‘(\[*•–-]*$")
 # The start of a table cell ("| Training Programs | ..."), where headers are in title case.
 _CELL_START = regex.compile(r"\|\s*$")
+_LOOK_BACK = 12
 
 
-def _common_word(word: str, lowered: frozenset[str]) -> bool:
+def _is_heading(seg: Segment) -> bool:
+    """A headline or subheading, or a short segment in title case without a sentence's end
+    ("Strategic Implications"): where everyday words get capitals."""
+    if seg.role in ("headline", "subheading"):
+        return True
+    words = _EN_WORD.findall(seg.text)
+    return (
+        2 <= len(words) <= 12
+        and not seg.text.rstrip().endswith((".", "!", "?", "…", '"', "”"))
+        and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+    )
+
+
+def _named_words(segments: Sequence[Segment]) -> frozenset[str]:
+    """Words an English article capitalises inside a sentence (not its first word, not in
+    a heading or a table): names, even when they are also everyday words (Rice, Brown)."""
+    out: set[str] = set()
+    for seg in segments:
+        if _is_heading(seg) or "|" in seg.text:
+            continue
+        for sentence in regex.split(r"(?<=[.!?:;])\s+|\n", seg.text):
+            words = _EN_WORD.findall(sentence)
+            out.update(w.casefold() for w in words[1:] if w[0].isupper())
+    return frozenset(out)
+
+
+def _common_word(word: str, lowered: frozenset[str], named: frozenset[str] = frozenset()) -> bool:
     """Whether an English word is an everyday word: the article writes it in lower case
-    elsewhere, or its lower-case form is a whole word of the sentence encoder's vocabulary
-    (which holds frequent words, not rare names: "prices" and "experts" are in it, "mekdad"
-    and "shaibani" are not)."""
+    elsewhere, or, unless the article capitalises it inside a sentence (a name: Rice),
+    its lower-case form is a whole word of the sentence encoder's vocabulary (which holds
+    frequent words, not rare names: "prices" and "experts" are in it, "mekdad" and
+    "shaibani" are not)."""
     low = word.casefold()
-    return low in lowered or _in_encoder_vocabulary(low)
+    return low in lowered or (low not in named and _in_encoder_vocabulary(low))
 
 
 @functools.lru_cache(maxsize=65536)
@@ -619,12 +652,14 @@ def _names(
         )
         and not {normalize_arabic(w) for w in m.text.split()} <= shared_words_ar
     ]
-    # The words the English article writes in lower case (everyday words, not names).
+    # The words the English article writes in lower case (everyday words, not names), and
+    # those it capitalises inside a sentence (names).
     lowered = frozenset(w for w in _EN_WORD.findall(en_text) if w[0].islower())
+    named = _named_words(en_all)
     en_only = [
         m
         for seg in en_segs
-        for m in _english_mentions(seg, lowered)
+        for m in _english_mentions(seg, lowered, named)
         if not _overlaps(m, en_matched)
         and not _words(m.text) <= shared_words_en
         and not (m.key.startswith("g:") and _gaz_in(m.key, ar_fold, "ar"))

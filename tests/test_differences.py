@@ -390,6 +390,19 @@ class TestSeedExamples:
             bialign.align(["قال الوزير."], ["Mekdad said it."]).differences.english_only, "name"
         ) == {"Mekdad"}
 
+    def test_names_in_ordinary_sentences_stay_names(self):
+        """A sentence with many capitals is no heading; a surname that is also a word (Rice)
+        is a name when the article capitalises it inside a sentence too."""
+        res = bialign.align(
+            ["قال الوزير."],
+            [
+                "UN envoy Mark Brown met Asaad al-Shaibani in Damascus. Rice said talks "
+                "failed, and Condoleezza Rice left."
+            ],
+        )
+        names = _texts(res.differences.english_only, "name")
+        assert {"Mark Brown", "Rice"} <= names
+
     def test_arabic_decimal_and_percent_signs_are_one_number(self):
         res = bialign.align(
             ["ارتفعت الأسعار بنسبة ٣٫٥٪ في عام ٢٠٢٤ وبلغ الدين ١٬٠٠٠ مليار."],
