@@ -333,11 +333,11 @@ FEATURE_TABLE: tuple[Feature, ...] = (
         _anchors,
         "agreement of numbers, years, dates, months and weekdays, from −0.5 (the sides disagree, "
         "say on the year) through 0 (no evidence) to 0.5 (they share anchors). Month and "
-        "weekday names come from `resources/calendar.toml`; an English one counts only "
-        'capitalised ("may", "march" are other words), and the Arabic forms that are also '
-        'everyday words (مارس "he practised", آب, which normalises to اب "father") only next '
-        "to a number, a slash or a cue word such as في or الماضي (the file's `[ambiguous]` "
-        "table)",
+        "weekday names come from `resources/calendar.toml`; the forms that are also everyday "
+        "words count only in a date's context (the file's `[ambiguous]` table): English \"May\", "
+        '"March" capitalised or between a day and a year ("may", "march" are other words), '
+        'Arabic مارس ("he practised") and آب (which normalises to اب, "father") next to a '
+        "number, a slash, another month name or a cue word such as في, الماضي or العاشر من",
         evidence=True,
         evidence_offset=0.5,
     ),

@@ -213,6 +213,20 @@ class TestAnchors:
             ("15 مارس", "ar", {"month:3", "number:15"}),
             ("مارس/ آذار", "ar", {"month:3"}),
             ("في يناير", "ar", {"month:1"}),
+            # A date's context: ordinals, ranges, lists, brackets, a neighbouring month.
+            ("في العاشر من مارس", "ar", {"month:3"}),
+            ("اعتبارا من مارس", "ar", {"month:3"}),
+            ("من مارس إلى مايو", "ar", {"month:3", "month:5"}),
+            ("بين شهري فبراير ومارس", "ar", {"month:2", "month:3"}),
+            ("مارس، أبريل، مايو", "ar", {"month:3", "month:4", "month:5"}),
+            ("(مارس) 2023", "ar", {"month:3", "year:2023"}),
+            ("من مارس العنف", "ar", set()),
+            ("قال الأب 3 مرات", "ar", {"number:3"}),
+            # English: a lower-case form between a day and a year is a month; weekdays and
+            # the other months are not ambiguous.
+            ("On 17 march 2024", "en", {"month:3", "number:17", "year:2024"}),
+            ("on monday", "en", {"weekday:1"}),
+            ("in january", "en", {"month:1"}),
         ],
     )
     def test_month_names_that_are_other_words(

@@ -51,35 +51,99 @@ class Anchors:
 
 
 @functools.cache
-def _ambiguous() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    """Arabic month forms that are also everyday words, and the words around them that
-    make them months (``calendar.toml``'s ``[ambiguous]``), normalised."""
+def _ambiguous() -> _Ambiguous:
+    """The month forms that are also everyday words, and the words around an Arabic one
+    that make it a month (``calendar.toml``'s ``[ambiguous]``), normalised."""
     data = read_toml(resource_path("calendar.toml"))["ambiguous"]
-    return tuple(  # type: ignore[return-value]
-        frozenset(normalize_arabic(w) for w in data[key])
-        for key in ("ar_forms", "ar_before", "ar_after")
+    ar = {
+        key: frozenset(normalize_arabic(w) for w in data[key])
+        for key in ("ar_forms", "ar_before", "ar_after", "ar_from_after")
+    }
+    months = frozenset(
+        normalize_arabic(f)
+        for forms in _months_ar().values()
+        for f in forms
+        if normalize_arabic(f) not in ar["ar_forms"] and " " not in f
+    )
+    return _Ambiguous(
+        ar["ar_forms"],
+        ar["ar_before"],
+        ar["ar_after"],
+        ar["ar_from_after"],
+        months,
+        frozenset(normalize_english(w) for w in data["en_forms"]),
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Ambiguous:
+    ar_forms: frozenset[str]  # مارس, اب (آب)
+    before: frozenset[str]  # في, منذ …: a month follows
+    after: frozenset[str]  # الماضي, المقبل …: a month comes before
+    from_after: frozenset[str]  # اعتبارا, الأول …: "X من مارس"
+    months: frozenset[str]  # the other month names, one word each
+    en_forms: frozenset[str]  # may, march, mar: months only with a capital
+
+
+def _months_ar() -> dict[str, list[str]]:
+    """The Arabic month forms of ``calendar.toml``, by month number."""
+    return dict(read_toml(resource_path("calendar.toml"))["months"]["ar"])
+
+
+_AR_WORD = regex.compile(r"[\p{Arabic}\p{N}]+")
+_YEAR = regex.compile(r"(?:19|20)\d\d")
+
+
 def _arabic_month_in_context(norm: str, start: int, end: int) -> bool:
-    """Whether an ambiguous Arabic month form at ``norm[start:end]`` reads as a month: a
-    number, a slash (``مارس/ آذار``) or a cue word right before or after it."""
-    _, before, after = _ambiguous()
-    prev = norm[:start].rstrip().rsplit(maxsplit=1)
-    nxt = norm[end:].lstrip().split(maxsplit=1)
-    p = prev[-1] if prev else ""
-    n = nxt[0] if nxt else ""
-    if p.endswith("/") or n.startswith("/") or norm[end:].lstrip().startswith("/"):
+    """Whether an ambiguous Arabic month form at ``norm[start:end]`` reads as a month.
+
+    It does next to a slash (``مارس/ آذار``), after a day number or before a year, next to
+    another month name (``فبراير ومارس``, ``مارس، أبريل``), after a cue word (``في``,
+    ``منذ``, ``شهر``), before one (``الماضي``), or in ``… من مارس`` after a number or a
+    word such as ``اعتبارا`` or an ordinal (``العاشر من مارس``).
+    """
+    amb = _ambiguous()
+    left = _AR_WORD.findall(norm[max(0, start - 40) : start])
+    right = _AR_WORD.findall(norm[end : end + 40])
+    p = left[-1] if left else ""
+    n = right[0] if right else ""
+    if norm[:start].rstrip().endswith("/") or norm[end:].lstrip().startswith("/"):
         return True
-    if any(c.isdigit() for c in p) or any(c.isdigit() for c in n):
+    if (p.isdigit() and len(p) <= 2) or _YEAR.fullmatch(n):
         return True
-    return p.removeprefix("و") in before or p in before or n in after
+
+    def bare(w: str) -> str:
+        return w[1:] if w[:1] in ("و", "ف") and len(w) > 3 else w
+
+    if {p, bare(p), n, bare(n)} & amb.months:
+        return True
+    if p in amb.before or bare(p) in amb.before or n in amb.after:
+        return True
+    if bare(n) in _TO and len(right) >= 2 and (right[1].isdigit() or bare(right[1]) in amb.months):
+        return True  # "من مارس إلى مايو"
+    if bare(p) == "من" and len(left) >= 2:
+        q = left[-2]
+        return q.isdigit() or bare(q) in amb.from_after
+    return False
+
+
+# Words that join a month to the next one in a range ("من مارس إلى مايو").
+_TO = frozenset(normalize_arabic(w) for w in ("إلى", "الى", "حتى", "لغاية"))
+
+
+def _english_date_context(norm: str, start: int, end: int) -> bool:
+    """A lower-case "may" or "march" between a day number and a year ("17 march 2024")."""
+    before = norm[max(0, start - 6) : start].split()
+    after = norm[end : end + 8].split()
+    day = bool(before) and before[-1].isdigit() and len(before[-1]) <= 2
+    year = bool(after) and _YEAR.fullmatch(after[0].rstrip(".,;")) is not None
+    return day or year
 
 
 def _capitalised(original: str, found: str) -> bool:
     """Whether ``original`` writes the English name ``found`` (matched on the case-folded
-    text) with a capital: English capitalises month and weekday names, so "may" and
-    "march" are other words."""
+    text) with a capital, as English writes month names ("may" and "march" are other
+    words)."""
     cap = regex.escape(found[:1].upper() + found[1:])
     return regex.search(rf"\b(?:{cap}|{regex.escape(found.upper())})\b", original) is not None
 
@@ -110,7 +174,7 @@ def _calendar() -> dict[str, dict[str, regex.Pattern[str]]]:
 
 def _bare_form(word: str) -> str:
     """An Arabic calendar word without the clitic and article the pattern allows."""
-    for form in _ambiguous()[0]:
+    for form in _ambiguous().ar_forms:
         if word.endswith(form):
             return form
     return word
@@ -150,7 +214,7 @@ def extract_anchors(text: str, lang: str) -> Anchors:
             items.add(f"year:{value}")
         else:
             items.add(f"number:{value}")
-    ambiguous = _ambiguous()[0] if lang == "ar" else frozenset()
+    ambiguous = _ambiguous().ar_forms if lang == "ar" else frozenset()
     original = fold_digits(text) if lang == "en" else ""
     for kind, table in (("month", "months"), ("weekday", "weekdays"), ("number", "numbers")):
         for key, pat in cal[f"{table}.{lang}"].items():
@@ -158,7 +222,13 @@ def extract_anchors(text: str, lang: str) -> Anchors:
                 # A word already read as a weekday or month ("الاثنين") is not a number.
                 if any(a < wm.end() and wm.start() < b for a, b in used):
                     continue
-                if kind != "number" and lang == "en" and not _capitalised(original, wm.group()):
+                if (
+                    kind == "month"
+                    and lang == "en"
+                    and wm.group() in _ambiguous().en_forms
+                    and not _capitalised(original, wm.group())
+                    and not _english_date_context(norm, *wm.span())
+                ):
                     continue
                 if (
                     kind == "month"
