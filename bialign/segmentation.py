@@ -1106,11 +1106,12 @@ def _warn_markup(text: str, source: str | None) -> None:
 
 
 def _names_a_file(text: str) -> bool:
-    """Whether a str given as an article's text is, whole, the path of an existing file."""
+    """Whether a str given as an article's text is, whole, the path of an existing file or
+    folder (``~`` expanded)."""
     if not text or len(text) > 1024 or "\n" in text or text != text.strip():
         return False
     try:
-        return os.path.isfile(text)
+        return os.path.exists(os.path.expanduser(text))
     except (OSError, ValueError):
         return False
 
@@ -1127,8 +1128,8 @@ def read_article(
     See `segment` for the rules and errors. A `pathlib.Path` (any
     ``os.PathLike``) is read as a UTF-8 file (see `read_text_file`) and its
     name becomes ``source`` unless ``source`` is given; a ``str`` is always the
-    text itself (one that is, whole, the path of an existing file is refused with
-    `InputError`: pass a `pathlib.Path` to read the file).
+    text itself (one that is, whole, the path of an existing file or folder is refused
+    with `InputError`: pass a `pathlib.Path` to read a file).
 
     Examples:
         >>> art = read_article(
@@ -1150,8 +1151,8 @@ def read_article(
         _check_lang(lang)
     if isinstance(text, str) and _names_a_file(text):
         raise InputError(
-            f"{text!r} is the path of a file, but a str is read as the text itself: pass "
-            f"pathlib.Path({text!r}) to read the file",
+            f"{text!r} is the path of a file or folder, but a str is read as the text itself: "
+            f"pass pathlib.Path({text!r}) to read a file",
             text,
         )
     if isinstance(text, os.PathLike):

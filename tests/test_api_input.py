@@ -269,6 +269,8 @@ class TestPaths:
         assert str(en) in str(info.value)
         with pytest.raises(bialign.InputError):
             bialign.read_article(str(en))
+        with pytest.raises(bialign.InputError, match="folder"):
+            bialign.read_article(str(tmp_path))
         # A one-line text that names no file is a text.
         assert bialign.read_article("Syria and China agreed.").sentences == (
             "Syria and China agreed.",

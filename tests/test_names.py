@@ -803,6 +803,21 @@ class TestMentions:
         entry = gazetteer_entry(min(en.gazetteer[0].ids))
         assert entry.kind == "agency" and "Syrian Arab News Agency" in entry.english
 
+    def test_a_place_starting_with_lam_after_the_preposition(self) -> None:
+        """للبنان is لـ + لبنان (not لـ + الـ + بنان)."""
+        from bialign.names.mentions import arabic_names, gazetteer_entry
+
+        for text, place in (("دعم للبنان", "Lebanon"), ("وصل لليبيا", "Libya")):
+            hits = arabic_names(text).gazetteer
+            assert [place in gazetteer_entry(min(h.ids)).english for h in hits] == [True]
+
+    def test_a_nazir_is_a_name_but_his_counterpart_is_not(self) -> None:
+        from bialign.names.mentions import arabic_names
+
+        text = "وقال مفتي الديار المصرية نظير عياد"
+        runs = [[text[a:b] for a, b in run] for run in arabic_names(text).runs]
+        assert ["نظير", "عياد"] in runs
+
     def test_a_gazetteer_form_after_lil_spans_the_whole_word(self) -> None:
         """للحزب is لـ + الحزب: the find spans the word, not "لحزب"."""
         from bialign.names.mentions import arabic_names

@@ -131,6 +131,8 @@ def _word_readings(raw: str) -> tuple[tuple[int, str, str, str, float], ...]:
             # لـ + الـ written للـ: read الحزب, but span the whole للحزب, as no letter of
             # the word stands for the article alone ("لحزب" is no word).
             add(k + 1, "ا", at=k)
+            if key[k + 1 :] in _gazetteer().ar:  # or لـ + a place that starts with ل: للبنان
+                add(k + 1)
         elif key[k] != "ك" or key[k + 1 : k + 3] == "ال":  # كـ only before ال: كليا is a word
             add(k + 1)
     return tuple(out)
