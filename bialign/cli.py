@@ -368,7 +368,9 @@ def _cmd_align(args: argparse.Namespace, out: TextIO) -> int:
     _check_outputs_are_not_inputs(args)
     if args.differences:
         _check_output(args.differences)
-        if Path(args.differences).suffix.lower() != ".csv":
+        from .export import EXTENSIONS
+
+        if EXTENSIONS.get(Path(args.differences).suffix.lower()) != "csv":
             raise OptionError(
                 "--differences", args.differences, "a .csv file (the differences are a CSV table)"
             )
