@@ -140,6 +140,27 @@ def _english_date_context(norm: str, start: int, end: int) -> bool:
     return day or year
 
 
+@functools.cache
+def context_words(lang: str) -> frozenset[str]:
+    """Words that make an anchor only with a neighbour: the first words of calendar names
+    of several words (تشرين of تشرين الثاني) and the forms that are months only in a
+    date's context (مارس, "may"), normalised as `extract_anchors` reads them (Arabic
+    without a leading clitic or article). A reader of two-word windows
+    (`bialign.differences`) needs to look only where one of these, or an anchor, is."""
+    data = read_toml(resource_path("calendar.toml"))
+    norm = normalize_arabic if lang == "ar" else normalize_english
+    out = {
+        norm(form).split()[0]
+        for table in ("months", "weekdays", "numbers")
+        for forms in data[table][lang].values()
+        for form in forms
+        if " " in form.strip()
+    }
+    amb = _ambiguous()
+    out |= amb.ar_forms if lang == "ar" else amb.en_forms
+    return frozenset(out)
+
+
 def _capitalised(original: str, found: str) -> bool:
     """Whether ``original`` writes the English name ``found`` (matched on the case-folded
     text) with a capital, as English writes month names ("may" and "march" are other
