@@ -32,6 +32,7 @@ side's `Article.text`.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 from collections.abc import Iterable, Sequence
@@ -544,8 +545,19 @@ def _encoder_vocabulary() -> Any:
         return None
 
 
-def _overlaps(m: _Mention, spans: Iterable[tuple[int, int]]) -> bool:
-    return any(m.start < e and s < m.end for s, e in spans)
+class _Spans:
+    """Spans of an article (matched names), asked whether a mention overlaps one: sorted
+    by start, so that only the spans starting near the mention are looked at."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        self._spans = sorted(spans)
+        self._starts = [s for s, _ in self._spans]
+        self._longest = max((e - s for s, e in self._spans), default=0)
+
+    def overlaps(self, m: _Mention) -> bool:
+        lo = bisect.bisect_left(self._starts, m.start - self._longest)
+        hi = bisect.bisect_left(self._starts, m.end)
+        return any(m.start < e and s < m.end for s, e in self._spans[lo:hi])
 
 
 def _words(text: str) -> set[str]:
@@ -625,11 +637,13 @@ def _names(
             shared_words_en |= _words(m.english)
     en_fold = en_text.casefold()
     ar_fold = normalize_arabic(ar_text)
+    ar_mentions = {seg.index: _arabic_mentions(seg) for seg in ar_all}
+    ar_spans, en_spans = _Spans(ar_matched), _Spans(en_matched)
     # Stems of what each article names (for nationality adjectives: الصيني when China is named).
     ar_stems = {
         v.casefold()[:4]
-        for seg in ar_all
-        for m in _arabic_mentions(seg)
+        for mentions in ar_mentions.values()
+        for m in mentions
         if m.key.startswith("g:")
         for v in _gaz_row(m.key).english
     }
@@ -637,8 +651,8 @@ def _names(
     ar_only = [
         m
         for seg in ar_segs
-        for m in _arabic_mentions(seg)
-        if not _overlaps(m, ar_matched)
+        for m in ar_mentions[seg.index]
+        if not ar_spans.overlaps(m)
         and not (m.key.startswith("l:") and m.key[2:] in en_fold)
         and not (m.key.startswith("g:") and _gaz_in(m.key, en_fold, "en"))
         # A nationality adjective is no name of its own, unless it stands for a people
@@ -660,7 +674,7 @@ def _names(
         m
         for seg in en_segs
         for m in _english_mentions(seg, lowered, named)
-        if not _overlaps(m, en_matched)
+        if not en_spans.overlaps(m)
         and not _words(m.text) <= shared_words_en
         and not (m.key.startswith("g:") and _gaz_in(m.key, ar_fold, "ar"))
         and not (
