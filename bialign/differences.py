@@ -599,8 +599,9 @@ def _names(
                 en_seg.start + m.english_span[1] - en_off,
             )
             found.append((m, seg, en_seg, a, e))
-    for m, seg, en_seg, a, e in found:
-        if _inside_another_name(m, e, found):
+    wrong = _inside_another_name(found)
+    for k, (m, seg, en_seg, a, e) in enumerate(found):
+        if k in wrong:
             continue
         ar_matched.append(a)
         en_matched.append(e)
@@ -689,22 +690,28 @@ def _names(
     )
 
 
-def _inside_another_name(
-    m: Any, e: tuple[int, int], found: Sequence[tuple[Any, Any, Any, Any, tuple[int, int]]]
-) -> bool:
-    """Whether a match found its English form inside a longer English match of another
-    name: الأسد on the "Assad" of Assad al-Shaibani, whose Arabic أسعد الشيباني does not
-    hold الأسد. (Inside a longer match of the same name, al-Shaibani in Asaad al-Shaibani,
-    it stands.)"""
+def _inside_another_name(found: Sequence[tuple[Any, Any, Any, Any, tuple[int, int]]]) -> set[int]:
+    """The matches (indices into ``found``) whose English form lies inside a longer English
+    match of another name: الأسد on the "Assad" of Assad al-Shaibani, whose Arabic أسعد
+    الشيباني does not hold الأسد. (Inside a longer match of the same name, al-Shaibani in
+    Asaad al-Shaibani, a match stands.) Only the matches starting near it are compared."""
     from .names.mentions import arabic_name_word
 
-    words = {arabic_name_word(w) for w in m.arabic.split()}
-    for other, _, _, _, oe in found:
-        if other is m or not (oe[0] <= e[0] and e[1] <= oe[1]) or oe[1] - oe[0] <= e[1] - e[0]:
-            continue
-        if not words <= {arabic_name_word(w) for w in other.arabic.split()}:
-            return True
-    return False
+    words = [frozenset(arabic_name_word(w) for w in f[0].arabic.split()) for f in found]
+    order = sorted(range(len(found)), key=lambda k: found[k][4])
+    starts = [found[k][4][0] for k in order]
+    longest = max((f[4][1] - f[4][0] for f in found), default=0)
+    wrong: set[int] = set()
+    for k, (_, _, _, _, e) in enumerate(found):
+        lo = bisect.bisect_left(starts, e[1] - longest)
+        hi = bisect.bisect_right(starts, e[0])
+        for j in order[lo:hi]:
+            oe = found[j][4]
+            contains = j != k and oe[0] <= e[0] and e[1] <= oe[1] and oe[1] - oe[0] > e[1] - e[0]
+            if contains and not words[k] <= words[j]:
+                wrong.add(k)
+                break
+    return wrong
 
 
 def _outermost(shared: list[SharedItem]) -> list[SharedItem]:
