@@ -792,7 +792,9 @@ def _name_words(key: str) -> frozenset[str]:
                 out.add(w)
         return frozenset(out)
     if kind == "a":
-        return frozenset(w[2:] if w.startswith("ال") and len(w) > 4 else w for w in text.split())
+        from .names.mentions import arabic_name_word
+
+        return frozenset(arabic_name_word(w) for w in text.split())
     return frozenset()
 
 
@@ -1158,7 +1160,6 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
 
 
 def _clauses(res: Alignment, threshold: float) -> tuple[list[DifferenceItem], list[DifferenceItem]]:
-
     # Per link, the clauses of each side: (segment, start, end) with offsets into the segment.
     jobs: list[tuple[int, list[tuple[Segment, int, int]], list[tuple[Segment, int, int]]]] = []
     for pid, p in enumerate(res.pairs):
