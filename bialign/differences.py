@@ -871,9 +871,8 @@ class _Anchor:
 
 def _anchor_mentions(art: Article, lang: str) -> list[_Anchor]:
     """Number and date expressions of an article, with their anchors."""
-    from .scorers.anchors import context_words, extract_anchors
+    from .scorers.anchors import extract_anchors, needs_neighbour
 
-    needs = context_words(lang)
     out: list[_Anchor] = []
     for seg in _compared(art):
         text = seg.text
@@ -882,9 +881,7 @@ def _anchor_mentions(art: Article, lang: str) -> list[_Anchor]:
         singles = [extract_anchors(t.group(), lang).items for t in toks]
         # Tokens that may make an anchor with a neighbour (a window of two is read only
         # around them: most pairs of words hold none).
-        live = [
-            bool(singles[k]) or _needs_context(t.group(), lang, needs) for k, t in enumerate(toks)
-        ]
+        live = [bool(singles[k]) or needs_neighbour(t.group(), lang) for k, t in enumerate(toks)]
         for k, tok in enumerate(toks):
             if singles[k]:
                 found.append((tok.start(), tok.end(), singles[k]))
@@ -914,16 +911,6 @@ def _anchor_mentions(art: Article, lang: str) -> list[_Anchor]:
             a, b = _seg_span(seg, s, e)
             out.append(_Anchor(seg.index, a, b, frozenset(items)))
     return out
-
-
-def _needs_context(token: str, lang: str, needs: frozenset[str]) -> bool:
-    if any(c.isdigit() for c in token):
-        return True
-    if lang == "en":
-        return token.casefold() in needs
-    w = normalize_arabic(token)
-    forms = {w, w[1:], w[2:], w[3:]} if w[:1] in "وفبل" else {w, w[2:]}
-    return bool(forms & needs)
 
 
 def _anchor_kind(items: Iterable[str]) -> str:

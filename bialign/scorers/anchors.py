@@ -26,7 +26,15 @@ from .._resources import read_toml, resource_path
 from ..normalize import fold_digits, normalize_arabic, normalize_english
 from .base import check_matrix, ends_cleanly
 
-__all__ = ["KINDS", "AnchorScorer", "Anchors", "extract_anchors", "shared_anchors"]
+__all__ = [
+    "KINDS",
+    "AnchorScorer",
+    "Anchors",
+    "context_words",
+    "extract_anchors",
+    "needs_neighbour",
+    "shared_anchors",
+]
 
 #: Kinds of anchors, each compared separately.
 KINDS = ("year", "date", "number", "percent", "month", "weekday")
@@ -54,14 +62,15 @@ class Anchors:
 def _ambiguous() -> _Ambiguous:
     """The month forms that are also everyday words, and the words around an Arabic one
     that make it a month (``calendar.toml``'s ``[ambiguous]``), normalised."""
-    data = read_toml(resource_path("calendar.toml"))["ambiguous"]
+    calendar = read_toml(resource_path("calendar.toml"))
+    data = calendar["ambiguous"]
     ar = {
         key: frozenset(normalize_arabic(w) for w in data[key])
         for key in ("ar_forms", "ar_before", "ar_after", "ar_from_after")
     }
     months = frozenset(
         normalize_arabic(f)
-        for forms in _months_ar().values()
+        for forms in calendar["months"]["ar"].values()
         for f in forms
         if normalize_arabic(f) not in ar["ar_forms"] and " " not in f
     )
@@ -83,11 +92,6 @@ class _Ambiguous:
     from_after: frozenset[str]  # اعتبارا, الأول …: "X من مارس"
     months: frozenset[str]  # the other month names, one word each
     en_forms: frozenset[str]  # may, march, mar: months only with a capital
-
-
-def _months_ar() -> dict[str, list[str]]:
-    """The Arabic month forms of ``calendar.toml``, by month number."""
-    return dict(read_toml(resource_path("calendar.toml"))["months"]["ar"])
 
 
 _AR_WORD = regex.compile(r"[\p{Arabic}\p{N}]+")
@@ -159,6 +163,19 @@ def context_words(lang: str) -> frozenset[str]:
     amb = _ambiguous()
     out |= amb.ar_forms if lang == "ar" else amb.en_forms
     return frozenset(out)
+
+
+def needs_neighbour(token: str, lang: str) -> bool:
+    """Whether one token (a word or a number) may make an anchor with the token beside it:
+    a number, or one of `context_words` (an Arabic one after a leading clitic or article)."""
+    if any(c.isdigit() for c in token):
+        return True
+    words = context_words(lang)
+    if lang == "en":
+        return token.casefold() in words
+    w = normalize_arabic(token)
+    forms = {w, w[1:], w[2:], w[3:]} if w[:1] in "وفبل" else {w, w[2:]}
+    return bool(forms & words)
 
 
 def _capitalised(original: str, found: str) -> bool:
