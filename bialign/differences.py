@@ -35,7 +35,7 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -546,18 +546,26 @@ def _encoder_vocabulary() -> Any:
 
 
 class _Spans:
-    """Spans of an article (matched names), asked whether a mention overlaps one: sorted
-    by start, so that only the spans starting near the mention are looked at."""
+    """Spans of an article (matched names), asked which ones overlap a stretch of text:
+    sorted by start, so that only the spans starting near it are looked at."""
 
-    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
-        self._spans = sorted(spans)
+    def __init__(self, spans: Sequence[tuple[int, int]]) -> None:
+        self._order = sorted(range(len(spans)), key=lambda k: spans[k])
+        self._spans = [spans[k] for k in self._order]
         self._starts = [s for s, _ in self._spans]
         self._longest = max((e - s for s, e in self._spans), default=0)
 
+    def overlapping(self, start: int, end: int) -> Iterator[int]:
+        """The indices (in the order given) of the spans that overlap ``[start, end)``."""
+        lo = bisect.bisect_left(self._starts, start - self._longest)
+        hi = bisect.bisect_left(self._starts, end)
+        for k in range(lo, hi):
+            s, e = self._spans[k]
+            if start < e and s < end:
+                yield self._order[k]
+
     def overlaps(self, m: _Mention) -> bool:
-        lo = bisect.bisect_left(self._starts, m.start - self._longest)
-        hi = bisect.bisect_left(self._starts, m.end)
-        return any(m.start < e and s < m.end for s, e in self._spans[lo:hi])
+        return next(self.overlapping(m.start, m.end), None) is not None
 
 
 def _words(text: str) -> set[str]:
@@ -698,14 +706,10 @@ def _inside_another_name(found: Sequence[tuple[Any, Any, Any, Any, tuple[int, in
     from .names.mentions import arabic_name_word
 
     words = [frozenset(arabic_name_word(w) for w in f[0].arabic.split()) for f in found]
-    order = sorted(range(len(found)), key=lambda k: found[k][4])
-    starts = [found[k][4][0] for k in order]
-    longest = max((f[4][1] - f[4][0] for f in found), default=0)
+    spans = _Spans([f[4] for f in found])
     wrong: set[int] = set()
     for k, (_, _, _, _, e) in enumerate(found):
-        lo = bisect.bisect_left(starts, e[1] - longest)
-        hi = bisect.bisect_right(starts, e[0])
-        for j in order[lo:hi]:
+        for j in spans.overlapping(*e):
             oe = found[j][4]
             contains = j != k and oe[0] <= e[0] and e[1] <= oe[1] and oe[1] - oe[0] > e[1] - e[0]
             if contains and not words[k] <= words[j]:
